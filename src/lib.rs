@@ -1,6 +1,12 @@
 //! pgguard: a static security analyzer for Azure Database for PostgreSQL in Bicep and ARM
-//! templates. The pipeline, one module per stage: parse (`syntax`) → model → evaluate → rules →
-//! report; `scan` runs it over files.
+//! templates. The pipeline, one module per stage: parse (`syntax`) → `model` → evaluate (`eval`)
+//! → `rules` → `report`; `scan` runs it over files.
 
+pub mod eval;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
 pub mod span;
 pub mod syntax;

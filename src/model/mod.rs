@@ -1,0 +1,105 @@
+//! The resource model: what a template deploys, one shape for Bicep and ARM. Each resource has
+//! its type, names, condition and evaluated body; a `Deployment` indexes the resources of one
+//! root template with everything its modules add, so rules can ask about related resources.
+
+mod value;
+
+pub use value::{Node, ResourceId, StrPart, TraceStep, Tri, Unknown, Value};
+
+use crate::source::{FileId, Origin};
+
+/// The key under which an object keeps an unknown spread (`{ ...props }`).
+pub const UNKNOWN_SPREAD: &str = "...";
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Full type, e.g. `Microsoft.DBforPostgreSQL/flexibleServers/configurations`.
+    pub resource_type: String,
+    pub api_version: Option<String>,
+    /// The Bicep symbolic name (or ARM languageVersion 2.0 key).
+    pub symbol: Option<String>,
+    /// The name as written: a leaf name, or `server/child` for a child named in full.
+    pub name: Node,
+    pub existing: bool,
+    /// Whether it is deployed: `Yes` without a condition, `Unknown` when the condition (or an
+    /// enclosing loop) cannot be evaluated.
+    pub deployed: Tri,
+    /// The resource body: `properties`, `sku`, `location`… (for Bicep the declaration's object).
+    pub body: Node,
+    /// Where the declaration is: findings about a missing property point here.
+    pub declaration: Origin,
+    pub parent: Option<usize>,
+    /// Which instance this is: the file, the module path from the root, the loop element.
+    pub context: String,
+}
+
+impl Resource {
+    pub fn is_type(&self, resource_type: &str) -> bool {
+        self.resource_type.eq_ignore_ascii_case(resource_type)
+    }
+
+    /// The name's last segment (`rule` of `server/rule`), the name a server parameter has.
+    pub fn leaf_name(&self) -> Value {
+        match &self.name.value {
+            Value::String(s) => Value::String(s.rsplit('/').next().unwrap_or(s).to_string()),
+            Value::Partial(parts) => match parts.last() {
+                Some(StrPart::Text(t)) if t.contains('/') => {
+                    Value::String(t.rsplit('/').next().unwrap_or(t).to_string())
+                }
+                _ => self.name.value.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// Looks up a property path such as `properties.network.publicNetworkAccess` in the body.
+    pub fn property(&self, path: &[String]) -> PropertyLookup<'_> {
+        let mut node = &self.body;
+        for key in path {
+            if let Value::Unknown(u) = &node.value {
+                return PropertyLookup::Unknown(u.clone(), node);
+            }
+            match node.get(key) {
+                Some(next) => node = next,
+                None => {
+                    // An object spread from an unknown value may hold any key.
+                    if let Some(Node { value: Value::Unknown(u), .. }) = node.get(UNKNOWN_SPREAD) {
+                        return PropertyLookup::Unknown(u.clone(), node);
+                    }
+                    return PropertyLookup::Missing;
+                }
+            }
+        }
+        PropertyLookup::Found(node)
+    }
+}
+
+pub enum PropertyLookup<'a> {
+    Found(&'a Node),
+    Missing,
+    /// An enclosing value is unknown (e.g. `properties: props` with `props` a parameter).
+    Unknown(Unknown, &'a Node),
+}
+
+/// A root template evaluated with everything it deploys.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub root: FileId,
+    pub resources: Vec<Resource>,
+}
+
+impl Deployment {
+    pub fn of_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = (usize, &'a Resource)> + 'a {
+        self.resources.iter().enumerate().filter(move |(_, r)| r.is_type(resource_type))
+    }
+
+    /// The children of a resource with the given type suffix (`configurations`).
+    pub fn children<'a>(&'a self, parent: usize, child: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        let parent_type = &self.resources[parent].resource_type;
+        self.resources.iter().filter(move |r| {
+            r.parent == Some(parent)
+                && r.resource_type.len() == parent_type.len() + 1 + child.len()
+                && r.resource_type.to_ascii_lowercase().ends_with(&child.to_ascii_lowercase())
+        })
+    }
+}

@@ -1,0 +1,234 @@
+//! The values the evaluator computes and rules read. Every node remembers where it was written
+//! (`origin`) and where its content came from (`trace`: a variable, a parameter default, a
+//! module's caller). What cannot be computed statically is `Unknown`, with the reason.
+
+use crate::source::Origin;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    /// The expression that produced this value, in the file where the resource is written.
+    pub origin: Origin,
+    /// Where the value was defined, outermost first (e.g. the parameter default it came from).
+    pub trace: Vec<TraceStep>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceStep {
+    pub origin: Origin,
+    /// e.g. "parameter `sslMode` defaults to this", "variable `tier`"
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    String(String),
+    /// A string of which only parts are known, e.g. `'${prefix}-pg'` with `prefix` unknown.
+    /// It is known not to be empty when any text part is non-empty.
+    Partial(Vec<StrPart>),
+    Array(Vec<Node>),
+    Object(Vec<(String, Node)>),
+    /// The identity of a resource: `server.id` in Bicep, `resourceId(…)` in ARM.
+    ResourceId(Box<ResourceId>),
+    Unknown(Unknown),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StrPart {
+    Text(String),
+    Unknown(Unknown),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceId {
+    /// Full resource type, e.g. `Microsoft.DBforPostgreSQL/flexibleServers`.
+    pub resource_type: String,
+    /// Full name, segments joined by `/` (`server/rule`), possibly partial.
+    pub name: Value,
+    /// The declaration it refers to, when it came from a symbolic reference.
+    pub target: Option<Origin>,
+}
+
+/// Why a value is not known, and the place that made it so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unknown {
+    pub reason: String,
+    pub origin: Origin,
+    /// The declaration whose value is unknown (a parameter): two unknowns from the same
+    /// source within one evaluation are the same value.
+    pub source: Option<Origin>,
+}
+
+/// A three-valued answer to a question about values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown(Unknown),
+}
+
+impl Node {
+    pub fn new(value: Value, origin: Origin) -> Self {
+        Node { value, origin, trace: Vec::new() }
+    }
+
+    /// The member `key` of an object, compared without regard to case as ARM does.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Object(members) => members.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, n)| n),
+            _ => None,
+        }
+    }
+}
+
+impl Value {
+    pub fn unknown(reason: impl Into<String>, origin: Origin) -> Value {
+        Value::Unknown(Unknown { reason: reason.into(), origin, source: None })
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The first unknown that keeps this value from being fully known, if any.
+    pub fn first_unknown(&self) -> Option<&Unknown> {
+        match self {
+            Value::Unknown(u) => Some(u),
+            Value::Partial(parts) => parts.iter().find_map(|p| match p {
+                StrPart::Unknown(u) => Some(u),
+                StrPart::Text(_) => None,
+            }),
+            Value::ResourceId(id) => id.name.first_unknown(),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is a non-empty string (or id): a partial string with any text is.
+    pub fn is_non_empty_string(&self) -> Tri {
+        match self {
+            Value::String(s) => Tri::from(!s.is_empty()),
+            Value::ResourceId(_) => Tri::Yes,
+            Value::Partial(parts) => {
+                if parts.iter().any(|p| matches!(p, StrPart::Text(t) if !t.is_empty())) {
+                    Tri::Yes
+                } else {
+                    self.first_unknown().cloned().map_or(Tri::No, Tri::Unknown)
+                }
+            }
+            Value::Unknown(u) => Tri::Unknown(u.clone()),
+            _ => Tri::No,
+        }
+    }
+
+    /// Concatenates string-like values, keeping what is known of each.
+    pub fn concat(parts: Vec<Value>, origin: Origin) -> Value {
+        let mut out: Vec<StrPart> = Vec::new();
+        for part in parts {
+            match part {
+                Value::String(s) => push_text(&mut out, &s),
+                Value::Int(i) => push_text(&mut out, &i.to_string()),
+                Value::Bool(b) => push_text(&mut out, if b { "True" } else { "False" }),
+                Value::Null => {}
+                Value::Partial(inner) => {
+                    for p in inner {
+                        match p {
+                            StrPart::Text(t) => push_text(&mut out, &t),
+                            unknown => out.push(unknown),
+                        }
+                    }
+                }
+                Value::Unknown(u) => out.push(StrPart::Unknown(u)),
+                Value::ResourceId(_) => out.push(StrPart::Unknown(Unknown {
+                    reason: "a resource id's subscription and resource group are known only at deployment".into(),
+                    origin,
+                    source: None,
+                })),
+                Value::Array(_) | Value::Object(_) => {
+                    return Value::unknown("an array or object used as a string", origin);
+                }
+            }
+        }
+        match out.as_slice() {
+            [] => Value::String(String::new()),
+            [StrPart::Text(t)] => Value::String(t.clone()),
+            _ => Value::Partial(out),
+        }
+    }
+
+    /// Equality as ARM compares strings (case-insensitive), three-valued.
+    pub fn loosely_equals(&self, other: &Value) -> Tri {
+        match (self, other) {
+            (Value::String(a), Value::String(b)) => Tri::from(a.eq_ignore_ascii_case(b)),
+            (Value::Int(a), Value::Int(b)) => Tri::from(a == b),
+            (Value::Bool(a), Value::Bool(b)) => Tri::from(a == b),
+            (Value::Null, Value::Null) => Tri::Yes,
+            (Value::ResourceId(a), Value::ResourceId(b)) => {
+                if !a.resource_type.eq_ignore_ascii_case(&b.resource_type) {
+                    return Tri::No;
+                }
+                if let (Some(x), Some(y)) = (a.target, b.target) {
+                    return Tri::from(x == y);
+                }
+                a.name.loosely_equals(&b.name)
+            }
+            (Value::Partial(a), Value::Partial(b)) if same_parts(a, b) => Tri::Yes,
+            (Value::Partial(_), Value::String(_)) | (Value::String(_), Value::Partial(_))
+                if !partial_can_equal(self, other) =>
+            {
+                Tri::No
+            }
+            _ => match self.first_unknown().or(other.first_unknown()) {
+                Some(u) => Tri::Unknown(u.clone()),
+                None => Tri::No,
+            },
+        }
+    }
+}
+
+fn push_text(out: &mut Vec<StrPart>, text: &str) {
+    if let Some(StrPart::Text(last)) = out.last_mut() {
+        last.push_str(text);
+    } else {
+        out.push(StrPart::Text(text.to_string()));
+    }
+}
+
+/// Two partial strings are the same when their texts match and each unknown part stands for
+/// the same declaration.
+fn same_parts(a: &[StrPart], b: &[StrPart]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|pair| match pair {
+            (StrPart::Text(x), StrPart::Text(y)) => x.eq_ignore_ascii_case(y),
+            (StrPart::Unknown(x), StrPart::Unknown(y)) => x.source.is_some() && x.source == y.source,
+            _ => false,
+        })
+}
+
+/// Whether a partial string could equal a known one: its known prefix and suffix must fit.
+fn partial_can_equal(a: &Value, b: &Value) -> bool {
+    let (parts, text) = match (a, b) {
+        (Value::Partial(p), Value::String(s)) | (Value::String(s), Value::Partial(p)) => (p, s.to_ascii_lowercase()),
+        _ => return true,
+    };
+    let prefix = match parts.first() {
+        Some(StrPart::Text(t)) => t.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let suffix = match parts.last() {
+        Some(StrPart::Text(t)) if parts.len() > 1 => t.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    text.len() >= prefix.len() + suffix.len() && text.starts_with(&prefix) && text.ends_with(&suffix)
+}
+
+impl From<bool> for Tri {
+    fn from(b: bool) -> Self {
+        if b { Tri::Yes } else { Tri::No }
+    }
+}

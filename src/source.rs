@@ -1,0 +1,84 @@
+//! A file of the scan: its path, its text (read once) and a line index built once, from which
+//! reporters turn byte spans into 1-based lines and columns.
+
+use crate::span::Span;
+use std::path::PathBuf;
+
+/// Index of a file in the scan's file table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A place in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Span,
+}
+
+impl Origin {
+    pub fn new(file: FileId, span: Span) -> Self {
+        Origin { file, span }
+    }
+}
+
+/// Which language a file is in, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Bicep,
+    BicepParams,
+    Json,
+}
+
+impl Language {
+    pub fn of(path: &std::path::Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "bicep" => Some(Language::Bicep),
+            "bicepparam" => Some(Language::BicepParams),
+            "json" | "jsonc" => Some(Language::Json),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as users see it: relative to the current directory when under it.
+    pub display: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and column; columns count Unicode code points (SARIF `unicodeCodePoints`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+            .collect();
+        SourceFile { path, display, text, line_starts }
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let offset = offset.min(self.text.len() as u32);
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() as u32 + 1;
+        LineCol { line: line as u32 + 1, column }
+    }
+
+    /// Start and end of a span, both 1-based.
+    pub fn range(&self, span: Span) -> (LineCol, LineCol) {
+        (self.line_col(span.start), self.line_col(span.end))
+    }
+}
