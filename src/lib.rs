@@ -10,3 +10,4 @@ pub mod scan;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod workspace;

@@ -18,7 +18,7 @@ pub struct Resource {
     pub api_version: Option<String>,
     /// The Bicep symbolic name (or ARM languageVersion 2.0 key).
     pub symbol: Option<String>,
-    /// The name as written: a leaf name, or `server/child` for a child named in full.
+    /// The full name: `server/child` for a child, however it was declared.
     pub name: Node,
     pub existing: bool,
     /// Whether it is deployed: `Yes` without a condition, `Unknown` when the condition (or an
@@ -86,6 +86,8 @@ pub enum PropertyLookup<'a> {
 pub struct Deployment {
     pub root: FileId,
     pub resources: Vec<Resource>,
+    /// Problems found while evaluating (a module that cannot be read, a module cycle).
+    pub problems: Vec<(Origin, String)>,
 }
 
 impl Deployment {

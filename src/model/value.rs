@@ -89,6 +89,21 @@ impl Value {
         Value::Unknown(Unknown { reason: reason.into(), origin, source: None })
     }
 
+    /// The value as a message shows it: `'Disabled'`, `7`, `an object`.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::String(s) => format!("'{s}'"),
+            Value::Array(_) => "an array".into(),
+            Value::Object(_) => "an object".into(),
+            Value::Partial(_) => "a partly known string".into(),
+            Value::ResourceId(id) => format!("the id of a `{}`", id.resource_type),
+            Value::Unknown(_) => "unknown".into(),
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -178,6 +193,7 @@ impl Value {
                 a.name.loosely_equals(&b.name)
             }
             (Value::Partial(a), Value::Partial(b)) if same_parts(a, b) => Tri::Yes,
+            (Value::Unknown(a), Value::Unknown(b)) if a.source.is_some() && a.source == b.source => Tri::Yes,
             (Value::Partial(_), Value::String(_)) | (Value::String(_), Value::Partial(_))
                 if !partial_can_equal(self, other) =>
             {

@@ -1,6 +1,484 @@
-//! Placeholder: the check vocabulary is being written.
+//! The check vocabulary: what a rule file can say a resource must satisfy, and its three-valued
+//! evaluation. A condition is a property or server-parameter comparison, a related resource
+//! that must exist, a named predicate, or `any`/`all`/`not` of conditions.
+
+use crate::model::{Deployment, Node, PropertyLookup, Resource, ResourceId, TraceStep, Tri, Unknown, Value};
+use crate::rules::predicates::{self, Predicate};
+use crate::source::Origin;
 use serde::Deserialize;
-#[derive(Debug, Clone, Deserialize)]
-pub struct RawCondition {}
+
+/// A condition as written in a rule file, before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCondition {
+    property: Option<String>,
+    parameter: Option<String>,
+    equals: Option<toml::Value>,
+    not_equals: Option<toml::Value>,
+    one_of: Option<Vec<toml::Value>>,
+    not_one_of: Option<Vec<toml::Value>>,
+    contains: Option<toml::Value>,
+    non_empty: Option<bool>,
+    missing: Option<MissingVerdict>,
+    any: Option<Vec<RawCondition>>,
+    all: Option<Vec<RawCondition>>,
+    not: Option<Box<RawCondition>>,
+    referenced_by: Option<String>,
+    via: Option<Vec<String>>,
+    id: Option<String>,
+    #[serde(rename = "where")]
+    where_: Option<Box<RawCondition>>,
+    predicate: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    max_public_addresses: Option<u64>,
+}
+
+/// Whether a condition holds when the value it reads is not set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingVerdict {
+    Pass,
+    Fail,
+}
+
 #[derive(Debug, Clone)]
-pub struct Condition;
+pub enum Condition {
+    /// A value at a property path of the subject (the resource body, or an element of it).
+    Property { path: Vec<String>, test: Test, missing: MissingVerdict },
+    /// A server parameter: a `configurations` child with that name and its `properties.value`.
+    Parameter { name: String, test: Test, missing: MissingVerdict },
+    /// Some resource of `resource_type` in the deployment has, in one of the arrays `via`, an
+    /// element whose `id` property is this resource's id and which satisfies `filter`.
+    ReferencedBy { resource_type: String, via: Vec<Vec<String>>, id: Vec<String>, filter: Option<Box<Condition>> },
+    Predicate(Predicate),
+    Any(Vec<Condition>),
+    All(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+/// A comparison; strings compare without regard to case, as Azure compares enum values.
+#[derive(Debug, Clone)]
+pub enum Test {
+    OneOf(Vec<Value>),
+    NotOneOf(Vec<Value>),
+    Contains(Value),
+    NonEmpty,
+}
+
+impl RawCondition {
+    /// Validates the raw table; the error names the offending field.
+    pub fn build(self) -> Result<Condition, String> {
+        let combinators = [self.any.is_some(), self.all.is_some(), self.not.is_some()];
+        let kinds = [
+            self.property.is_some(),
+            self.parameter.is_some(),
+            self.referenced_by.is_some(),
+            self.predicate.is_some(),
+        ];
+        let count = combinators.iter().chain(kinds.iter()).filter(|b| **b).count();
+        if count != 1 {
+            return Err("a condition needs exactly one of `property`, `parameter`, `referenced-by`, `predicate`, `any`, `all`, `not`".into());
+        }
+        if let Some(items) = self.any {
+            return Ok(Condition::Any(build_all(items, "any")?));
+        }
+        if let Some(items) = self.all {
+            return Ok(Condition::All(build_all(items, "all")?));
+        }
+        if let Some(inner) = self.not {
+            return Ok(Condition::Not(Box::new(inner.build()?)));
+        }
+        if let Some(resource_type) = self.referenced_by {
+            let via = self.via.ok_or("`referenced-by` needs `via` (the arrays of links)")?;
+            let id = self.id.ok_or("`referenced-by` needs `id` (the link's property path)")?;
+            let filter = match self.where_ {
+                Some(c) => Some(Box::new(c.build()?)),
+                None => None,
+            };
+            return Ok(Condition::ReferencedBy {
+                resource_type,
+                via: via.iter().map(|p| parse_path(p)).collect::<Result<_, _>>()?,
+                id: parse_path(&id)?,
+                filter,
+            });
+        }
+        if let Some(name) = self.predicate {
+            return predicates::build(&name, self.start, self.end, self.max_public_addresses).map(Condition::Predicate);
+        }
+        let tests = [
+            self.equals.map(|v| to_values(vec![v]).map(Test::OneOf)),
+            self.one_of.map(|v| to_values(v).map(Test::OneOf)),
+            self.not_equals.map(|v| to_values(vec![v]).map(Test::NotOneOf)),
+            self.not_one_of.map(|v| to_values(v).map(Test::NotOneOf)),
+            self.contains.map(|v| to_value(v).map(Test::Contains)),
+            self.non_empty.map(|b| if b { Ok(Test::NonEmpty) } else { Err("`non-empty` can only be `true`".into()) }),
+        ];
+        let mut tests: Vec<Result<Test, String>> = tests.into_iter().flatten().collect();
+        if tests.len() != 1 {
+            return Err("a comparison needs exactly one of `equals`, `not-equals`, `one-of`, `not-one-of`, `contains`, `non-empty`".into());
+        }
+        let test = tests.remove(0)?;
+        let missing = self.missing.ok_or("a comparison needs `missing = \"pass\"` or `\"fail\"`: what Azure does when the value is not set")?;
+        match (self.property, self.parameter) {
+            (Some(path), None) => Ok(Condition::Property { path: parse_path(&path)?, test, missing }),
+            (None, Some(name)) => Ok(Condition::Parameter { name, test, missing }),
+            _ => Err("a comparison reads either `property` or `parameter`".into()),
+        }
+    }
+}
+
+fn build_all(items: Vec<RawCondition>, field: &str) -> Result<Vec<Condition>, String> {
+    if items.is_empty() {
+        return Err(format!("`{field}` needs at least one condition"));
+    }
+    items.into_iter().map(RawCondition::build).collect()
+}
+
+fn parse_path(path: &str) -> Result<Vec<String>, String> {
+    let segments: Vec<String> = path.split('.').map(str::to_string).collect();
+    if segments.iter().any(String::is_empty) {
+        return Err(format!("`{path}` is not a property path such as `properties.network.publicNetworkAccess`"));
+    }
+    Ok(segments)
+}
+
+fn to_values(values: Vec<toml::Value>) -> Result<Vec<Value>, String> {
+    values.into_iter().map(to_value).collect()
+}
+
+fn to_value(value: toml::Value) -> Result<Value, String> {
+    match value {
+        toml::Value::String(s) => Ok(Value::String(s)),
+        toml::Value::Integer(i) => Ok(Value::Int(i)),
+        toml::Value::Boolean(b) => Ok(Value::Bool(b)),
+        other => Err(format!("comparisons take strings, integers or booleans, not `{other}`")),
+    }
+}
+
+/// The result of evaluating a condition on one resource: the verdict and, when it is not a
+/// pass, the evidence a finding reports.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Tri,
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub message: String,
+    pub location: Origin,
+    pub trace: Vec<TraceStep>,
+    /// Whether the evidence points at a value that is written (better than a missing one).
+    pub written: bool,
+}
+
+impl Outcome {
+    fn pass() -> Self {
+        Outcome { verdict: Tri::Yes, evidence: None }
+    }
+}
+
+/// What a condition is evaluated against.
+pub struct Subject<'a> {
+    pub deployment: &'a Deployment,
+    pub index: usize,
+    /// The node paths are read from: the resource body, or an element of it.
+    pub node: &'a Node,
+}
+
+impl<'a> Subject<'a> {
+    pub fn resource(&self) -> &'a Resource {
+        &self.deployment.resources[self.index]
+    }
+}
+
+impl Condition {
+    pub fn evaluate(&self, subject: &Subject<'_>) -> Outcome {
+        match self {
+            Condition::Property { path, test, missing } => {
+                let resource = subject.resource();
+                match lookup(subject.node, path) {
+                    PropertyLookup::Found(node) => compare(node, &display_path(path), test),
+                    PropertyLookup::Missing => missing_outcome(*missing, &display_path(path), resource.declaration, "is not set"),
+                    PropertyLookup::Unknown(u, node) => unknown_outcome(&display_path(path), &u, node),
+                }
+            }
+            Condition::Parameter { name, test, missing } => parameter(subject, name, test, *missing),
+            Condition::ReferencedBy { resource_type, via, id, filter } => {
+                referenced_by(subject, resource_type, via, id, filter.as_deref())
+            }
+            Condition::Predicate(p) => p.evaluate(subject),
+            Condition::Any(items) => combine(items.iter().map(|c| c.evaluate(subject)), true),
+            Condition::All(items) => combine(items.iter().map(|c| c.evaluate(subject)), false),
+            Condition::Not(inner) => {
+                let out = inner.evaluate(subject);
+                let verdict = match out.verdict {
+                    Tri::Yes => Tri::No,
+                    Tri::No => Tri::Yes,
+                    u => u,
+                };
+                let evidence = out.evidence.or_else(|| {
+                    Some(Evidence {
+                        message: "the resource meets a condition it must not".into(),
+                        location: subject.resource().declaration,
+                        trace: Vec::new(),
+                        written: false,
+                    })
+                });
+                Outcome { verdict, evidence }
+            }
+        }
+    }
+}
+
+pub(crate) fn lookup<'n>(node: &'n Node, path: &[String]) -> PropertyLookup<'n> {
+    let mut node = node;
+    for key in path {
+        if let Value::Unknown(u) = &node.value {
+            return PropertyLookup::Unknown(u.clone(), node);
+        }
+        match node.get(key) {
+            Some(next) => node = next,
+            None => {
+                if let Some(Node { value: Value::Unknown(u), .. }) = node.get(crate::model::UNKNOWN_SPREAD) {
+                    return PropertyLookup::Unknown(u.clone(), node);
+                }
+                return PropertyLookup::Missing;
+            }
+        }
+    }
+    PropertyLookup::Found(node)
+}
+
+fn display_path(path: &[String]) -> String {
+    path.join(".")
+}
+
+pub(crate) fn show(value: &Value) -> String {
+    value.describe()
+}
+
+fn show_list(values: &[Value]) -> String {
+    values.iter().map(show).collect::<Vec<_>>().join(" or ")
+}
+
+fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
+    if let Some(u) = node.value.first_unknown()
+        && !matches!(test, Test::NonEmpty)
+    {
+        return unknown_outcome(what, u, node);
+    }
+    let (verdict, expectation) = match test {
+        Test::OneOf(allowed) => (any_equal(&node.value, allowed), format!("expected {}", show_list(allowed))),
+        Test::NotOneOf(denied) => (
+            match any_equal(&node.value, denied) {
+                Tri::Yes => Tri::No,
+                Tri::No => Tri::Yes,
+                u => u,
+            },
+            format!("must not be {}", show_list(denied)),
+        ),
+        Test::Contains(item) => (contains(&node.value, item), format!("expected it to contain {}", show(item))),
+        Test::NonEmpty => (node.value.is_non_empty_string(), "expected a value".into()),
+    };
+    match verdict {
+        Tri::Yes => Outcome::pass(),
+        Tri::No => Outcome {
+            verdict: Tri::No,
+            evidence: Some(Evidence {
+                message: format!("`{what}` is {} ({expectation})", show(&node.value)),
+                location: node.origin,
+                trace: node.trace.clone(),
+                written: true,
+            }),
+        },
+        Tri::Unknown(u) => unknown_outcome(what, &u, node),
+    }
+}
+
+fn any_equal(value: &Value, candidates: &[Value]) -> Tri {
+    let mut unknown = None;
+    for c in candidates {
+        match value.loosely_equals(c) {
+            Tri::Yes => return Tri::Yes,
+            Tri::Unknown(u) => unknown = Some(u),
+            Tri::No => {}
+        }
+    }
+    unknown.map_or(Tri::No, Tri::Unknown)
+}
+
+fn contains(value: &Value, item: &Value) -> Tri {
+    match value {
+        Value::Array(items) => {
+            let values: Vec<Value> = items.iter().map(|n| n.value.clone()).collect();
+            let mut unknown = None;
+            for v in &values {
+                match v.loosely_equals(item) {
+                    Tri::Yes => return Tri::Yes,
+                    Tri::Unknown(u) => unknown = Some(u),
+                    Tri::No => {}
+                }
+            }
+            unknown.map_or(Tri::No, Tri::Unknown)
+        }
+        Value::Unknown(u) => Tri::Unknown(u.clone()),
+        _ => Tri::No,
+    }
+}
+
+fn missing_outcome(missing: MissingVerdict, what: &str, at: Origin, how: &str) -> Outcome {
+    match missing {
+        MissingVerdict::Pass => Outcome::pass(),
+        MissingVerdict::Fail => Outcome {
+            verdict: Tri::No,
+            evidence: Some(Evidence {
+                message: format!("`{what}` {how}"),
+                location: at,
+                trace: Vec::new(),
+                written: false,
+            }),
+        },
+    }
+}
+
+fn unknown_outcome(what: &str, unknown: &Unknown, node: &Node) -> Outcome {
+    Outcome {
+        verdict: Tri::Unknown(unknown.clone()),
+        evidence: Some(Evidence {
+            message: format!("`{what}` cannot be resolved: {}", unknown.reason),
+            location: node.origin,
+            trace: node.trace.clone(),
+            written: true,
+        }),
+    }
+}
+
+/// `any` (`is_any`) or `all` over outcomes, three-valued: `any` passes when one passes and is
+/// unknown when none passes but one is unknown; `all` is its dual.
+fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
+    let mut failed: Option<Outcome> = None;
+    let mut unknown: Option<Outcome> = None;
+    let mut passed: Option<Outcome> = None;
+    for out in outcomes {
+        match out.verdict {
+            Tri::Yes => passed = passed.or(Some(out)),
+            Tri::No => {
+                // Prefer evidence that points at a written value over a missing one.
+                let better = match &failed {
+                    None => true,
+                    Some(f) => !f.evidence.as_ref().is_some_and(|e| e.written) && out.evidence.as_ref().is_some_and(|e| e.written),
+                };
+                if better {
+                    failed = Some(out);
+                }
+            }
+            Tri::Unknown(_) => unknown = unknown.or(Some(out)),
+        }
+    }
+    let (decided, otherwise) = if is_any { (passed, failed) } else { (failed, passed) };
+    decided.or(unknown).or(otherwise).unwrap_or_else(Outcome::pass)
+}
+
+fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVerdict) -> Outcome {
+    let deployment = subject.deployment;
+    let resource = subject.resource();
+    let mut unnamed: Option<Outcome> = None;
+    for config in deployment.children(subject.index, "configurations") {
+        if config.existing {
+            continue;
+        }
+        match config.leaf_name().loosely_equals(&Value::String(name.to_string())) {
+            Tri::Yes => {
+                let what = format!("server parameter {name}");
+                return match lookup(&config.body, &["properties".into(), "value".into()]) {
+                    PropertyLookup::Found(node) => compare(node, &what, test),
+                    PropertyLookup::Missing => missing_outcome(missing, &what, config.declaration, "has no `properties.value`"),
+                    PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
+                };
+            }
+            Tri::Unknown(u) if unnamed.is_none() => {
+                // A configuration whose name is unknown may be this parameter.
+                unnamed = Some(Outcome {
+                    verdict: Tri::Unknown(u.clone()),
+                    evidence: Some(Evidence {
+                        message: format!("server parameter `{name}` may be set by a configuration whose name cannot be resolved: {}", u.reason),
+                        location: config.name.origin,
+                        trace: config.name.trace.clone(),
+                        written: true,
+                    }),
+                });
+            }
+            _ => {}
+        }
+    }
+    match (missing, unnamed) {
+        (MissingVerdict::Pass, Some(out)) if matches!(test, Test::NotOneOf(_)) => out,
+        (_, Some(out)) => out,
+        (missing, None) => missing_outcome(missing, &format!("server parameter {name}"), resource.declaration, "is not set"),
+    }
+}
+
+fn referenced_by(subject: &Subject<'_>, resource_type: &str, via: &[Vec<String>], id_path: &[String], filter: Option<&Condition>) -> Outcome {
+    let deployment = subject.deployment;
+    let target = subject.resource();
+    let target_id = Value::ResourceId(Box::new(ResourceId {
+        resource_type: target.resource_type.clone(),
+        name: target.name.value.clone(),
+        target: Some(target.declaration),
+    }));
+    let mut unknown: Option<Outcome> = None;
+    let mut note_unknown = |u: &Unknown, node: &Node| {
+        if unknown.is_none() {
+            unknown = Some(unknown_outcome(&format!("the link of a `{resource_type}`"), u, node));
+        }
+    };
+    for (index, candidate) in deployment.of_type(resource_type) {
+        for array_path in via {
+            let items = match lookup(&candidate.body, array_path) {
+                PropertyLookup::Found(Node { value: Value::Array(items), .. }) => items,
+                PropertyLookup::Found(Node { value: Value::Unknown(u), .. }) => {
+                    note_unknown(u, &candidate.body);
+                    continue;
+                }
+                PropertyLookup::Unknown(u, _) => {
+                    note_unknown(&u, &candidate.body);
+                    continue;
+                }
+                _ => continue,
+            };
+            for item in items {
+                let PropertyLookup::Found(link) = lookup(item, id_path) else { continue };
+                let linked = match link.value.loosely_equals(&target_id) {
+                    Tri::Yes => true,
+                    Tri::No => false,
+                    Tri::Unknown(u) => {
+                        note_unknown(&u, link);
+                        false
+                    }
+                };
+                if !linked {
+                    continue;
+                }
+                let element = Subject { deployment, index, node: item };
+                let filtered = filter.map_or(Outcome::pass(), |f| f.evaluate(&element));
+                match (filtered.verdict, &candidate.deployed) {
+                    (Tri::Yes, Tri::Yes) => return Outcome::pass(),
+                    (Tri::Yes, Tri::Unknown(u)) => note_unknown(u, &candidate.body),
+                    (Tri::Unknown(u), _) => note_unknown(&u, item),
+                    _ => {}
+                }
+            }
+        }
+    }
+    unknown.unwrap_or_else(|| Outcome {
+        verdict: Tri::No,
+        evidence: Some(Evidence {
+            message: format!("no `{resource_type}` in the deployment connects to this resource"),
+            location: target.declaration,
+            trace: Vec::new(),
+            written: false,
+        }),
+    })
+}

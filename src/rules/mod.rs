@@ -2,8 +2,13 @@
 //! user's own) evaluated against the resource model, three-valued: pass, fail or unknown.
 
 mod condition;
+mod engine;
 mod finding;
+mod load;
+mod predicates;
 mod rule;
 
+pub use engine::run;
 pub use finding::{Finding, Verdict};
+pub use load::{BUILTIN, RuleError, builtin, from_dir, parse};
 pub use rule::{Check, Docs, References, Rule, Severity};

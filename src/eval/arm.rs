@@ -1,0 +1,302 @@
+//! Evaluates an ARM JSON template: parameters (defaults), variables, expressions in strings,
+//! `copy` loops, conditions, and resources nested in `resources` arrays or listed at the top
+//! (as an array, or an object keyed by symbolic name in languageVersion 2.0).
+
+use crate::eval::arm_expr::{self, ArmExpr, StringForm};
+use crate::eval::functions::{self, MAX_ELEMENTS};
+use crate::model::{Deployment, Node, Resource, TraceStep, Tri, Unknown, Value};
+use crate::source::{FileId, Origin};
+use crate::syntax::arm::{ArmDocument, Json, JsonKind};
+use crate::workspace::Workspace;
+use std::collections::HashMap;
+
+pub fn evaluate_root(workspace: &Workspace, file: FileId, doc: &ArmDocument, deployment: &mut Deployment) {
+    let context = workspace.file(file).display.clone();
+    let mut eval = ArmEval {
+        file,
+        root: &doc.root,
+        cache: HashMap::new(),
+        in_progress: Vec::new(),
+        copy_index: None,
+    };
+    let Some(resources) = doc.root.get("resources") else { return };
+    let list: Vec<(Option<&str>, &Json)> = match &resources.kind {
+        JsonKind::Array(items) => items.iter().map(|r| (None, r)).collect(),
+        JsonKind::Object(members) => members.iter().map(|m| (Some(m.name.as_str()), &m.value)).collect(),
+        _ => return,
+    };
+    for (symbol, json) in list {
+        eval.resource(json, symbol, None, &context, deployment);
+    }
+}
+
+struct ArmEval<'a> {
+    file: FileId,
+    root: &'a Json,
+    /// Evaluated parameters and variables, keyed `p:name` / `v:name` in lower case.
+    cache: HashMap<String, Node>,
+    in_progress: Vec<String>,
+    copy_index: Option<Node>,
+}
+
+impl<'a> ArmEval<'a> {
+    fn origin(&self, json: &Json) -> Origin {
+        Origin::new(self.file, json.span)
+    }
+
+    fn resource(&mut self, json: &'a Json, symbol: Option<&str>, parent: Option<usize>, context: &str, deployment: &mut Deployment) {
+        if !matches!(json.kind, JsonKind::Object(_)) {
+            return;
+        }
+        let declaration = json.member("type").map_or(self.origin(json), |m| Origin::new(self.file, m.name_span.cover(m.value.span)));
+        let instances = match json.get("copy") {
+            Some(copy) => self.copy_instances(copy),
+            None => vec![(None, String::new())],
+        };
+        for (index, label) in instances {
+            self.copy_index = index.clone();
+            let deployed = match json.get("condition") {
+                Some(c) => match self.json(c).value {
+                    Value::Bool(true) => Tri::Yes,
+                    Value::Bool(false) => continue,
+                    Value::Unknown(u) => Tri::Unknown(u),
+                    other => Tri::Unknown(Unknown {
+                        reason: format!("the condition is {}", other.describe()),
+                        origin: self.origin(c),
+                        source: None,
+                    }),
+                },
+                None => Tri::Yes,
+            };
+            let deployed = match (&index, deployed) {
+                (Some(Node { value: Value::Unknown(u), .. }), Tri::Yes) => Tri::Unknown(u.clone()),
+                (_, d) => d,
+            };
+            let mut resource_type = json.get("type").and_then(Json::as_str).unwrap_or("").to_string();
+            let mut name = json.get("name").map_or(Node::new(Value::Null, self.origin(json)), |n| self.json(n));
+            if let Some(p) = parent {
+                let parent_resource: &Resource = &deployment.resources[p];
+                if !resource_type.contains('/') {
+                    resource_type = format!("{}/{}", parent_resource.resource_type, resource_type);
+                }
+                let full = Value::concat(
+                    vec![parent_resource.name.value.clone(), Value::String("/".into()), name.value.clone()],
+                    name.origin,
+                );
+                name.value = full;
+            }
+            let mut members = Vec::new();
+            if let JsonKind::Object(ms) = &json.kind {
+                for m in ms {
+                    let key = m.name.to_ascii_lowercase();
+                    if matches!(key.as_str(), "resources" | "copy" | "condition" | "dependson" | "comments") {
+                        continue;
+                    }
+                    members.push((m.name.clone(), self.json(&m.value)));
+                }
+            }
+            let existing = json.get("existing").is_some_and(|e| e.kind == JsonKind::Bool(true));
+            let instance_context = if label.is_empty() { context.to_string() } else { format!("{context} › {label}") };
+            deployment.resources.push(Resource {
+                resource_type,
+                api_version: json.get("apiVersion").and_then(Json::as_str).map(str::to_string),
+                symbol: symbol.map(str::to_string),
+                name,
+                existing,
+                deployed,
+                body: Node::new(Value::Object(members), self.origin(json)),
+                declaration,
+                parent,
+                context: instance_context.clone(),
+            });
+            let this = deployment.resources.len() - 1;
+            if let Some(children) = json.get("resources").and_then(Json::as_array) {
+                for child in children {
+                    self.resource(child, None, Some(this), &instance_context, deployment);
+                }
+            }
+        }
+        self.copy_index = None;
+    }
+
+    /// The `copyIndex()` of each element of a `copy` loop, with a label; one unknown element
+    /// when the count cannot be known.
+    fn copy_instances(&mut self, copy: &'a Json) -> Vec<(Option<Node>, String)> {
+        let name = copy.get("name").and_then(Json::as_str).unwrap_or("copy").to_string();
+        let count = copy.get("count").map(|c| self.json(c));
+        match count.as_ref().map(|c| &c.value) {
+            Some(Value::Int(n)) if *n >= 0 && (*n as usize) <= MAX_ELEMENTS => (0..*n)
+                .map(|i| (Some(Node::new(Value::Int(i), self.origin(copy))), format!("{name}[{i}]")))
+                .collect(),
+            Some(Value::Unknown(u)) => vec![(Some(Node::new(Value::Unknown(u.clone()), self.origin(copy))), format!("{name}[…]"))],
+            _ => vec![(
+                Some(Node::new(Value::unknown(format!("the count of copy loop `{name}` is not known"), self.origin(copy)), self.origin(copy))),
+                format!("{name}[…]"),
+            )],
+        }
+    }
+
+    /// Evaluates a JSON value, computing expressions in strings.
+    fn json(&mut self, json: &Json) -> Node {
+        let origin = self.origin(json);
+        let value = match &json.kind {
+            JsonKind::Null => Value::Null,
+            JsonKind::Bool(b) => Value::Bool(*b),
+            JsonKind::Int(i) => Value::Int(*i),
+            JsonKind::Number(n) => Value::unknown(format!("the number {n} is not an integer"), origin),
+            JsonKind::String(s) => match arm_expr::classify(s) {
+                StringForm::Literal(text) => Value::String(text.into_owned()),
+                StringForm::Expression(text) => match arm_expr::parse(text) {
+                    Ok(expr) => return self.expr(&expr, origin),
+                    Err(e) => Value::unknown(format!("the expression cannot be read: {e}"), origin),
+                },
+            },
+            JsonKind::Array(items) => Value::Array(items.iter().map(|i| self.json(i)).collect()),
+            JsonKind::Object(members) => Value::Object(members.iter().map(|m| (m.name.clone(), self.json(&m.value))).collect()),
+        };
+        Node::new(value, origin)
+    }
+
+    fn expr(&mut self, expr: &ArmExpr, origin: Origin) -> Node {
+        let value = match expr {
+            ArmExpr::String(s) => Value::String(s.clone()),
+            ArmExpr::Int(i) => Value::Int(*i),
+            ArmExpr::Bool(b) => Value::Bool(*b),
+            ArmExpr::Null => Value::Null,
+            ArmExpr::Member { base, name } => {
+                let base = self.expr(base, origin);
+                return member(base, name, origin);
+            }
+            ArmExpr::Index { base, index } => {
+                let base = self.expr(base, origin);
+                let index = self.expr(index, origin);
+                match (&base.value, &index.value) {
+                    (Value::Array(items), Value::Int(i)) => match usize::try_from(*i).ok().and_then(|i| items.get(i)) {
+                        Some(item) => return item.clone(),
+                        None => Value::unknown(format!("index {i} is out of range"), origin),
+                    },
+                    (Value::Object(_), Value::String(key)) => return member(base, key, origin),
+                    _ => match base.value.first_unknown().or(index.value.first_unknown()) {
+                        Some(u) => Value::Unknown(u.clone()),
+                        None => Value::unknown("this index cannot be evaluated", origin),
+                    },
+                }
+            }
+            ArmExpr::Call { name, args } => {
+                let lower = name.to_ascii_lowercase();
+                match (lower.as_str(), args.as_slice()) {
+                    ("parameters", [ArmExpr::String(p)]) => return self.parameter(p, origin),
+                    ("variables", [ArmExpr::String(v)]) => return self.variable(v, origin),
+                    ("copyindex", _) => {
+                        let offset = match args.first() {
+                            Some(a) => self.expr(a, origin).value,
+                            None => Value::Int(0),
+                        };
+                        match (self.copy_index.as_ref().map(|n| &n.value), offset) {
+                            (Some(Value::Int(i)), Value::Int(o)) => Value::Int(i + o),
+                            (Some(Value::Unknown(u)), _) => Value::Unknown(u.clone()),
+                            _ => Value::unknown("`copyIndex()` outside a copy loop with a known count", origin),
+                        }
+                    }
+                    _ => {
+                        let args = args.iter().map(|a| self.expr(a, origin)).collect();
+                        functions::call(name, args, origin)
+                    }
+                }
+            }
+        };
+        Node::new(value, origin)
+    }
+
+    fn parameter(&mut self, name: &str, origin: Origin) -> Node {
+        let key = format!("p:{}", name.to_ascii_lowercase());
+        let Some(member) = self.root.get("parameters").and_then(|p| p.member(name)) else {
+            return Node::new(Value::unknown(format!("parameter `{name}` is not declared"), origin), origin);
+        };
+        let decl = Origin::new(self.file, member.name_span);
+        let resolved = match self.cached(&key) {
+            Some(n) => n,
+            None => {
+                let node = match member.value.get("defaultValue") {
+                    Some(default) => {
+                        let mut n = self.guarded(&key, default, origin);
+                        n.trace.insert(0, TraceStep { origin: n.origin, label: format!("parameter `{name}` defaults to this") });
+                        n
+                    }
+                    None => Node::new(
+                        Value::Unknown(Unknown {
+                            reason: format!("parameter `{name}` has no default and no parameter file gives it"),
+                            origin: decl,
+                            source: Some(decl),
+                        }),
+                        decl,
+                    ),
+                };
+                self.cache.insert(key, node.clone());
+                node
+            }
+        };
+        relocate(resolved, origin)
+    }
+
+    fn variable(&mut self, name: &str, origin: Origin) -> Node {
+        let key = format!("v:{}", name.to_ascii_lowercase());
+        let Some(json) = self.root.get("variables").and_then(|v| v.get(name)) else {
+            return Node::new(Value::unknown(format!("variable `{name}` is not declared"), origin), origin);
+        };
+        let resolved = match self.cached(&key) {
+            Some(n) => n,
+            None => {
+                let mut n = self.guarded(&key, json, origin);
+                n.trace.insert(0, TraceStep { origin: n.origin, label: format!("variable `{name}`") });
+                self.cache.insert(key, n.clone());
+                n
+            }
+        };
+        relocate(resolved, origin)
+    }
+
+    fn cached(&self, key: &str) -> Option<Node> {
+        self.cache.get(key).cloned()
+    }
+
+    /// Evaluates a parameter default or variable, stopping at a reference cycle.
+    fn guarded(&mut self, key: &str, json: &Json, origin: Origin) -> Node {
+        if self.in_progress.iter().any(|k| k == key) {
+            return Node::new(Value::unknown(format!("`{}` refers to itself", &key[2..]), origin), origin);
+        }
+        self.in_progress.push(key.to_string());
+        // Variables and defaults do not see the copy index of the resource that uses them.
+        let copy_index = self.copy_index.take();
+        let node = self.json(json);
+        self.copy_index = copy_index;
+        self.in_progress.pop();
+        node
+    }
+}
+
+/// A value used at `origin`: it is reported there, and where it came from joins its trace.
+pub(crate) fn relocate(mut node: Node, origin: Origin) -> Node {
+    node.origin = origin;
+    node
+}
+
+pub(crate) fn member(base: Node, name: &str, origin: Origin) -> Node {
+    match &base.value {
+        Value::Object(_) => match base.get(name) {
+            Some(n) => {
+                let mut n = n.clone();
+                let mut trace = base.trace.clone();
+                trace.append(&mut n.trace);
+                n.trace = trace;
+                relocate(n, origin)
+            }
+            None => match base.get(crate::model::UNKNOWN_SPREAD) {
+                Some(spread) => relocate(spread.clone(), origin),
+                None => Node::new(Value::unknown(format!("the object has no property `{name}`"), origin), origin),
+            },
+        },
+        Value::Unknown(u) => Node { value: Value::Unknown(u.clone()), origin, trace: base.trace.clone() },
+        _ => Node::new(Value::unknown(format!("`.{name}` of a value that is not an object"), origin), origin),
+    }
+}

@@ -1,0 +1,53 @@
+//! Runs rules over a deployment: every check against every resource of its type that the
+//! template deploys (not `existing` ones, which declare nothing of their own).
+
+use crate::model::{Deployment, Resource, StrPart, Tri, Value};
+use crate::rules::condition::Subject;
+use crate::rules::{Finding, Rule, Verdict};
+
+pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (rule_index, rule) in rules.iter().enumerate() {
+        for check in &rule.checks {
+            for (index, resource) in deployment.of_type(&check.resource_type) {
+                if resource.existing || resource.deployed == Tri::No {
+                    continue;
+                }
+                let subject = Subject { deployment, index, node: &resource.body };
+                let outcome = check.expect.evaluate(&subject);
+                let verdict = match outcome.verdict {
+                    Tri::Yes => continue,
+                    Tri::No => Verdict::Fail,
+                    Tri::Unknown(_) => Verdict::Unknown,
+                };
+                let Some(evidence) = outcome.evidence else { continue };
+                findings.push(Finding {
+                    rule: rule_index,
+                    verdict,
+                    message: evidence.message,
+                    location: evidence.location,
+                    trace: evidence.trace,
+                    resource_type: resource.resource_type.clone(),
+                    resource_name: display_name(resource),
+                    contexts: vec![resource.context.clone()],
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// The resource's name as far as it is known; unknown parts are shown as `{…}`.
+fn display_name(resource: &Resource) -> String {
+    match &resource.name.value {
+        Value::String(s) => s.clone(),
+        Value::Partial(parts) => parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Text(t) => t.as_str(),
+                StrPart::Unknown(_) => "{…}",
+            })
+            .collect(),
+        _ => resource.symbol.clone().unwrap_or_else(|| "{…}".into()),
+    }
+}

@@ -1,0 +1,93 @@
+//! Loading rules: the built-in rule files embedded at build time, and a user's own from
+//! `--rules DIR`, validated with errors that name the file, line and field.
+
+use crate::rules::rule::{Check, RawRule, Rule};
+use std::path::Path;
+
+/// The built-in rules, in id order. A test checks this list matches the files in `rules/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("PG101-single-ssl-enforcement.toml", include_str!("../../rules/PG101-single-ssl-enforcement.toml")),
+    ("PG103-flex-require-secure-transport.toml", include_str!("../../rules/PG103-flex-require-secure-transport.toml")),
+    ("PG201-public-network-access.toml", include_str!("../../rules/PG201-public-network-access.toml")),
+    ("PG202-firewall-allows-azure-services.toml", include_str!("../../rules/PG202-firewall-allows-azure-services.toml")),
+    ("PG203-firewall-open-to-internet.toml", include_str!("../../rules/PG203-firewall-open-to-internet.toml")),
+    ("PG204-private-endpoint.toml", include_str!("../../rules/PG204-private-endpoint.toml")),
+    ("PG401-geo-redundant-backup.toml", include_str!("../../rules/PG401-geo-redundant-backup.toml")),
+];
+
+/// A rule file that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+pub fn builtin() -> Result<Vec<Rule>, RuleError> {
+    BUILTIN.iter().map(|(name, text)| parse(&format!("rules/{name}"), text)).collect()
+}
+
+/// Reads every `*.toml` in a directory, sorted by name.
+pub fn from_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
+    let io_error = |e: std::io::Error| RuleError { file: dir.display().to_string(), line: 0, message: e.to_string() };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io_error)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| RuleError {
+                file: path.display().to_string(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+            parse(&path.display().to_string(), &text)
+        })
+        .collect()
+}
+
+/// Parses and validates one rule file.
+pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let raw: RawRule = toml::from_str(text).map_err(|e| RuleError {
+        file: file.to_string(),
+        line: e.span().map_or(0, |s| line_of(s.start)),
+        message: e.message().to_string(),
+    })?;
+    let fail = |line: usize, message: String| RuleError { file: file.to_string(), line, message };
+    let id_ok = raw.id.len() >= 3 && raw.id.starts_with(|c: char| c.is_ascii_uppercase()) && raw.id.chars().all(|c| c.is_ascii_alphanumeric());
+    if !id_ok {
+        return Err(fail(1, format!("`id`: `{}` is not an id such as `PG201`", raw.id)));
+    }
+    if raw.slug.is_empty() || !raw.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(fail(1, format!("`slug`: `{}` must be lowercase words joined by `-`", raw.slug)));
+    }
+    if raw.checks.is_empty() {
+        return Err(fail(1, "`check`: a rule needs at least one `[[check]]`".into()));
+    }
+    let mut checks = Vec::new();
+    for check in raw.checks {
+        let line = line_of(check.expect.span().start);
+        let expect = check
+            .expect
+            .into_inner()
+            .build()
+            .map_err(|message| fail(line, format!("`check.expect`: {message}")))?;
+        checks.push(Check { resource_type: check.resource_type, expect });
+    }
+    Ok(Rule {
+        id: raw.id,
+        slug: raw.slug,
+        title: raw.title,
+        severity: raw.severity,
+        tags: raw.tags,
+        checks,
+        docs: raw.docs,
+        references: raw.references,
+        source: file.to_string(),
+    })
+}

@@ -1,0 +1,62 @@
+//! Finding the files to scan: explicit files as given, directories walked in parallel with
+//! `ignore` (honouring .gitignore even outside a git repository), sorted for determinism.
+
+use crate::scan::{ScanError, ToolError};
+use crate::source::Language;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// The files to scan, and the entries the walk could not read (a symlink loop, a permission).
+pub fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<ScanError>), ToolError> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+        } else if path.is_dir() {
+            let (found, failed) = walk_dir(path);
+            files.extend(found);
+            errors.extend(failed);
+        } else {
+            return Err(ToolError::MissingPath(path.display().to_string()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok((files, errors))
+}
+
+fn walk_dir(dir: &PathBuf) -> (Vec<PathBuf>, Vec<ScanError>) {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(dir);
+    // Hidden folders such as .azure/ and .github/ hold templates; .git/ never does.
+    let overrides = overrides.add("!.git/").and_then(|o| o.build());
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder.hidden(false).require_git(false).git_global(false).follow_links(true);
+    if let Ok(overrides) = overrides {
+        builder.overrides(overrides);
+    }
+    let found = Mutex::new(Vec::new());
+    let failed = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && Language::of(entry.path()).is_some()
+                        && let Ok(mut found) = found.lock()
+                    {
+                        found.push(entry.into_path());
+                    }
+                }
+                // A symlink loop or an unreadable folder is reported; the walk goes on.
+                Err(e) => {
+                    if let Ok(mut failed) = failed.lock() {
+                        failed.push(ScanError { path: dir.display().to_string(), origin: None, message: e.to_string() });
+                    }
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    (found.into_inner().unwrap_or_default(), failed.into_inner().unwrap_or_default())
+}

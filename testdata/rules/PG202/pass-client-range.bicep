@@ -1,0 +1,34 @@
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+param appOutboundStart string = '20.50.2.10'
+param appOutboundEnd string = '20.50.2.20'
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: 'GeneralPurpose'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+  }
+}
+
+resource appOutbound 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = {
+  parent: server
+  name: 'app-outbound'
+  properties: {
+    startIpAddress: appOutboundStart
+    endIpAddress: appOutboundEnd
+  }
+}
