@@ -167,7 +167,10 @@ pub enum ExprKind {
         safe: bool,
     },
     /// `base::name` (nested resource access)
-    ResourceAccess { base: Box<Expr>, name: Ident },
+    ResourceAccess {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `base[index]`; `[?i]` is `safe`, `[^i]` is `from_end`.
     Index {
         base: Box<Expr>,
@@ -182,7 +185,10 @@ pub enum ExprKind {
         name: Ident,
         args: Vec<Expr>,
     },
-    Unary { op: UnaryOp, operand: Box<Expr> },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
     Binary {
         op: BinaryOp,
         left: Box<Expr>,
@@ -317,7 +323,10 @@ impl StringLit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StringPart {
     /// Decoded text (escapes resolved); `span` covers its source bytes.
-    Text { text: String, span: Span },
+    Text {
+        text: String,
+        span: Span,
+    },
     Interpolation(Expr),
 }
 
@@ -332,15 +341,23 @@ pub enum TypeKind {
     /// `string`, `myType`
     Ident(Ident),
     /// `ns.typeName`, `myType.property`, `resourceInput<'T@v'>.properties.x`
-    Member { base: Box<TypeExpr>, name: Ident },
+    Member {
+        base: Box<TypeExpr>,
+        name: Ident,
+    },
     /// `myTuple[0]`
-    Index { base: Box<TypeExpr>, index: Box<Expr> },
+    Index {
+        base: Box<TypeExpr>,
+        index: Box<Expr>,
+    },
     /// `myArray[*]` (the element type)
     Element(Box<TypeExpr>),
     /// `T[]`
     Array(Box<TypeExpr>),
     /// `T?`
     Nullable(Box<TypeExpr>),
+    /// `T!`: the type without `null`.
+    NonNull(Box<TypeExpr>),
     /// `'a' | 'b'` (also with a leading `|`)
     Union(Vec<TypeExpr>),
     /// A literal type: `'a'`, `1`, `-1`, `true`, `null`.
@@ -349,7 +366,10 @@ pub enum TypeKind {
     Tuple(Vec<TupleTypeItem>),
     Paren(Box<TypeExpr>),
     /// `resourceInput<'T@v'>`, `resourceOutput<'T@v'>`, `resource<'T@v'>`
-    Parameterized { name: Ident, args: Vec<TypeExpr> },
+    Parameterized {
+        name: Ident,
+        args: Vec<TypeExpr>,
+    },
     Error,
 }
 

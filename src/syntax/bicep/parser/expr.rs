@@ -1,0 +1,617 @@
+//! Expressions, with the compiler's precedence: ternary, `??`, `||`, `&&`, equality,
+//! relational, additive, multiplicative, unary, postfix. Operator chains count towards the
+//! nesting bound too, since the trees they build are as deep as nested brackets.
+
+use super::{Fail, PResult, Parser};
+use crate::span::Span;
+use crate::syntax::bicep::ast::{
+    BinaryOp, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
+    StringLit, StringPart, UnaryOp,
+};
+use crate::syntax::bicep::lexer::{Piece, TokenKind};
+
+fn binary_op(kind: TokenKind) -> Option<(BinaryOp, u8)> {
+    use BinaryOp::*;
+    Some(match kind {
+        TokenKind::DoubleQuestion => (Coalesce, 1),
+        TokenKind::OrOr => (Or, 2),
+        TokenKind::AndAnd => (And, 3),
+        TokenKind::Eq => (Equals, 4),
+        TokenKind::NotEq => (NotEquals, 4),
+        TokenKind::EqInsensitive => (EqualsInsensitive, 4),
+        TokenKind::NotEqInsensitive => (NotEqualsInsensitive, 4),
+        TokenKind::Lt => (Less, 5),
+        TokenKind::LtEq => (LessOrEqual, 5),
+        TokenKind::Gt => (Greater, 5),
+        TokenKind::GtEq => (GreaterOrEqual, 5),
+        TokenKind::Plus => (Add, 6),
+        TokenKind::Minus => (Subtract, 6),
+        TokenKind::Star => (Multiply, 7),
+        TokenKind::Slash => (Divide, 7),
+        TokenKind::Percent => (Modulo, 7),
+        _ => return None,
+    })
+}
+
+impl Parser<'_> {
+    pub(super) fn expr(&mut self) -> PResult<Expr> {
+        self.nested(|p| p.ternary())
+    }
+
+    /// Bumps the depth for one more link of an operator chain; the caller restores it.
+    pub(super) fn chain_link(&mut self) -> PResult<()> {
+        self.nested(|_| Ok(()))?;
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `cond ? a : b`; the `?` and `:` may start a new line.
+    fn ternary(&mut self) -> PResult<Expr> {
+        let condition = self.binary(0)?;
+        if !self.next_after_newlines_is(TokenKind::Question) {
+            return Ok(condition);
+        }
+        self.skip_nl();
+        self.bump();
+        self.skip_nl();
+        let then = self.expr()?;
+        self.skip_nl_before(TokenKind::Colon);
+        self.expect(TokenKind::Colon, "':' in the conditional expression")?;
+        self.skip_nl();
+        let otherwise = self.expr()?;
+        let span = condition.span.cover(otherwise.span);
+        Ok(Expr {
+            kind: ExprKind::Ternary {
+                condition: Box::new(condition),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            },
+            span,
+        })
+    }
+
+    pub(super) fn next_after_newlines_is(&mut self, kind: TokenKind) -> bool {
+        let mut i = self.pos;
+        while self.tok(i).kind == TokenKind::NewLine {
+            i += 1;
+        }
+        self.tok(i).kind == kind
+    }
+
+    fn skip_nl_before(&mut self, kind: TokenKind) {
+        if self.next_after_newlines_is(kind) {
+            self.skip_nl();
+        }
+    }
+
+    /// Precedence climbing; operators of one level associate to the left.
+    fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
+        let saved = self.depth;
+        let result = self.binary_chain(min_prec);
+        self.depth = saved;
+        result
+    }
+
+    fn binary_chain(&mut self, min_prec: u8) -> PResult<Expr> {
+        let mut left = self.unary()?;
+        while let Some((op, prec)) = binary_op(self.peek()) {
+            if prec < min_prec {
+                break;
+            }
+            self.chain_link()?;
+            self.bump();
+            let right = self.binary(prec + 1)?;
+            let span = left.span.cover(right.span);
+            left = Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                },
+                span,
+            };
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        let saved = self.depth;
+        let mut ops = Vec::new();
+        loop {
+            let op = match self.peek() {
+                TokenKind::Bang => UnaryOp::Not,
+                TokenKind::Minus => UnaryOp::Minus,
+                _ => break,
+            };
+            if let Err(fail) = self.chain_link() {
+                self.depth = saved;
+                return Err(fail);
+            }
+            ops.push((op, self.bump().span.start));
+        }
+        let result = self.postfix_expr();
+        self.depth = saved;
+        let mut expr = result?;
+        for (op, start) in ops.into_iter().rev() {
+            let span = Span::new(start, expr.span.end);
+            expr = Expr {
+                kind: ExprKind::Unary {
+                    op,
+                    operand: Box::new(expr),
+                },
+                span,
+            };
+        }
+        Ok(expr)
+    }
+
+    pub(super) fn postfix_expr(&mut self) -> PResult<Expr> {
+        let saved = self.depth;
+        let result = self.postfix_chain();
+        self.depth = saved;
+        result
+    }
+
+    fn postfix_chain(&mut self) -> PResult<Expr> {
+        let mut expr = self.primary()?;
+        loop {
+            let start = expr.span.start;
+            let kind = match self.peek() {
+                TokenKind::Dot => {
+                    self.chain_link()?;
+                    self.bump();
+                    let safe = self.eat(TokenKind::Question);
+                    let name = self.ident("a property or function name after '.'")?;
+                    ExprKind::Member {
+                        base: Box::new(expr),
+                        name,
+                        safe,
+                    }
+                }
+                TokenKind::DoubleColon => {
+                    self.chain_link()?;
+                    self.bump();
+                    let name = self.ident("a nested resource name after '::'")?;
+                    ExprKind::ResourceAccess {
+                        base: Box::new(expr),
+                        name,
+                    }
+                }
+                TokenKind::LBracket => {
+                    self.chain_link()?;
+                    self.bump();
+                    let (safe, from_end, index) = self.with_newlines(true, |p| {
+                        let safe = p.eat(TokenKind::Question);
+                        let from_end = p.eat(TokenKind::Hat);
+                        let index = p.expr()?;
+                        p.expect(TokenKind::RBracket, "']' after the index")?;
+                        Ok((safe, from_end, index))
+                    })?;
+                    ExprKind::Index {
+                        base: Box::new(expr),
+                        index: Box::new(index),
+                        safe,
+                        from_end,
+                    }
+                }
+                TokenKind::LParen => {
+                    self.chain_link()?;
+                    let (base, name) = match expr.kind {
+                        ExprKind::Ident(name) => (None, name),
+                        ExprKind::Member {
+                            base,
+                            name,
+                            safe: false,
+                        } => (Some(base), name),
+                        _ => {
+                            let span = self.cur().span;
+                            self.error_at(span, "expected a function name before '('");
+                            return Err(Fail);
+                        }
+                    };
+                    let args = self.call_args()?;
+                    ExprKind::Call { base, name, args }
+                }
+                TokenKind::Bang => {
+                    self.chain_link()?;
+                    self.bump();
+                    ExprKind::NonNull(Box::new(expr))
+                }
+                _ => return Ok(expr),
+            };
+            expr = Expr {
+                kind,
+                span: Span::new(start, self.last_end),
+            };
+        }
+    }
+
+    /// `(args)`: separated by commas or line breaks, line breaks otherwise insignificant.
+    fn call_args(&mut self) -> PResult<Vec<Expr>> {
+        self.bump();
+        self.with_newlines(true, |p| {
+            let mut args = Vec::new();
+            while !p.eat(TokenKind::RParen) {
+                args.push(p.spread_or_expr()?);
+                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RParen) && !p.after_newline() {
+                    return Err(p.error_here("expected ',' or ')' after the argument"));
+                }
+            }
+            Ok(args)
+        })
+    }
+
+    fn spread_or_expr(&mut self) -> PResult<Expr> {
+        if self.at(TokenKind::Ellipsis) {
+            let start = self.bump().span.start;
+            let inner = self.expr()?;
+            return Ok(Expr {
+                span: Span::new(start, inner.span.end),
+                kind: ExprKind::Spread(Box::new(inner)),
+            });
+        }
+        self.expr()
+    }
+
+    pub(super) fn primary(&mut self) -> PResult<Expr> {
+        let token = self.cur();
+        let kind = match token.kind {
+            TokenKind::Int => {
+                self.bump();
+                match self.text(&token).parse::<i64>() {
+                    Ok(value) => ExprKind::Int(value),
+                    Err(_) => {
+                        self.error_at(
+                            token.span,
+                            "integer literal is out of the 64-bit signed range",
+                        );
+                        ExprKind::Error
+                    }
+                }
+            }
+            TokenKind::Str(Piece::Complete | Piece::Head) => {
+                let lit = self.string()?;
+                return Ok(Expr {
+                    span: lit.span,
+                    kind: ExprKind::String(lit),
+                });
+            }
+            TokenKind::Ident => {
+                if self.nth_raw(1) == TokenKind::Arrow {
+                    let name = self.ident("a lambda parameter")?;
+                    let params = vec![LambdaParam { name, ty: None }];
+                    return self.lambda_body(token.span.start, params);
+                }
+                self.bump();
+                match self.text(&token) {
+                    "true" => ExprKind::Bool(true),
+                    "false" => ExprKind::Bool(false),
+                    "null" => ExprKind::Null,
+                    name => ExprKind::Ident(Ident {
+                        name: name.to_string(),
+                        span: token.span,
+                    }),
+                }
+            }
+            TokenKind::LParen => {
+                if self.is_lambda_ahead() {
+                    return self.lambda();
+                }
+                self.bump();
+                let inner = self.with_newlines(true, |p| {
+                    let inner = p.expr()?;
+                    p.expect(TokenKind::RParen, "')' to close the parenthesis")?;
+                    Ok(inner)
+                })?;
+                ExprKind::Paren(Box::new(inner))
+            }
+            TokenKind::LBracket => return self.array(),
+            TokenKind::LBrace => return self.object(),
+            _ => return Err(self.error_here("expected an expression")),
+        };
+        Ok(Expr {
+            kind,
+            span: Span::new(token.span.start, self.last_end),
+        })
+    }
+
+    /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
+    fn is_lambda_ahead(&mut self) -> bool {
+        let mut i = self.pos + 1;
+        let mut next = |p: &Self| {
+            while p.tok(i).kind == TokenKind::NewLine {
+                i += 1;
+            }
+            i += 1;
+            p.tok(i - 1).kind
+        };
+        let mut kind = next(self);
+        if kind != TokenKind::RParen {
+            loop {
+                if kind != TokenKind::Ident {
+                    return false;
+                }
+                kind = next(self);
+                match kind {
+                    TokenKind::Comma => kind = next(self),
+                    TokenKind::RParen => break,
+                    _ => return false,
+                }
+            }
+        }
+        next(self) == TokenKind::Arrow
+    }
+
+    fn lambda(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let params = self.with_newlines(true, |p| {
+            let mut params = Vec::new();
+            while !p.eat(TokenKind::RParen) {
+                params.push(LambdaParam {
+                    name: p.ident("a lambda parameter")?,
+                    ty: None,
+                });
+                p.eat(TokenKind::Comma);
+            }
+            Ok(params)
+        })?;
+        self.lambda_body(start, params)
+    }
+
+    fn lambda_body(&mut self, start: u32, params: Vec<LambdaParam>) -> PResult<Expr> {
+        self.expect(TokenKind::Arrow, "'=>' after the lambda parameters")?;
+        self.skip_nl_before_expr();
+        let body = self.expr()?;
+        let span = Span::new(start, body.span.end);
+        Ok(Expr {
+            kind: ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            span,
+        })
+    }
+
+    /// A lambda body or a `for` body may start on the next line.
+    fn skip_nl_before_expr(&mut self) {
+        self.skip_nl();
+    }
+
+    /// A string token, with its interpolations, as a literal.
+    pub(super) fn string(&mut self) -> PResult<StringLit> {
+        let head = self.bump();
+        let mut parts = Vec::new();
+        self.text_part(&mut parts, head);
+        if head.kind == TokenKind::Str(Piece::Head) {
+            self.with_newlines(true, |p| -> PResult<()> {
+                loop {
+                    let expr = p.expr()?;
+                    parts.push(StringPart::Interpolation(expr));
+                    let token = p.cur();
+                    match token.kind {
+                        TokenKind::Str(Piece::Middle) => {
+                            p.bump();
+                            p.text_part(&mut parts, token);
+                        }
+                        TokenKind::Str(Piece::Tail) => {
+                            p.bump();
+                            p.text_part(&mut parts, token);
+                            return Ok(());
+                        }
+                        _ => return Err(p.error_here("expected '}' to close the interpolation")),
+                    }
+                }
+            })?;
+        }
+        Ok(StringLit {
+            parts,
+            span: Span::new(head.span.start, self.last_end),
+        })
+    }
+
+    fn text_part(
+        &mut self,
+        parts: &mut Vec<StringPart>,
+        token: crate::syntax::bicep::lexer::Token,
+    ) {
+        let text = self
+            .strings
+            .get(token.value as usize)
+            .cloned()
+            .unwrap_or_default();
+        if !text.is_empty() {
+            parts.push(StringPart::Text {
+                text,
+                span: token.content,
+            });
+        }
+    }
+
+    /// `if (condition) body`, the body of a resource, module or loop.
+    pub(super) fn if_expr(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        self.expect(TokenKind::LParen, "'(' after 'if'")?;
+        let condition = self.with_newlines(true, |p| {
+            let condition = p.expr()?;
+            p.expect(TokenKind::RParen, "')' after the condition")?;
+            Ok(condition)
+        })?;
+        let body = self.expr()?;
+        let span = Span::new(start, body.span.end);
+        Ok(Expr {
+            kind: ExprKind::If {
+                condition: Box::new(condition),
+                body: Box::new(body),
+            },
+            span,
+        })
+    }
+
+    fn array(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let mut i = self.pos;
+        while self.tok(i).kind == TokenKind::NewLine {
+            i += 1;
+        }
+        let token = *self.tok(i);
+        if token.kind == TokenKind::Ident
+            && self.text(&token) == "for"
+            && matches!(self.tok(i + 1).kind, TokenKind::Ident | TokenKind::LParen)
+        {
+            self.skip_nl();
+            return self.for_expr(start);
+        }
+        let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
+        Ok(Expr {
+            kind: ExprKind::Array(items),
+            span: Span::new(start, self.last_end),
+        })
+    }
+
+    fn for_expr(&mut self, start: u32) -> PResult<Expr> {
+        self.bump();
+        let (item, index, iterable) = self.with_newlines(true, |p| {
+            let (item, index) = if p.eat(TokenKind::LParen) {
+                let item = p.ident("a loop item name")?;
+                p.expect(TokenKind::Comma, "',' after the loop item name")?;
+                let index = p.ident("a loop index name")?;
+                p.expect(TokenKind::RParen, "')' after the loop index name")?;
+                (item, Some(index))
+            } else {
+                (p.ident("a loop item name")?, None)
+            };
+            if !p.at_word("in") {
+                return Err(p.error_here("expected 'in' after the loop variable"));
+            }
+            p.bump();
+            let iterable = p.expr()?;
+            p.expect(TokenKind::Colon, "':' after the loop expression")?;
+            Ok((item, index, iterable))
+        })?;
+        self.skip_nl_before_expr();
+        let body = if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
+            self.if_expr()?
+        } else {
+            self.expr()?
+        };
+        self.skip_nl();
+        self.expect(TokenKind::RBracket, "']' to close the loop")?;
+        Ok(Expr {
+            kind: ExprKind::For {
+                item: Some(item),
+                index,
+                iterable: Box::new(iterable),
+                body: Box::new(body),
+            },
+            span: Span::new(start, self.last_end),
+        })
+    }
+
+    fn object(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
+        Ok(Expr {
+            kind: ExprKind::Object(items),
+            span: Span::new(start, self.last_end),
+        })
+    }
+
+    fn object_item(&mut self) -> PResult<ObjectItem> {
+        let start = self.cur().span.start;
+        if self.at(TokenKind::Ellipsis) {
+            return Ok(ObjectItem::Spread(self.spread_or_expr()?));
+        }
+        let decorators = self.decorators()?;
+        if self.at_word("resource")
+            && self.nth_raw(1) == TokenKind::Ident
+            && matches!(self.nth_raw(2), TokenKind::Str(_))
+        {
+            let kind = self.resource()?;
+            let span = Span::new(start, self.last_end);
+            return Ok(ObjectItem::Resource(Box::new(Statement {
+                decorators,
+                kind,
+                span,
+            })));
+        }
+        let key = self.object_key()?;
+        self.expect(TokenKind::Colon, "':' after the property name")?;
+        let value = self.expr()?;
+        Ok(ObjectItem::Property(ObjectProperty {
+            decorators,
+            key,
+            value,
+            span: Span::new(start, self.last_end),
+        }))
+    }
+
+    pub(super) fn object_key(&mut self) -> PResult<ObjectKey> {
+        match self.peek() {
+            TokenKind::Ident => Ok(ObjectKey::Ident(self.ident("a property name")?)),
+            TokenKind::Str(Piece::Complete | Piece::Head) => Ok(ObjectKey::String(self.string()?)),
+            _ => Err(self.error_here("expected a property name")),
+        }
+    }
+
+    /// Items of an array, object, object type or tuple (after the opening bracket), separated
+    /// by line breaks or commas. A bad item is skipped up to the next separator.
+    pub(super) fn list<T>(
+        &mut self,
+        close: TokenKind,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.with_newlines(false, |p| {
+            let mut items = Vec::new();
+            loop {
+                p.skip_nl();
+                let kind = p.peek();
+                if kind == close {
+                    p.bump();
+                    return Ok(items);
+                }
+                if matches!(
+                    kind,
+                    TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+                ) {
+                    let closer = if close == TokenKind::RBrace {
+                        "'}'"
+                    } else {
+                        "']'"
+                    };
+                    return Err(p.error_here(&format!("expected {closer} to close the {what}")));
+                }
+                match item(p) {
+                    Ok(value) => items.push(value),
+                    Err(fail) => {
+                        if p.fatal {
+                            return Err(fail);
+                        }
+                        p.skip_item();
+                    }
+                }
+                match p.peek() {
+                    TokenKind::Comma => {
+                        p.bump();
+                        // Items on separate lines are separated by the line break alone.
+                        if p.at(TokenKind::NewLine) {
+                            let span = p.cur().span;
+                            p.error_at(span, "unexpected new line after a comma");
+                        }
+                    }
+                    TokenKind::NewLine => {}
+                    next if next == close => {}
+                    _ => {
+                        p.error_here(&format!("expected a new line or ',' after the {what} item"));
+                        p.skip_item();
+                        p.eat(TokenKind::Comma);
+                    }
+                }
+            }
+        })
+    }
+
+    fn skip_item(&mut self) {
+        self.skip_until(|kind| matches!(kind, TokenKind::NewLine | TokenKind::Comma));
+    }
+}
