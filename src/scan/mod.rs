@@ -72,6 +72,8 @@ pub enum ToolError {
     #[error(transparent)]
     #[diagnostic(code(pgguard::rules))]
     Rules(#[from] crate::rules::RuleError),
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
     #[error("cannot write {path}: {message}")]
     Output { path: String, message: String },
 }
