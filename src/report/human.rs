@@ -1,0 +1,300 @@
+//! Human output: each finding and each input error as a miette diagnostic with its source
+//! snippet, then one summary line. A trace step in another file becomes a related diagnostic,
+//! since one miette diagnostic shows one source.
+
+use super::{RenderOptions, SEVERITIES, Summary, clamp, plural};
+use crate::rules::{Finding, Severity, Verdict};
+use crate::scan::{ScanError, ScanReport};
+use crate::source::SourceFile;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt::{self, Write as _};
+
+pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false)
+        .with_show_related_as_nested(true);
+    let mut out = String::new();
+    for finding in &report.findings {
+        emit(&handler, &finding_diagnostic(report, finding), &mut out);
+    }
+    for error in &report.errors {
+        emit(&handler, &error_diagnostic(report, error), &mut out);
+    }
+    if !options.quiet {
+        out.push_str(&summary_line(&Summary::of(report)));
+        out.push('\n');
+    }
+    out
+}
+
+fn emit(handler: &GraphicalReportHandler, diagnostic: &Snippet<'_>, out: &mut String) {
+    // Writing into a String only fails when a span cannot be read; then show the bare message
+    // rather than lose the diagnostic.
+    let mut rendered = String::new();
+    if handler.render_report(&mut rendered, diagnostic).is_err() {
+        rendered = format!("{}\n", diagnostic.message);
+    }
+    out.push_str(&rendered);
+    out.push('\n');
+}
+
+fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snippet<'r> {
+    let rule = &report.rules[finding.rule];
+    let file = report.file(finding.location);
+    let (severity, label) = match finding.verdict {
+        Verdict::Fail => (fail_severity(rule.severity), finding.message.clone()),
+        Verdict::Unknown => (
+            unknown_severity(rule.severity),
+            format!("unknown: {}", finding.message),
+        ),
+    };
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(label),
+        span(file, finding.location.span),
+    )];
+    let mut related = Vec::new();
+    for step in &finding.trace {
+        let step_file = report.file(step.origin);
+        if step.origin.file == finding.location.file {
+            labels.push(LabeledSpan::new_with_span(
+                Some(step.label.clone()),
+                span(file, step.origin.span),
+            ));
+        } else {
+            related.push(Snippet {
+                message: step.label.clone(),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(FileSource::of(step_file)),
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    span(step_file, step.origin.span),
+                )],
+                related: Vec::new(),
+            });
+        }
+    }
+    let mut help = rule.docs.fix.trim().to_string();
+    // A lone context that is the file itself says nothing; modules, loops and parameter files do.
+    let plain = finding.contexts.len() == 1 && finding.contexts[0] == file.display;
+    if !finding.contexts.is_empty() && !plain {
+        let _ = write!(help, "\nin: {}", finding.contexts.join("\n    "));
+    }
+    Snippet {
+        message: format!(
+            "{} ({} `{}`)",
+            rule.title,
+            short_type(&finding.resource_type),
+            finding.resource_name
+        ),
+        code: Some(format!("{}({})", rule.id, rule.slug)),
+        severity,
+        help: (!help.is_empty()).then_some(help),
+        source: Some(FileSource::of(file)),
+        labels,
+        related,
+    }
+}
+
+fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError) -> Snippet<'r> {
+    let (message, source, labels) = match error.origin {
+        Some(origin) => {
+            let file = report.file(origin);
+            (
+                error.message.clone(),
+                Some(FileSource::of(file)),
+                vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    span(file, origin.span),
+                )],
+            )
+        }
+        None => (
+            format!("{}: {}", error.path, error.message),
+            None,
+            Vec::new(),
+        ),
+    };
+    Snippet {
+        message,
+        code: None,
+        severity: miette::Severity::Error,
+        help: None,
+        source,
+        labels,
+        related: Vec::new(),
+    }
+}
+
+fn fail_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium => miette::Severity::Warning,
+        Severity::Low => miette::Severity::Advice,
+    }
+}
+
+/// An unknown is a question for the reader, never an error.
+fn unknown_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Critical | Severity::High => miette::Severity::Warning,
+        Severity::Medium | Severity::Low => miette::Severity::Advice,
+    }
+}
+
+/// `Microsoft.DBforPostgreSQL/flexibleServers/firewallRules` → `flexibleServers/firewallRules`:
+/// the provider namespace is the same for nearly every finding and only takes width.
+fn short_type(resource_type: &str) -> &str {
+    resource_type
+        .split_once('/')
+        .map_or(resource_type, |(_, rest)| rest)
+}
+
+fn span(file: &SourceFile, span: crate::span::Span) -> SourceSpan {
+    let span = clamp(file, span);
+    SourceSpan::new((span.start as usize).into(), span.len() as usize)
+}
+
+pub(super) fn summary_line(summary: &Summary) -> String {
+    let total = summary.failing_total();
+    let mut line = if total == 0 {
+        "no findings".to_string()
+    } else {
+        let by_severity: Vec<String> = SEVERITIES
+            .iter()
+            .zip(summary.failing)
+            .filter(|(_, n)| *n > 0)
+            .map(|(severity, n)| format!("{n} {severity}"))
+            .collect();
+        format!("{} ({})", plural(total, "finding"), by_severity.join(", "))
+    };
+    if summary.unknown > 0 {
+        let _ = write!(line, ", {} unknown", summary.unknown);
+    }
+    if summary.files_with_errors > 0 {
+        let _ = write!(
+            line,
+            ", {} with errors",
+            plural(summary.files_with_errors, "file")
+        );
+    }
+    let _ = write!(line, " in {}", plural(summary.files, "file"));
+    line
+}
+
+/// One file's text under its display name, borrowed: findings are many, files are large.
+struct FileSource<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl<'a> FileSource<'a> {
+    fn of(file: &'a SourceFile) -> Self {
+        FileSource {
+            name: &file.display,
+            text: &file.text,
+        }
+    }
+}
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts the header's column in bytes; count code points, as JSON and SARIF do.
+        let start = inner.span().offset();
+        let column = self.text.get(..start).map_or(inner.column(), |before| {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            before[line_start..].chars().count()
+        });
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A diagnostic built at run time: miette's derive wants its labels fixed at compile time.
+struct Snippet<'a> {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<FileSource<'a>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Snippet<'a>>,
+}
+
+impl fmt::Debug for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Snippet")
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Snippet<'_> {}
+
+impl Diagnostic for Snippet<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! JSON output for scripts, as docs/json-output.md specifies: one document with the findings,
+//! the input errors and a summary. Lines and columns are 1-based, columns in code points.
+
+use super::Summary;
+use crate::rules::Finding;
+use crate::scan::{ScanError, ScanReport};
+use serde::Serialize;
+
+/// Bumped on any change that can break a consumer (a key removed, renamed or retyped).
+const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    slug: &'a str,
+    title: &'a str,
+    severity: &'static str,
+    verdict: &'static str,
+    message: &'a str,
+    location: Location<'a>,
+    resource: Resource<'a>,
+    trace: Vec<TraceStep<'a>>,
+    contexts: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    #[serde(rename = "type")]
+    resource_type: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct TraceStep<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    file: &'a str,
+    /// `null` when the problem has no place in the file (it could not be read).
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+/// Failing findings per severity; every key is present, zero or not, so consumers need no
+/// defaults.
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    findings: usize,
+    by_severity: BySeverity,
+    unknown: usize,
+    errors: usize,
+}
+
+pub(super) fn render(report: &ScanReport) -> String {
+    let summary = Summary::of(report);
+    let document = Document {
+        version: VERSION,
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        errors: report.errors.iter().map(|e| error(report, e)).collect(),
+        summary: JsonSummary {
+            files: summary.files,
+            findings: summary.failing_total(),
+            by_severity: BySeverity {
+                critical: summary.failing[0],
+                high: summary.failing[1],
+                medium: summary.failing[2],
+                low: summary.failing[3],
+            },
+            unknown: summary.unknown,
+            errors: summary.errors,
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&document).expect("the JSON report serializes");
+    out.push('\n');
+    out
+}
+
+fn finding<'a>(report: &'a ScanReport, finding: &'a Finding) -> JsonFinding<'a> {
+    let rule = &report.rules[finding.rule];
+    let file = report.file(finding.location);
+    let (start, end) = file.range(finding.location.span);
+    JsonFinding {
+        rule_id: &rule.id,
+        slug: &rule.slug,
+        title: &rule.title,
+        severity: rule.severity.as_str(),
+        verdict: finding.verdict.as_str(),
+        message: &finding.message,
+        location: Location {
+            file: &file.display,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        },
+        resource: Resource {
+            resource_type: &finding.resource_type,
+            name: &finding.resource_name,
+        },
+        trace: finding
+            .trace
+            .iter()
+            .map(|step| {
+                let step_file = report.file(step.origin);
+                let pos = step_file.line_col(step.origin.span.start);
+                TraceStep {
+                    file: &step_file.display,
+                    line: pos.line,
+                    column: pos.column,
+                    label: &step.label,
+                }
+            })
+            .collect(),
+        contexts: &finding.contexts,
+    }
+}
+
+fn error<'a>(report: &ScanReport, error: &'a ScanError) -> JsonError<'a> {
+    let (line, column) = match error.origin {
+        Some(_) => {
+            let (line, column) = report.error_position(error);
+            (Some(line), Some(column))
+        }
+        None => (None, None),
+    };
+    JsonError {
+        file: &error.path,
+        line,
+        column,
+        message: &error.message,
+    }
+}
