@@ -132,13 +132,6 @@ fn pascal_case(slug: &str) -> String {
         .collect()
 }
 
-fn policy_link(guid: &str) -> String {
-    format!(
-        "https://portal.azure.com/#view/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/\
-         %2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F{guid}"
-    )
-}
-
 fn help_text(rule: &Rule) -> String {
     let docs = &rule.docs;
     let mut out = format!(
@@ -151,7 +144,7 @@ fn help_text(rule: &Rule) -> String {
     let lines: Vec<String> = refs
         .azure_policy
         .iter()
-        .map(|guid| format!("Azure Policy {guid}: {}", policy_link(guid)))
+        .map(|guid| format!("Azure Policy {guid}: {}", crate::rules::docs::policy_url(guid)))
         .chain(refs.cis.iter().map(|c| format!("CIS {c}")))
         .chain(refs.docs.iter().cloned())
         .chain(refs.peers.iter().map(|p| format!("Also: {p}")))
@@ -163,48 +156,7 @@ fn help_text(rule: &Rule) -> String {
 }
 
 fn help_markdown(rule: &Rule) -> String {
-    let docs = &rule.docs;
-    let mut out = format!(
-        "{}\n\n### Why it matters\n\n{}\n\n### How to fix\n\n{}\n",
-        docs.what.trim(),
-        docs.why.trim(),
-        docs.fix.trim()
-    );
-    if !docs.example_fail.trim().is_empty() {
-        let _ = write!(
-            out,
-            "\n### Fails\n\n```bicep\n{}\n```\n",
-            docs.example_fail.trim_end()
-        );
-    }
-    if !docs.example_pass.trim().is_empty() {
-        let _ = write!(
-            out,
-            "\n### Passes\n\n```bicep\n{}\n```\n",
-            docs.example_pass.trim_end()
-        );
-    }
-    let refs = &rule.references;
-    let items: Vec<String> = refs
-        .azure_policy
-        .iter()
-        .map(|guid| format!("- Azure Policy: [{guid}]({})", policy_link(guid)))
-        .chain(
-            refs.cis
-                .iter()
-                .map(|c| format!("- CIS Microsoft Azure Foundations Benchmark {c}")),
-        )
-        .chain(refs.docs.iter().map(|d| format!("- <{d}>")))
-        .chain(
-            refs.peers
-                .iter()
-                .map(|p| format!("- Same control elsewhere: {p}")),
-        )
-        .collect();
-    if !items.is_empty() {
-        let _ = write!(out, "\n### References\n\n{}\n", items.join("\n"));
-    }
-    out
+    crate::rules::docs::body(rule)
 }
 
 fn results(report: &ScanReport) -> Vec<SarifResult> {

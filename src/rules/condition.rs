@@ -251,8 +251,9 @@ pub(crate) fn lookup<'n>(node: &'n Node, path: &[String]) -> PropertyLookup<'n> 
     PropertyLookup::Found(node)
 }
 
+/// How a message names a property: in backticks.
 fn display_path(path: &[String]) -> String {
-    path.join(".")
+    format!("`{}`", path.join("."))
 }
 
 pub(crate) fn show(value: &Value) -> String {
@@ -287,7 +288,7 @@ fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
         Tri::No => Outcome {
             verdict: Tri::No,
             evidence: Some(Evidence {
-                message: format!("`{what}` is {} ({expectation})", show(&node.value)),
+                message: format!("{what} is {} ({expectation})", show(&node.value)),
                 location: node.origin,
                 trace: node.trace.clone(),
                 written: true,
@@ -334,7 +335,7 @@ fn missing_outcome(missing: MissingVerdict, what: &str, at: Origin, how: &str) -
         MissingVerdict::Fail => Outcome {
             verdict: Tri::No,
             evidence: Some(Evidence {
-                message: format!("`{what}` {how}"),
+                message: format!("{what} {how}"),
                 location: at,
                 trace: Vec::new(),
                 written: false,
@@ -347,7 +348,7 @@ fn unknown_outcome(what: &str, unknown: &Unknown, node: &Node) -> Outcome {
     Outcome {
         verdict: Tri::Unknown(unknown.clone()),
         evidence: Some(Evidence {
-            message: format!("`{what}` cannot be resolved: {}", unknown.reason),
+            message: format!("{what} cannot be resolved: {}", unknown.reason),
             location: node.origin,
             trace: node.trace.clone(),
             written: true,
@@ -391,7 +392,7 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
         }
         match config.leaf_name().loosely_equals(&Value::String(name.to_string())) {
             Tri::Yes => {
-                let what = format!("server parameter {name}");
+                let what = format!("server parameter `{name}`");
                 return match lookup(&config.body, &["properties".into(), "value".into()]) {
                     PropertyLookup::Found(node) => compare(node, &what, test),
                     PropertyLookup::Missing => missing_outcome(missing, &what, config.declaration, "has no `properties.value`"),
@@ -416,7 +417,7 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
     match (missing, unnamed) {
         (MissingVerdict::Pass, Some(out)) if matches!(test, Test::NotOneOf(_)) => out,
         (_, Some(out)) => out,
-        (missing, None) => missing_outcome(missing, &format!("server parameter {name}"), resource.declaration, "is not set"),
+        (missing, None) => missing_outcome(missing, &format!("server parameter `{name}`"), resource.declaration, "is not set"),
     }
 }
 

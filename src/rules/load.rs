@@ -79,6 +79,10 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
             .map_err(|message| fail(line, format!("`check.expect`: {message}")))?;
         checks.push(Check { resource_type: check.resource_type, expect });
     }
+    let mut docs = raw.docs;
+    for text in [&mut docs.what, &mut docs.why, &mut docs.fix] {
+        *text = reflow(text);
+    }
     Ok(Rule {
         id: raw.id,
         slug: raw.slug,
@@ -86,8 +90,25 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
         severity: raw.severity,
         tags: raw.tags,
         checks,
-        docs: raw.docs,
+        docs,
         references: raw.references,
         source: file.to_string(),
     })
+}
+
+/// Joins the lines of each paragraph, so that terminals and SARIF viewers wrap the text to
+/// their own width; blank lines and list items keep their breaks.
+fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.trim().lines().map(str::trim) {
+        if line.is_empty() {
+            out.push_str("\n\n");
+        } else {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(if line.starts_with("- ") { '\n' } else { ' ' });
+            }
+            out.push_str(line);
+        }
+    }
+    out.replace("\n\n\n", "\n\n")
 }

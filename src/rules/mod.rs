@@ -2,6 +2,7 @@
 //! user's own) evaluated against the resource model, three-valued: pass, fail or unknown.
 
 mod condition;
+pub mod docs;
 mod engine;
 mod finding;
 mod load;

@@ -1,0 +1,152 @@
+//! Rule fixtures and the meta-tests that keep the rule set in order. Each fixture under
+//! `testdata/rules/<ID>/` is scanned with only its rule: `fail*` must give at least one failing
+//! finding, `pass*` none at all (no fail, no unknown) and no error.
+
+use pgguard::rules::{self, Rule, Verdict};
+use pgguard::scan::{ScanOptions, scan};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn builtin() -> Vec<Rule> {
+    rules::builtin().expect("built-in rules load")
+}
+
+fn fixtures(id: &str) -> Vec<PathBuf> {
+    let dir = root().join("testdata/rules").join(id);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("readable entry").path())
+        .collect();
+    out.sort();
+    out
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string()
+}
+
+#[test]
+fn fixtures_fail_and_pass_as_named() {
+    let mut problems = Vec::new();
+    for rule in builtin() {
+        for fixture in fixtures(&rule.id) {
+            let name = name_of(&fixture);
+            let report = scan(std::slice::from_ref(&fixture), ScanOptions { rules: vec![rule.clone()], threads: 1 })
+                .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
+            let shown = |report: &pgguard::scan::ScanReport| {
+                let mut s: Vec<String> = report.findings.iter().map(|f| format!("{} {}", f.verdict.as_str(), f.message)).collect();
+                s.extend(report.errors.iter().map(|e| format!("error {}: {}", e.path, e.message)));
+                s.join("; ")
+            };
+            if !report.errors.is_empty() {
+                problems.push(format!("{}/{name}: errors: {}", rule.id, shown(&report)));
+            } else if name.starts_with("fail") {
+                if !report.findings.iter().any(|f| f.verdict == Verdict::Fail) {
+                    problems.push(format!("{}/{name}: expected a failing finding, got: [{}]", rule.id, shown(&report)));
+                }
+            } else if name.starts_with("pass") {
+                if !report.findings.is_empty() {
+                    problems.push(format!("{}/{name}: expected no finding, got: [{}]", rule.id, shown(&report)));
+                }
+            } else {
+                problems.push(format!("{}/{name}: a fixture's name starts with `fail` or `pass`", rule.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// A fixture's language: a file's extension, or for a folder the extension of its files.
+fn languages(path: &Path) -> Vec<&'static str> {
+    let ext = |p: &Path| match p.extension().and_then(|e| e.to_str()) {
+        Some("bicep") | Some("bicepparam") => Some("bicep"),
+        Some("json") => Some("json"),
+        _ => None,
+    };
+    if path.is_dir() {
+        std::fs::read_dir(path).into_iter().flatten().flatten().filter_map(|e| ext(&e.path())).collect()
+    } else {
+        ext(path).into_iter().collect()
+    }
+}
+
+#[test]
+fn every_rule_has_failing_and_passing_fixtures_in_both_languages() {
+    for rule in builtin() {
+        let all = fixtures(&rule.id);
+        for kind in ["fail", "pass"] {
+            for language in ["bicep", "json"] {
+                assert!(
+                    all.iter().any(|f| name_of(f).starts_with(kind) && languages(f).contains(&language)),
+                    "{}: no `{kind}` fixture in {language}",
+                    rule.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_fixture_folder_has_a_rule() {
+    let ids: Vec<String> = builtin().into_iter().map(|r| r.id).collect();
+    for entry in std::fs::read_dir(root().join("testdata/rules")).expect("testdata/rules") {
+        let name = name_of(&entry.expect("entry").path());
+        assert!(ids.contains(&name), "testdata/rules/{name} has no rule");
+    }
+}
+
+#[test]
+fn rule_files_are_embedded_and_named_by_id_and_slug() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("rules"))
+        .expect("rules/")
+        .map(|e| name_of(&e.expect("entry").path()))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<String> = rules::BUILTIN.iter().map(|(name, _)| name.to_string()).collect();
+    assert_eq!(on_disk, embedded, "rules/ and rules::BUILTIN differ");
+    let rules = builtin();
+    for rule in &rules {
+        assert_eq!(rule.source, format!("rules/{}-{}.toml", rule.id, rule.slug));
+    }
+    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "rule ids are unique and sorted");
+}
+
+#[test]
+fn rule_docs_are_current() {
+    let bless = std::env::var_os("PGGUARD_BLESS").is_some();
+    let dir = root().join("docs/rules");
+    let mut stale = Vec::new();
+    for rule in builtin() {
+        let path = dir.join(format!("{}.md", rule.id));
+        let expected = rules::docs::render(&rule);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(expected.as_str()) {
+            if bless {
+                std::fs::create_dir_all(&dir).expect("docs/rules");
+                std::fs::write(&path, expected).expect("write docs");
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(stale.is_empty(), "stale docs (regenerate with PGGUARD_BLESS=1 cargo test --test rules): {stale:?}");
+}
+
+#[test]
+fn user_rule_errors_name_file_line_and_field() {
+    let text = "id = \"X1\"\nslug = \"x\"\ntitle = \"t\"\nseverity = \"high\"\n\n[[check]]\nresource-type = \"T\"\nexpect = { property = \"properties.a\", equals = \"b\" }\n\n[docs]\nwhat = \"\"\nwhy = \"\"\nfix = \"\"\nexample-fail = \"\"\nexample-pass = \"\"\n";
+    let err = rules::parse("mine.toml", text).expect_err("missing `missing` is an error");
+    assert_eq!(err.line, 8);
+    assert!(err.to_string().starts_with("mine.toml:8: `check.expect`"), "{err}");
+    assert!(err.message.contains("missing"), "{err}");
+
+    let err = rules::parse("mine.toml", &text.replace("severity = \"high\"", "severity = \"severe\"")).expect_err("bad severity");
+    assert_eq!(err.line, 4, "{err}");
+    assert!(err.message.contains("severe"), "{err}");
+}
