@@ -162,7 +162,7 @@ fn span(file: &SourceFile, span: crate::span::Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), span.len() as usize)
 }
 
-pub(super) fn summary_line(summary: &Summary) -> String {
+fn summary_line(summary: &Summary) -> String {
     let total = summary.failing_total();
     let mut line = if total == 0 {
         "no findings".to_string()
