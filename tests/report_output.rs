@@ -71,7 +71,7 @@ fn rule(id: &str, slug: &str, title: &str, severity: Severity, policy: &[&str]) 
         tags: vec!["postgresql".to_string()],
         checks: Vec::new(),
         docs: Docs {
-            what: format!("Checks that {title}."),
+            what: format!("Flags templates that break the {slug} control."),
             why: "An attacker on the internet can reach the server.".to_string(),
             fix: format!("{title}: set the property in the template."),
             example_fail: "resource pg '...' = {\n  properties: {}\n}\n".to_string(),
@@ -343,6 +343,13 @@ fn sarif_matches_the_schema() {
         errors.is_empty(),
         "SARIF does not match the schema:\n{}",
         errors.join("\n")
+    );
+    // The validator is live: a wrong enum value is caught.
+    let mut broken = log.clone();
+    broken["runs"][0]["columnKind"] = Value::from("bytes");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema check accepts anything"
     );
     // Typos in the fields serde-sarif types as plain JSON would pass the schema only by luck.
     let run = &log["runs"][0];

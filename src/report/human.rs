@@ -50,15 +50,12 @@ fn emit(handler: &GraphicalReportHandler, diagnostic: &Snippet<'_>, out: &mut St
 fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snippet<'r> {
     let rule = &report.rules[finding.rule];
     let file = report.file(finding.location);
-    let (severity, label) = match finding.verdict {
-        Verdict::Fail => (fail_severity(rule.severity), finding.message.clone()),
-        Verdict::Unknown => (
-            unknown_severity(rule.severity),
-            format!("unknown: {}", finding.message),
-        ),
+    let (severity, prefix) = match finding.verdict {
+        Verdict::Fail => (fail_severity(rule.severity), ""),
+        Verdict::Unknown => (unknown_severity(rule.severity), "unknown: "),
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(label),
+        Some(finding.message.clone()),
         span(file, finding.location.span),
     )];
     let mut related = Vec::new();
@@ -92,7 +89,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
     }
     Snippet {
         message: format!(
-            "{} ({} `{}`)",
+            "{prefix}{} ({} `{}`)",
             rule.title,
             short_type(&finding.resource_type),
             finding.resource_name
@@ -165,7 +162,7 @@ fn span(file: &SourceFile, span: crate::span::Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), span.len() as usize)
 }
 
-pub(super) fn summary_line(summary: &Summary) -> String {
+fn summary_line(summary: &Summary) -> String {
     let total = summary.failing_total();
     let mut line = if total == 0 {
         "no findings".to_string()

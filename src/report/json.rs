@@ -2,7 +2,7 @@
 //! the input errors and a summary. Lines and columns are 1-based, columns in code points.
 
 use super::Summary;
-use crate::rules::Finding;
+use crate::rules::{Finding, Severity};
 use crate::scan::{ScanError, ScanReport};
 use serde::Serialize;
 
@@ -93,10 +93,10 @@ pub(super) fn render(report: &ScanReport) -> String {
             files: summary.files,
             findings: summary.failing_total(),
             by_severity: BySeverity {
-                critical: summary.failing[0],
-                high: summary.failing[1],
-                medium: summary.failing[2],
-                low: summary.failing[3],
+                critical: summary.failing(Severity::Critical),
+                high: summary.failing(Severity::High),
+                medium: summary.failing(Severity::Medium),
+                low: summary.failing(Severity::Low),
             },
             unknown: summary.unknown,
             errors: summary.errors,

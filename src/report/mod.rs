@@ -39,6 +39,8 @@ impl Default for RenderOptions {
     }
 }
 
+/// The whole output for one scan, ending with a newline (empty only for a quiet, clean human
+/// report).
 pub fn render(report: &ScanReport, format: Format, options: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, options),
@@ -95,6 +97,10 @@ impl Summary {
             errors: report.errors.len(),
             files_with_errors: error_paths.len(),
         }
+    }
+
+    fn failing(&self, severity: Severity) -> usize {
+        self.failing[severity_index(severity)]
     }
 
     fn failing_total(&self) -> usize {

@@ -64,9 +64,12 @@ pub(super) fn render(report: &ScanReport) -> String {
 }
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
-    let mut tags = rule.tags.clone();
-    if !tags.iter().any(|t| t == "security") {
-        tags.push("security".to_string());
+    // SARIF wants the tags unique; "security" is what puts a result in GitHub's security view.
+    let mut tags: Vec<String> = Vec::new();
+    for tag in rule.tags.iter().map(String::as_str).chain(["security"]) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_string());
+        }
     }
     let properties = PropertyBag::builder()
         .tags(tags)
@@ -312,4 +315,48 @@ fn percent_encode(path: &str) -> String {
 
 fn text(message: impl Into<String>) -> Message {
     Message::builder().text(message.into()).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(display: &str) -> (Option<String>, Option<String>) {
+        let location = artifact(display);
+        (location.uri, location.uri_base_id)
+    }
+
+    #[test]
+    fn relative_paths_hang_off_srcroot() {
+        let srcroot = Some(SRCROOT.to_string());
+        assert_eq!(
+            uri("infra\\main.bicep"),
+            (Some("infra/main.bicep".into()), srcroot.clone())
+        );
+        assert_eq!(
+            uri("./a b/ü#1.bicep"),
+            (Some("a%20b/%C3%BC%231.bicep".into()), srcroot)
+        );
+    }
+
+    #[test]
+    fn absolute_paths_become_file_uris() {
+        assert_eq!(
+            uri("/tmp/x y.json"),
+            (Some("file:///tmp/x%20y.json".into()), None)
+        );
+        assert_eq!(
+            uri("C:\\infra\\main.bicep"),
+            (Some("file:///C:/infra/main.bicep".into()), None)
+        );
+    }
+
+    #[test]
+    fn names_are_pascal_case() {
+        assert_eq!(
+            pascal_case("firewall-open-to-internet"),
+            "FirewallOpenToInternet"
+        );
+        assert_eq!(pascal_case("flex-min-tls"), "FlexMinTls");
+    }
 }
