@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "pgguard", version, about = "Static security analysis of Azure Database for PostgreSQL in Bicep and ARM templates")]
+#[command(
+    name = "pgguard",
+    version,
+    about = "Static security analysis of Azure Database for PostgreSQL in Bicep and ARM templates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,9 +26,7 @@ enum Command {
     /// Scan files and directories of Bicep (.bicep, .bicepparam) and ARM JSON templates.
     Scan(ScanArgs),
     /// Print the syntax tree of one file (a debugging aid).
-    Parse {
-        file: PathBuf,
-    },
+    Parse { file: PathBuf },
 }
 
 #[derive(clap::Args)]
@@ -106,10 +108,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, ToolError> {
         FormatArg::Sarif => Format::Sarif,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let options = RenderOptions { color: to_terminal && std::env::var_os("NO_COLOR").is_none(), width: 100, quiet: args.quiet };
+    let options =
+        RenderOptions { color: to_terminal && std::env::var_os("NO_COLOR").is_none(), width: 100, quiet: args.quiet };
     let text = report::render(&report, format, &options);
     match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| ToolError::Output { path: path.display().to_string(), message: e.to_string() })?,
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| ToolError::Output { path: path.display().to_string(), message: e.to_string() })?,
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`pgguard … | head`) is not a failure of the scan.
@@ -124,7 +128,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, ToolError> {
 }
 
 fn run_parse(file: &PathBuf) -> Result<ExitCode, ToolError> {
-    let text = std::fs::read_to_string(file).map_err(|e| ToolError::Read { path: file.display().to_string(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ToolError::Read { path: file.display().to_string(), message: e.to_string() })?;
     let mut out = String::new();
     let mut failed = false;
     match pgguard::source::Language::of(file) {

@@ -59,9 +59,7 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect();
         SourceFile { path, display, text, line_starts }
     }
 

@@ -55,10 +55,7 @@ const MODULE_CONTEXT: &str = "main.bicep › module pg (modules/pg.bicep)";
 
 /// Byte span of the `nth` (0-based) occurrence of `needle` in `text`.
 fn find(text: &str, needle: &str, nth: usize) -> Span {
-    let (start, _) = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("`{needle}` not in text"));
+    let (start, _) = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("`{needle}` not in text"));
     Span::new(start as u32, (start + needle.len()) as u32)
 }
 
@@ -94,9 +91,7 @@ fn scan(prefix: &str) -> ScanReport {
     let pg = format!("{prefix}{PG}");
     let broken = format!("{prefix}{BROKEN}");
     let (m, p, b) = (FileId(0), FileId(1), FileId(2));
-    let at = |file: FileId, text: &str, needle: &str, nth: usize| {
-        Origin::new(file, find(text, needle, nth))
-    };
+    let at = |file: FileId, text: &str, needle: &str, nth: usize| Origin::new(file, find(text, needle, nth));
     let firewall = {
         let start = find(&main, "startIpAddress", 0).start;
         let end = find(&main, "'255.255.255.255'", 0).end;
@@ -119,9 +114,18 @@ fn scan(prefix: &str) -> ScanReport {
             message: "`properties.network.publicNetworkAccess` is `Enabled`".to_string(),
             location: at(p, &pg, "publicAccess", 1),
             trace: vec![
-                TraceStep { origin: at(p, &pg, "param publicAccess string", 0), label: "parameter `publicAccess`".to_string() },
-                TraceStep { origin: at(m, &main, "publicAccess: publicAccess", 0), label: "module `pg` passes it".to_string() },
-                TraceStep { origin: at(m, &main, "'Enabled'", 0), label: "parameter `publicAccess` defaults to this".to_string() },
+                TraceStep {
+                    origin: at(p, &pg, "param publicAccess string", 0),
+                    label: "parameter `publicAccess`".to_string(),
+                },
+                TraceStep {
+                    origin: at(m, &main, "publicAccess: publicAccess", 0),
+                    label: "module `pg` passes it".to_string(),
+                },
+                TraceStep {
+                    origin: at(m, &main, "'Enabled'", 0),
+                    label: "parameter `publicAccess` defaults to this".to_string(),
+                },
             ],
             resource_type: "Microsoft.DBforPostgreSQL/flexibleServers".to_string(),
             resource_name: "pg-prod".to_string(),
@@ -135,14 +139,21 @@ fn scan(prefix: &str) -> ScanReport {
             trace: Vec::new(),
             resource_type: "Microsoft.DBforPostgreSQL/flexibleServers".to_string(),
             resource_name: "pg-prod".to_string(),
-            contexts: vec![MODULE_CONTEXT.to_string(), "prod.bicepparam › main.bicep › module pg (modules/pg.bicep)".to_string()],
+            contexts: vec![
+                MODULE_CONTEXT.to_string(),
+                "prod.bicepparam › main.bicep › module pg (modules/pg.bicep)".to_string(),
+            ],
         },
         Finding {
             rule: 4,
             verdict: Verdict::Unknown,
-            message: "`properties.backup.backupRetentionDays` comes from parameter `retention`, which has no value".to_string(),
+            message: "`properties.backup.backupRetentionDays` comes from parameter `retention`, which has no value"
+                .to_string(),
             location: at(p, &pg, "retention", 1),
-            trace: vec![TraceStep { origin: at(p, &pg, "param retention int", 0), label: "parameter `retention`".to_string() }],
+            trace: vec![TraceStep {
+                origin: at(p, &pg, "param retention int", 0),
+                label: "parameter `retention`".to_string(),
+            }],
             resource_type: "Microsoft.DBforPostgreSQL/flexibleServers".to_string(),
             resource_name: "pg-prod".to_string(),
             contexts: vec![MODULE_CONTEXT.to_string()],
@@ -152,16 +163,8 @@ fn scan(prefix: &str) -> ScanReport {
     ScanReport {
         files: vec![
             SourceFile::new(PathBuf::from("main.bicep"), "main.bicep".to_string(), main),
-            SourceFile::new(
-                PathBuf::from("modules/pg.bicep"),
-                "modules/pg.bicep".to_string(),
-                pg,
-            ),
-            SourceFile::new(
-                PathBuf::from("broken file.bicep"),
-                "broken file.bicep".to_string(),
-                broken,
-            ),
+            SourceFile::new(PathBuf::from("modules/pg.bicep"), "modules/pg.bicep".to_string(), pg),
+            SourceFile::new(PathBuf::from("broken file.bicep"), "broken file.bicep".to_string(), broken),
         ],
         rules: vec![
             rule(
@@ -192,13 +195,7 @@ fn scan(prefix: &str) -> ScanReport {
                 Severity::Medium,
                 &["cee2f9fd-3968-44be-a863-bd62c9884423"],
             ),
-            rule(
-                "PG402",
-                "backup-retention",
-                "Keep backups long enough",
-                Severity::Low,
-                &[],
-            ),
+            rule("PG402", "backup-retention", "Keep backups long enough", Severity::Low, &[]),
         ],
         findings,
         errors: vec![
@@ -217,11 +214,7 @@ fn scan(prefix: &str) -> ScanReport {
 }
 
 fn options() -> RenderOptions {
-    RenderOptions {
-        color: false,
-        width: 80,
-        quiet: false,
-    }
+    RenderOptions { color: false, width: 80, quiet: false }
 }
 
 fn sarif(report: &ScanReport) -> Value {
@@ -247,70 +240,27 @@ fn sarif_snapshot() {
 fn quiet_drops_only_the_summary() {
     let report = scan("");
     let loud = render(&report, Format::Human, &options());
-    let quiet = render(
-        &report,
-        Format::Human,
-        &RenderOptions {
-            quiet: true,
-            ..options()
-        },
-    );
-    let summary =
-        "3 findings (1 critical, 1 high, 1 medium), 1 unknown, 2 files with errors in 4 files\n";
+    let quiet = render(&report, Format::Human, &RenderOptions { quiet: true, ..options() });
+    let summary = "3 findings (1 critical, 1 high, 1 medium), 1 unknown, 2 files with errors in 4 files\n";
     assert!(loud.ends_with(summary), "summary line missing:\n{loud}");
-    assert_eq!(
-        quiet,
-        loud.strip_suffix(summary).expect("summary at the end")
-    );
+    assert_eq!(quiet, loud.strip_suffix(summary).expect("summary at the end"));
 }
 
 #[test]
 fn color_uses_escape_codes_and_no_links() {
-    let colored = render(
-        &scan(""),
-        Format::Human,
-        &RenderOptions {
-            color: true,
-            ..options()
-        },
-    );
+    let colored = render(&scan(""), Format::Human, &RenderOptions { color: true, ..options() });
     assert!(colored.contains("\u{1b}["), "no colour in:\n{colored}");
-    assert!(
-        !colored.contains("\u{1b}]8;"),
-        "hyperlink escapes in:\n{colored}"
-    );
+    assert!(!colored.contains("\u{1b}]8;"), "hyperlink escapes in:\n{colored}");
 }
 
 #[test]
 fn empty_scan() {
-    let report = ScanReport {
-        files: Vec::new(),
-        rules: Vec::new(),
-        findings: Vec::new(),
-        errors: Vec::new(),
-    };
-    assert_eq!(
-        render(&report, Format::Human, &options()),
-        "no findings in 0 files\n"
-    );
-    assert_eq!(
-        render(
-            &report,
-            Format::Human,
-            &RenderOptions {
-                quiet: true,
-                ..options()
-            }
-        ),
-        ""
-    );
-    let json: Value =
-        serde_json::from_str(&render(&report, Format::Json, &options())).expect("JSON");
+    let report = ScanReport { files: Vec::new(), rules: Vec::new(), findings: Vec::new(), errors: Vec::new() };
+    assert_eq!(render(&report, Format::Human, &options()), "no findings in 0 files\n");
+    assert_eq!(render(&report, Format::Human, &RenderOptions { quiet: true, ..options() }), "");
+    let json: Value = serde_json::from_str(&render(&report, Format::Json, &options())).expect("JSON");
     assert_eq!(json["summary"]["findings"], 0);
-    assert_eq!(
-        sarif(&report)["runs"][0]["results"],
-        Value::Array(Vec::new())
-    );
+    assert_eq!(sarif(&report)["runs"][0]["results"], Value::Array(Vec::new()));
 }
 
 fn shared_dir() -> PathBuf {
@@ -330,39 +280,22 @@ fn shared_dir() -> PathBuf {
 fn sarif_matches_the_schema() {
     let path = shared_dir().join("schemas/sarif-schema-2.1.0.json");
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema readable"))
-            .expect("schema is JSON");
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema readable")).expect("schema is JSON");
     // The SARIF schema is draft-04; say so rather than rely on detection.
     let validator = jsonschema::draft4::new(&schema).expect("schema compiles");
     let log = sarif(&scan(""));
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF does not match the schema:\n{}",
-        errors.join("\n")
-    );
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "SARIF does not match the schema:\n{}", errors.join("\n"));
     // The validator is live: a wrong enum value is caught.
     let mut broken = log.clone();
     broken["runs"][0]["columnKind"] = Value::from("bytes");
-    assert!(
-        !validator.is_valid(&broken),
-        "the schema check accepts anything"
-    );
+    assert!(!validator.is_valid(&broken), "the schema check accepts anything");
     // Typos in the fields serde-sarif types as plain JSON would pass the schema only by luck.
     let run = &log["runs"][0];
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    assert_eq!(
-        run["tool"]["driver"]["rules"].as_array().map(Vec::len),
-        Some(5)
-    );
-    assert_eq!(
-        run["invocations"][0]["toolExecutionNotifications"][0]["level"],
-        "error"
-    );
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().map(Vec::len), Some(5));
+    assert_eq!(run["invocations"][0]["toolExecutionNotifications"][0]["level"], "error");
 }
 
 #[test]
@@ -373,78 +306,43 @@ fn sarif_columns_count_code_points() {
     let byte = line.find("'Disabled'").expect("on line 11");
     assert_eq!(region["startLine"], 11);
     assert_eq!(region["startColumn"], line[..byte].chars().count() + 1);
-    assert_ne!(
-        byte,
-        line[..byte].chars().count(),
-        "the line must have multi-byte characters"
-    );
+    assert_ne!(byte, line[..byte].chars().count(), "the line must have multi-byte characters");
 }
 
 #[test]
 fn fingerprints_survive_lines_inserted_above() {
     let before = sarif(&scan(""));
     let after = sarif(&scan("// one\n// two\n// three\n"));
-    let results = |log: &Value| {
-        log["runs"][0]["results"]
-            .as_array()
-            .cloned()
-            .expect("results")
-    };
+    let results = |log: &Value| log["runs"][0]["results"].as_array().cloned().expect("results");
     let (before, after) = (results(&before), results(&after));
     assert_eq!(before.len(), 4);
     for (b, a) in before.iter().zip(&after) {
-        let line = |r: &Value| {
-            r["locations"][0]["physicalLocation"]["region"]["startLine"]
-                .as_i64()
-                .expect("line")
-        };
+        let line = |r: &Value| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_i64().expect("line");
         assert_eq!(line(a), line(b) + 3, "the findings did move");
         assert_eq!(b["partialFingerprints"], a["partialFingerprints"]);
     }
-    let prints: std::collections::BTreeSet<String> = before
-        .iter()
-        .map(|r| r["partialFingerprints"].to_string())
-        .collect();
+    let prints: std::collections::BTreeSet<String> =
+        before.iter().map(|r| r["partialFingerprints"].to_string()).collect();
     assert_eq!(prints.len(), before.len(), "fingerprints are distinct");
 }
 
 #[test]
 fn json_has_the_documented_keys() {
-    let json: Value =
-        serde_json::from_str(&render(&scan(""), Format::Json, &options())).expect("JSON");
-    let keys =
-        |v: &Value| -> Vec<String> { v.as_object().expect("object").keys().cloned().collect() };
+    let json: Value = serde_json::from_str(&render(&scan(""), Format::Json, &options())).expect("JSON");
+    let keys = |v: &Value| -> Vec<String> { v.as_object().expect("object").keys().cloned().collect() };
     assert_eq!(keys(&json), ["version", "findings", "errors", "summary"]);
     assert_eq!(json["version"], 1);
     let finding = &json["findings"][1];
     assert_eq!(
         keys(finding),
-        [
-            "rule_id", "slug", "title", "severity", "verdict", "message", "location", "resource",
-            "trace", "contexts"
-        ]
+        ["rule_id", "slug", "title", "severity", "verdict", "message", "location", "resource", "trace", "contexts"]
     );
-    assert_eq!(
-        keys(&finding["location"]),
-        ["file", "line", "column", "end_line", "end_column"]
-    );
+    assert_eq!(keys(&finding["location"]), ["file", "line", "column", "end_line", "end_column"]);
     assert_eq!(keys(&finding["resource"]), ["type", "name"]);
-    assert_eq!(
-        keys(&finding["trace"][0]),
-        ["file", "line", "column", "label"]
-    );
-    assert_eq!(
-        keys(&json["errors"][0]),
-        ["file", "line", "column", "message"]
-    );
-    assert_eq!(
-        keys(&json["summary"]),
-        ["files", "findings", "by_severity", "unknown", "errors"]
-    );
-    assert_eq!(
-        keys(&json["summary"]["by_severity"]),
-        ["critical", "high", "medium", "low"]
-    );
+    assert_eq!(keys(&finding["trace"][0]), ["file", "line", "column", "label"]);
+    assert_eq!(keys(&json["errors"][0]), ["file", "line", "column", "message"]);
+    assert_eq!(keys(&json["summary"]), ["files", "findings", "by_severity", "unknown", "errors"]);
+    assert_eq!(keys(&json["summary"]["by_severity"]), ["critical", "high", "medium", "low"]);
     assert_eq!(json["findings"][3]["verdict"], "unknown");
     assert_eq!(json["errors"][1]["line"], Value::Null);
 }

@@ -37,7 +37,8 @@ fn fixtures_fail_and_pass_as_named() {
             let report = scan(std::slice::from_ref(&fixture), ScanOptions { rules: vec![rule.clone()], threads: 1 })
                 .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
             let shown = |report: &pgguard::scan::ScanReport| {
-                let mut s: Vec<String> = report.findings.iter().map(|f| format!("{} {}", f.verdict.as_str(), f.message)).collect();
+                let mut s: Vec<String> =
+                    report.findings.iter().map(|f| format!("{} {}", f.verdict.as_str(), f.message)).collect();
                 s.extend(report.errors.iter().map(|e| format!("error {}: {}", e.path, e.message)));
                 s.join("; ")
             };
@@ -100,10 +101,8 @@ fn every_fixture_folder_has_a_rule() {
 
 #[test]
 fn rule_files_are_embedded_and_named_by_id_and_slug() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("rules"))
-        .expect("rules/")
-        .map(|e| name_of(&e.expect("entry").path()))
-        .collect();
+    let mut on_disk: Vec<String> =
+        std::fs::read_dir(root().join("rules")).expect("rules/").map(|e| name_of(&e.expect("entry").path())).collect();
     on_disk.sort();
     let embedded: Vec<String> = rules::BUILTIN.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(on_disk, embedded, "rules/ and rules::BUILTIN differ");
@@ -146,7 +145,8 @@ fn user_rule_errors_name_file_line_and_field() {
     assert!(err.to_string().starts_with("mine.toml:8: `check.expect`"), "{err}");
     assert!(err.message.contains("missing"), "{err}");
 
-    let err = rules::parse("mine.toml", &text.replace("severity = \"high\"", "severity = \"severe\"")).expect_err("bad severity");
+    let err = rules::parse("mine.toml", &text.replace("severity = \"high\"", "severity = \"severe\""))
+        .expect_err("bad severity");
     assert_eq!(err.line, 4, "{err}");
     assert!(err.message.contains("severe"), "{err}");
 }

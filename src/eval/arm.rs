@@ -12,13 +12,7 @@ use std::collections::HashMap;
 
 pub fn evaluate_root(workspace: &Workspace, file: FileId, doc: &ArmDocument, deployment: &mut Deployment) {
     let context = workspace.file(file).display.clone();
-    let mut eval = ArmEval {
-        file,
-        root: &doc.root,
-        cache: HashMap::new(),
-        in_progress: Vec::new(),
-        copy_index: None,
-    };
+    let mut eval = ArmEval { file, root: &doc.root, cache: HashMap::new(), in_progress: Vec::new(), copy_index: None };
     let Some(resources) = doc.root.get("resources") else { return };
     let list: Vec<(Option<&str>, &Json)> = match &resources.kind {
         JsonKind::Array(items) => items.iter().map(|r| (None, r)).collect(),
@@ -44,11 +38,19 @@ impl<'a> ArmEval<'a> {
         Origin::new(self.file, json.span)
     }
 
-    fn resource(&mut self, json: &'a Json, symbol: Option<&str>, parent: Option<usize>, context: &str, deployment: &mut Deployment) {
+    fn resource(
+        &mut self,
+        json: &'a Json,
+        symbol: Option<&str>,
+        parent: Option<usize>,
+        context: &str,
+        deployment: &mut Deployment,
+    ) {
         if !matches!(json.kind, JsonKind::Object(_)) {
             return;
         }
-        let declaration = json.member("type").map_or(self.origin(json), |m| Origin::new(self.file, m.name_span.cover(m.value.span)));
+        let declaration =
+            json.member("type").map_or(self.origin(json), |m| Origin::new(self.file, m.name_span.cover(m.value.span)));
         let instances = match json.get("copy") {
             Some(copy) => self.copy_instances(copy),
             None => vec![(None, String::new())],
@@ -96,7 +98,8 @@ impl<'a> ArmEval<'a> {
                 }
             }
             let existing = json.get("existing").is_some_and(|e| e.kind == JsonKind::Bool(true));
-            let instance_context = if label.is_empty() { context.to_string() } else { format!("{context} › {label}") };
+            let instance_context =
+                if label.is_empty() { context.to_string() } else { format!("{context} › {label}") };
             deployment.resources.push(Resource {
                 resource_type,
                 api_version: json.get("apiVersion").and_then(Json::as_str).map(str::to_string),
@@ -125,12 +128,17 @@ impl<'a> ArmEval<'a> {
         let name = copy.get("name").and_then(Json::as_str).unwrap_or("copy").to_string();
         let count = copy.get("count").map(|c| self.json(c));
         match count.as_ref().map(|c| &c.value) {
-            Some(Value::Int(n)) if *n >= 0 && (*n as usize) <= MAX_ELEMENTS => (0..*n)
-                .map(|i| (Some(Node::new(Value::Int(i), self.origin(copy))), format!("{name}[{i}]")))
-                .collect(),
-            Some(Value::Unknown(u)) => vec![(Some(Node::new(Value::Unknown(u.clone()), self.origin(copy))), format!("{name}[…]"))],
+            Some(Value::Int(n)) if *n >= 0 && (*n as usize) <= MAX_ELEMENTS => {
+                (0..*n).map(|i| (Some(Node::new(Value::Int(i), self.origin(copy))), format!("{name}[{i}]"))).collect()
+            }
+            Some(Value::Unknown(u)) => {
+                vec![(Some(Node::new(Value::Unknown(u.clone()), self.origin(copy))), format!("{name}[…]"))]
+            }
             _ => vec![(
-                Some(Node::new(Value::unknown(format!("the count of copy loop `{name}` is not known"), self.origin(copy)), self.origin(copy))),
+                Some(Node::new(
+                    Value::unknown(format!("the count of copy loop `{name}` is not known"), self.origin(copy)),
+                    self.origin(copy),
+                )),
                 format!("{name}[…]"),
             )],
         }
@@ -152,7 +160,9 @@ impl<'a> ArmEval<'a> {
                 },
             },
             JsonKind::Array(items) => Value::Array(items.iter().map(|i| self.json(i)).collect()),
-            JsonKind::Object(members) => Value::Object(members.iter().map(|m| (m.name.clone(), self.json(&m.value))).collect()),
+            JsonKind::Object(members) => {
+                Value::Object(members.iter().map(|m| (m.name.clone(), self.json(&m.value))).collect())
+            }
         };
         Node::new(value, origin)
     }
@@ -220,7 +230,10 @@ impl<'a> ArmEval<'a> {
                 let node = match member.value.get("defaultValue") {
                     Some(default) => {
                         let mut n = self.guarded(&key, default, origin);
-                        n.trace.insert(0, TraceStep { origin: n.origin, label: format!("parameter `{name}` defaults to this") });
+                        n.trace.insert(
+                            0,
+                            TraceStep { origin: n.origin, label: format!("parameter `{name}` defaults to this") },
+                        );
                         n
                     }
                     None => Node::new(

@@ -75,13 +75,25 @@ struct BicepEval<'w, 'b, 'd> {
 }
 
 impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
-    fn new(build: &'b mut Build<'w, 'd>, file: FileId, program: &'w Program, inputs: Option<HashMap<String, Node>>, context: String) -> Self {
-        let decls = program
-            .statements
-            .iter()
-            .filter_map(|s| declared_name(s).map(|n| (n, s)))
-            .collect();
-        BicepEval { build, file, program, context, inputs, decls, cache: HashMap::new(), resources: HashMap::new(), in_progress: Vec::new() }
+    fn new(
+        build: &'b mut Build<'w, 'd>,
+        file: FileId,
+        program: &'w Program,
+        inputs: Option<HashMap<String, Node>>,
+        context: String,
+    ) -> Self {
+        let decls = program.statements.iter().filter_map(|s| declared_name(s).map(|n| (n, s))).collect();
+        BicepEval {
+            build,
+            file,
+            program,
+            context,
+            inputs,
+            decls,
+            cache: HashMap::new(),
+            resources: HashMap::new(),
+            in_progress: Vec::new(),
+        }
     }
 
     fn origin(&self, span: Span) -> Origin {
@@ -134,7 +146,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
     fn expand_loop(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals) {
         let StatementKind::Resource { body, name, .. } = &statement.kind else { return };
         let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return };
-        for (locals, label, deployed) in self.loop_elements(item.as_ref(), index.as_ref(), iterable, locals, &name.name) {
+        for (locals, label, deployed) in self.loop_elements(item.as_ref(), index.as_ref(), iterable, locals, &name.name)
+        {
             self.instance_with_body(statement, inner, parent, &locals, deployed, Some(label));
         }
     }
@@ -163,12 +176,16 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             Value::Array(items) if items.len() <= MAX_ELEMENTS => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| (bind(v, Node::new(Value::Int(i as i64), array.origin)), format!("{label}[{i}]"), Tri::Yes))
+                .map(|(i, v)| {
+                    (bind(v, Node::new(Value::Int(i as i64), array.origin)), format!("{label}[{i}]"), Tri::Yes)
+                })
                 .collect(),
             other => {
                 let u = match other.first_unknown() {
                     Some(u) => u.clone(),
-                    None => Unknown { reason: "the loop's array is not known".into(), origin: array.origin, source: None },
+                    None => {
+                        Unknown { reason: "the loop's array is not known".into(), origin: array.origin, source: None }
+                    }
                 };
                 let unknown = Node::new(Value::Unknown(u.clone()), array.origin);
                 vec![(bind(unknown.clone(), unknown), format!("{label}[…]"), Tri::Unknown(u))]
@@ -176,7 +193,14 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         }
     }
 
-    fn instance(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals, deployed: Tri, label: Option<String>) -> Option<usize> {
+    fn instance(
+        &mut self,
+        statement: &'w Statement,
+        parent: Option<usize>,
+        locals: &Locals,
+        deployed: Tri,
+        label: Option<String>,
+    ) -> Option<usize> {
         let StatementKind::Resource { body, .. } = &statement.kind else { return None };
         self.instance_with_body(statement, body, parent, locals, deployed, label)
     }
@@ -199,7 +223,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                     Value::Bool(true) => deployed,
                     Value::Bool(false) => return None,
                     Value::Unknown(u) => Tri::Unknown(u),
-                    _ => Tri::Unknown(Unknown { reason: "the condition is not a boolean".into(), origin: c.origin, source: None }),
+                    _ => Tri::Unknown(Unknown {
+                        reason: "the condition is not a boolean".into(),
+                        origin: c.origin,
+                        source: None,
+                    }),
                 };
                 (d, body.as_ref())
             }
@@ -244,9 +272,13 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             if !resource_type.contains('/') {
                 resource_type = format!("{}/{}", parent_resource.resource_type, resource_type);
             }
-            name.value = Value::concat(vec![parent_resource.name.value.clone(), Value::String("/".into()), name.value], name.origin);
+            name.value = Value::concat(
+                vec![parent_resource.name.value.clone(), Value::String("/".into()), name.value],
+                name.origin,
+            );
         }
-        let api_version = api_version.or_else(|| parent.and_then(|p| self.build.deployment.resources[p].api_version.clone()));
+        let api_version =
+            api_version.or_else(|| parent.and_then(|p| self.build.deployment.resources[p].api_version.clone()));
         let context = match &label {
             Some(label) => format!("{} › {label}", self.context),
             None => self.context.clone(),
@@ -287,7 +319,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         if let StatementKind::Resource { body, .. } = &statement.kind
             && matches!(body.kind, ExprKind::For { .. })
         {
-            return self.unknown(format!("`{name}` is a resource loop; its elements are not evaluated by reference"), span);
+            return self
+                .unknown(format!("`{name}` is a resource loop; its elements are not evaluated by reference"), span);
         }
         self.in_progress.push(name.to_string());
         let resolved = self.resolve_resource(name);
@@ -314,8 +347,12 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         self.in_progress.push(key.clone());
         let StatementKind::Module { body, .. } = &statement.kind else { return self.unknown("not a module", span) };
         let node = match &body.kind {
-            ExprKind::For { .. } => self.unknown(format!("`{name}` is a module loop; its elements are not evaluated by reference"), span),
-            _ => self.module_instance(statement, body, &Vec::new(), None).unwrap_or_else(|| self.unknown(format!("module `{name}` is not deployed"), span)),
+            ExprKind::For { .. } => {
+                self.unknown(format!("`{name}` is a module loop; its elements are not evaluated by reference"), span)
+            }
+            _ => self
+                .module_instance(statement, body, &Vec::new(), None)
+                .unwrap_or_else(|| self.unknown(format!("module `{name}` is not deployed"), span)),
         };
         self.in_progress.pop();
         self.cache.insert(key, node.clone());
@@ -332,7 +369,13 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
 
     /// Evaluates one call of a module: its resources join the deployment; returns the module's
     /// value (`name`, `outputs`).
-    fn module_instance(&mut self, statement: &'w Statement, body: &'w Expr, locals: &Locals, label: Option<String>) -> Option<Node> {
+    fn module_instance(
+        &mut self,
+        statement: &'w Statement,
+        body: &'w Expr,
+        locals: &Locals,
+        label: Option<String>,
+    ) -> Option<Node> {
         let StatementKind::Module { name: symbol, path, .. } = &statement.kind else { return None };
         let object = match &body.kind {
             ExprKind::If { condition, body } => {
@@ -347,7 +390,10 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let value = self.expr(object, locals);
         let module_origin = self.origin(symbol.span.cover(path.span));
         let outputs = match local_module(path) {
-            None => Node::new(Value::unknown("outputs of a registry module are known only at deployment", module_origin), module_origin),
+            None => Node::new(
+                Value::unknown("outputs of a registry module are known only at deployment", module_origin),
+                module_origin,
+            ),
             Some(relative) => self.call_module(symbol, relative, &value, label.as_deref(), path.span),
         };
         let mut members = match value.value {
@@ -358,16 +404,29 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         Some(Node::new(Value::Object(members), module_origin))
     }
 
-    fn call_module(&mut self, symbol: &crate::syntax::bicep::ast::Ident, relative: &str, value: &Node, label: Option<&str>, span: Span) -> Node {
+    fn call_module(
+        &mut self,
+        symbol: &crate::syntax::bicep::ast::Ident,
+        relative: &str,
+        value: &Node,
+        label: Option<&str>,
+        span: Span,
+    ) -> Node {
         let origin = self.origin(span);
         let workspace = self.build.workspace;
         let dir = workspace.file(self.file).path.parent().map(PathBuf::from).unwrap_or_default();
         let Some(module_file) = workspace.find(&dir.join(relative)) else {
-            self.build.deployment.problems.push((origin, format!("module `{}`: cannot read `{relative}`", symbol.name)));
+            self.build
+                .deployment
+                .problems
+                .push((origin, format!("module `{}`: cannot read `{relative}`", symbol.name)));
             return Node::new(Value::unknown(format!("module file `{relative}` cannot be read"), origin), origin);
         };
         let Parsed::Bicep(parsed) = workspace.parsed(module_file) else {
-            return Node::new(Value::unknown(format!("module `{relative}` is not a Bicep file pgguard evaluates"), origin), origin);
+            return Node::new(
+                Value::unknown(format!("module `{relative}` is not a Bicep file pgguard evaluates"), origin),
+                origin,
+            );
         };
         if self.build.stack.contains(&module_file) || self.build.stack.len() >= MAX_MODULE_DEPTH {
             let chain: Vec<&str> = self.build.stack.iter().map(|f| workspace.file(*f).display.as_str()).collect();
@@ -381,7 +440,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         if let Some(Node { value: Value::Object(params), .. }) = value.get("params") {
             for (key, node) in params {
                 let mut node = node.clone();
-                node.trace.insert(0, TraceStep { origin: node.origin, label: format!("passed by module `{}`", symbol.name) });
+                node.trace
+                    .insert(0, TraceStep { origin: node.origin, label: format!("passed by module `{}`", symbol.name) });
                 inputs.insert(key.clone(), node);
             }
         }
@@ -414,14 +474,19 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         if let Some(node) = self.cache.get(&key) {
             return relocate(node.clone(), self.origin(span));
         }
-        let StatementKind::Param { name: ident, value: default, .. } = &statement.kind else { return self.unknown("not a parameter", span) };
+        let StatementKind::Param { name: ident, value: default, .. } = &statement.kind else {
+            return self.unknown("not a parameter", span);
+        };
         let decl = self.origin(ident.span);
         let given = self.inputs.as_ref().and_then(|inputs| inputs.get(name).cloned());
         let node = match (given, default) {
             (Some(node), _) => node,
             (None, Some(default)) => match self.guarded(&key, default) {
                 Some(mut node) => {
-                    node.trace.insert(0, TraceStep { origin: node.origin, label: format!("parameter `{name}` defaults to this") });
+                    node.trace.insert(
+                        0,
+                        TraceStep { origin: node.origin, label: format!("parameter `{name}` defaults to this") },
+                    );
                     node
                 }
                 None => self.unknown(format!("parameter `{name}` refers to itself"), span),
@@ -500,7 +565,10 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                             let value = self.expr(&p.value, locals);
                             match key {
                                 Some(key) => members.push((key, value)),
-                                None => members.push((UNKNOWN_SPREAD.to_string(), self.unknown("an object key is not known", p.key.span()))),
+                                None => members.push((
+                                    UNKNOWN_SPREAD.to_string(),
+                                    self.unknown("an object key is not known", p.key.span()),
+                                )),
                             }
                         }
                         ObjectItem::Spread(e) => {
@@ -555,8 +623,14 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                     Some(_) => false,
                 };
                 if !namespaced {
-                    Value::unknown(format!("`{}()` on a resource or value is known only at deployment", name.name), origin)
-                } else if matches!(name.name.as_str(), "resourceGroup" | "subscription" | "tenant" | "managementGroup" | "deployment" | "environment") {
+                    Value::unknown(
+                        format!("`{}()` on a resource or value is known only at deployment", name.name),
+                        origin,
+                    )
+                } else if matches!(
+                    name.name.as_str(),
+                    "resourceGroup" | "subscription" | "tenant" | "managementGroup" | "deployment" | "environment"
+                ) {
                     Value::unknown(format!("`{}()` is known only at deployment", name.name), origin)
                 } else {
                     let args = args.iter().map(|a| self.expr(a, locals)).collect();
@@ -589,7 +663,9 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 }
             }
             ExprKind::Lambda { .. } => Value::unknown("a lambda is not evaluated", origin),
-            ExprKind::If { .. } | ExprKind::Spread(_) => Value::unknown("this expression is not evaluated here", origin),
+            ExprKind::If { .. } | ExprKind::Spread(_) => {
+                Value::unknown("this expression is not evaluated here", origin)
+            }
             ExprKind::Error => Value::unknown("the expression has a syntax error", origin),
         };
         Node::new(value, origin)
@@ -637,7 +713,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let ExprKind::Ident(parent_symbol) = &base.kind else {
             return Node::new(Value::unknown(format!("`::{child}` is not evaluated here"), origin), origin);
         };
-        let Some(StatementKind::Resource { body, .. }) = self.decls.get(parent_symbol.name.as_str()).map(|s| &s.kind) else {
+        let Some(StatementKind::Resource { body, .. }) = self.decls.get(parent_symbol.name.as_str()).map(|s| &s.kind)
+        else {
             return Node::new(Value::unknown(format!("`::{child}` is not evaluated here"), origin), origin);
         };
         let ExprKind::Object(items) = &strip_if(body).kind else {
@@ -650,7 +727,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 continue;
             }
             let (child_type, _) = split_type(type_string.as_literal().unwrap_or(""));
-            let resource_type = if child_type.contains('/') { child_type } else { format!("{}/{child_type}", parent_id.resource_type) };
+            let resource_type =
+                if child_type.contains('/') { child_type } else { format!("{}/{child_type}", parent_id.resource_type) };
             let leaf = match &strip_if(body).kind {
                 ExprKind::Object(props) => props.iter().find_map(|p| match p {
                     ObjectItem::Property(p) if p.key.literal() == Some("name") => Some(&p.value),
@@ -664,7 +742,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             };
             let declaration = self.origin(name.span.cover(type_string.span));
             let name = Value::concat(vec![parent_id.name.clone(), Value::String("/".into()), leaf], origin);
-            let id = Value::ResourceId(Box::new(ResourceId { resource_type, name: name.clone(), target: Some(declaration) }));
+            let id = Value::ResourceId(Box::new(ResourceId {
+                resource_type,
+                name: name.clone(),
+                target: Some(declaration),
+            }));
             return Node::new(
                 Value::Object(vec![("id".into(), Node::new(id, origin)), ("name".into(), Node::new(name, origin))]),
                 origin,
@@ -767,7 +849,11 @@ fn declared_name(statement: &Statement) -> Option<&str> {
 /// A resource as a value: what `server.id`, `server.name` and `server.properties.x` read.
 fn resource_object(resource: &Resource) -> Node {
     let origin = resource.declaration;
-    let id = ResourceId { resource_type: resource.resource_type.clone(), name: resource.name.value.clone(), target: Some(resource.declaration) };
+    let id = ResourceId {
+        resource_type: resource.resource_type.clone(),
+        name: resource.name.value.clone(),
+        target: Some(resource.declaration),
+    };
     let mut members = vec![
         ("id".to_string(), Node::new(Value::ResourceId(Box::new(id)), origin)),
         ("name".to_string(), resource.name.clone()),
@@ -786,7 +872,10 @@ fn resource_object(resource: &Resource) -> Node {
     if resource.existing {
         members.push((
             UNKNOWN_SPREAD.to_string(),
-            Node::new(Value::unknown("the properties of an existing resource are known only at deployment", origin), origin),
+            Node::new(
+                Value::unknown("the properties of an existing resource are known only at deployment", origin),
+                origin,
+            ),
         ));
     }
     Node::new(Value::Object(members), origin)

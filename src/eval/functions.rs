@@ -62,13 +62,20 @@ pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
         }
         ("equals", [a, b]) => tri(a.loosely_equals(b)),
         ("not", [Value::Bool(b)]) => Value::Bool(!b),
-        ("and", _) if values.iter().all(|v| matches!(v, Value::Bool(_))) => Value::Bool(values.iter().all(|v| *v == Value::Bool(true))),
-        ("or", _) if values.iter().all(|v| matches!(v, Value::Bool(_))) => Value::Bool(values.iter().any(|v| *v == Value::Bool(true))),
-        ("if", [Value::Bool(c), a, b]) => if *c { a.clone() } else { b.clone() },
-        ("coalesce", _) => values
-            .into_iter()
-            .find(|v| *v != Value::Null)
-            .unwrap_or(Value::Null),
+        ("and", _) if values.iter().all(|v| matches!(v, Value::Bool(_))) => {
+            Value::Bool(values.iter().all(|v| *v == Value::Bool(true)))
+        }
+        ("or", _) if values.iter().all(|v| matches!(v, Value::Bool(_))) => {
+            Value::Bool(values.iter().any(|v| *v == Value::Bool(true)))
+        }
+        ("if", [Value::Bool(c), a, b]) => {
+            if *c {
+                a.clone()
+            } else {
+                b.clone()
+            }
+        }
+        ("coalesce", _) => values.into_iter().find(|v| *v != Value::Null).unwrap_or(Value::Null),
         ("createarray", _) => Value::Array(values.into_iter().map(|v| Node::new(v, origin)).collect()),
         ("bool", [Value::Bool(b)]) => Value::Bool(*b),
         ("bool", [Value::String(s)]) => match s.to_ascii_lowercase().as_str() {

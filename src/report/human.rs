@@ -7,17 +7,13 @@ use crate::rules::{Finding, Severity, Verdict};
 use crate::scan::{ScanError, ScanReport};
 use crate::source::SourceFile;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
 };
 use std::fmt::{self, Write as _};
 
 pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
@@ -54,18 +50,13 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         Verdict::Fail => (fail_severity(rule.severity), ""),
         Verdict::Unknown => (unknown_severity(rule.severity), "unknown: "),
     };
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(finding.message.clone()),
-        span(file, finding.location.span),
-    )];
+    let mut labels =
+        vec![LabeledSpan::new_primary_with_span(Some(finding.message.clone()), span(file, finding.location.span))];
     let mut related = Vec::new();
     for step in &finding.trace {
         let step_file = report.file(step.origin);
         if step.origin.file == finding.location.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(step.label.clone()),
-                span(file, step.origin.span),
-            ));
+            labels.push(LabeledSpan::new_with_span(Some(step.label.clone()), span(file, step.origin.span)));
         } else {
             related.push(Snippet {
                 message: step.label.clone(),
@@ -73,10 +64,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
                 severity: miette::Severity::Advice,
                 help: None,
                 source: Some(FileSource::of(step_file)),
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    None,
-                    span(step_file, step.origin.span),
-                )],
+                labels: vec![LabeledSpan::new_primary_with_span(None, span(step_file, step.origin.span))],
                 related: Vec::new(),
             });
         }
@@ -88,12 +76,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         let _ = write!(help, "\nin: {}", finding.contexts.join("\n    "));
     }
     Snippet {
-        message: format!(
-            "{prefix}{} ({} `{}`)",
-            rule.title,
-            short_type(&finding.resource_type),
-            finding.resource_name
-        ),
+        message: format!("{prefix}{} ({} `{}`)", rule.title, short_type(&finding.resource_type), finding.resource_name),
         code: Some(format!("{}({})", rule.id, rule.slug)),
         severity,
         help: (!help.is_empty()).then_some(help),
@@ -110,27 +93,12 @@ fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError) -> Snippet
             (
                 error.message.clone(),
                 Some(FileSource::of(file)),
-                vec![LabeledSpan::new_primary_with_span(
-                    None,
-                    span(file, origin.span),
-                )],
+                vec![LabeledSpan::new_primary_with_span(None, span(file, origin.span))],
             )
         }
-        None => (
-            format!("{}: {}", error.path, error.message),
-            None,
-            Vec::new(),
-        ),
+        None => (format!("{}: {}", error.path, error.message), None, Vec::new()),
     };
-    Snippet {
-        message,
-        code: None,
-        severity: miette::Severity::Error,
-        help: None,
-        source,
-        labels,
-        related: Vec::new(),
-    }
+    Snippet { message, code: None, severity: miette::Severity::Error, help: None, source, labels, related: Vec::new() }
 }
 
 fn fail_severity(severity: Severity) -> miette::Severity {
@@ -152,9 +120,7 @@ fn unknown_severity(severity: Severity) -> miette::Severity {
 /// `Microsoft.DBforPostgreSQL/flexibleServers/firewallRules` → `flexibleServers/firewallRules`:
 /// the provider namespace is the same for nearly every finding and only takes width.
 fn short_type(resource_type: &str) -> &str {
-    resource_type
-        .split_once('/')
-        .map_or(resource_type, |(_, rest)| rest)
+    resource_type.split_once('/').map_or(resource_type, |(_, rest)| rest)
 }
 
 fn span(file: &SourceFile, span: crate::span::Span) -> SourceSpan {
@@ -179,11 +145,7 @@ fn summary_line(summary: &Summary) -> String {
         let _ = write!(line, ", {} unknown", summary.unknown);
     }
     if summary.files_with_errors > 0 {
-        let _ = write!(
-            line,
-            ", {} with errors",
-            plural(summary.files_with_errors, "file")
-        );
+        let _ = write!(line, ", {} with errors", plural(summary.files_with_errors, "file"));
     }
     let _ = write!(line, " in {}", plural(summary.files, "file"));
     line
@@ -197,10 +159,7 @@ struct FileSource<'a> {
 
 impl<'a> FileSource<'a> {
     fn of(file: &'a SourceFile) -> Self {
-        FileSource {
-            name: &file.display,
-            text: &file.text,
-        }
+        FileSource { name: &file.display, text: &file.text }
     }
 }
 
@@ -211,9 +170,7 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
         // miette counts the header's column in bytes; count code points, as JSON and SARIF do.
         let start = inner.span().offset();
         let column = self.text.get(..start).map_or(inner.column(), |before| {
@@ -244,9 +201,7 @@ struct Snippet<'a> {
 
 impl fmt::Debug for Snippet<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Snippet")
-            .field("message", &self.message)
-            .finish_non_exhaustive()
+        f.debug_struct("Snippet").field("message", &self.message).finish_non_exhaustive()
     }
 }
 
@@ -260,9 +215,7 @@ impl std::error::Error for Snippet<'_> {}
 
 impl Diagnostic for Snippet<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -270,9 +223,7 @@ impl Diagnostic for Snippet<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -280,18 +231,10 @@ impl Diagnostic for Snippet<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.labels.iter().cloned()))
-        }
+        if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
-        }
+        if self.related.is_empty() { None } else { Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic))) }
     }
 }

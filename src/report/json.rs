@@ -125,22 +125,14 @@ fn finding<'a>(report: &'a ScanReport, finding: &'a Finding) -> JsonFinding<'a> 
             end_line: end.line,
             end_column: end.column,
         },
-        resource: Resource {
-            resource_type: &finding.resource_type,
-            name: &finding.resource_name,
-        },
+        resource: Resource { resource_type: &finding.resource_type, name: &finding.resource_name },
         trace: finding
             .trace
             .iter()
             .map(|step| {
                 let step_file = report.file(step.origin);
                 let pos = step_file.line_col(step.origin.span.start);
-                TraceStep {
-                    file: &step_file.display,
-                    line: pos.line,
-                    column: pos.column,
-                    label: &step.label,
-                }
+                TraceStep { file: &step_file.display, line: pos.line, column: pos.column, label: &step.label }
             })
             .collect(),
         contexts: &finding.contexts,
@@ -155,10 +147,5 @@ fn error<'a>(report: &ScanReport, error: &'a ScanError) -> JsonError<'a> {
         }
         None => (None, None),
     };
-    JsonError {
-        file: &error.path,
-        line,
-        column,
-        message: &error.message,
-    }
+    JsonError { file: &error.path, line, column, message: &error.message }
 }

@@ -31,11 +31,7 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions {
-            color: false,
-            width: 80,
-            quiet: false,
-        }
+        RenderOptions { color: false, width: 80, quiet: false }
     }
 }
 
@@ -61,12 +57,7 @@ struct Summary {
 }
 
 /// Most severe first, the order summaries list them in.
-const SEVERITIES: [Severity; 4] = [
-    Severity::Critical,
-    Severity::High,
-    Severity::Medium,
-    Severity::Low,
-];
+const SEVERITIES: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
 
 fn severity_index(severity: Severity) -> usize {
     match severity {
@@ -124,9 +115,5 @@ fn clamp(file: &SourceFile, span: Span) -> Span {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }

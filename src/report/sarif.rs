@@ -7,9 +7,9 @@ use crate::scan::{ScanError, ScanReport};
 use crate::source::{Origin, SourceFile};
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification, PhysicalLocation,
+    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Tool, ToolComponent,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -33,19 +33,11 @@ pub(super) fn render(report: &ScanReport) -> String {
     let invocation = Invocation::builder()
         // Input errors do not stop the scan: the findings of the other files are complete.
         .execution_successful(true)
-        .tool_execution_notifications(
-            report
-                .errors
-                .iter()
-                .map(|e| notification(report, e))
-                .collect::<Vec<_>>(),
-        )
+        .tool_execution_notifications(report.errors.iter().map(|e| notification(report, e)).collect::<Vec<_>>())
         .build();
     // No absolute path: the same scan must give the same bytes on every machine, and consumers
     // resolve `%SRCROOT%` to their checkout.
-    let base = ArtifactLocation::builder()
-        .description(text("the directory pgguard was run in"))
-        .build();
+    let base = ArtifactLocation::builder().description(text("the directory pgguard was run in")).build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .column_kind(json!("unicodeCodePoints"))
@@ -53,11 +45,7 @@ pub(super) fn render(report: &ScanReport) -> String {
         .invocations(vec![invocation])
         .results(results(report))
         .build();
-    let sarif = Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build();
+    let sarif = Sarif::builder().schema(SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build();
     let mut out = serde_json::to_string_pretty(&sarif).expect("the SARIF log serializes");
     out.push('\n');
     out
@@ -75,40 +63,17 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         .tags(tags)
         .additional_properties(BTreeMap::from([
             ("precision".to_string(), json!("high")),
-            (
-                "security-severity".to_string(),
-                json!(rule.severity.security_severity()),
-            ),
+            ("security-severity".to_string(), json!(rule.severity.security_severity())),
         ]))
         .build();
     ReportingDescriptor::builder()
         .id(&rule.id)
         .name(pascal_case(&rule.slug))
-        .short_description(
-            MultiformatMessageString::builder()
-                .text(&rule.title)
-                .build(),
-        )
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(rule.docs.what.trim())
-                .build(),
-        )
-        .help(
-            MultiformatMessageString::builder()
-                .text(help_text(rule))
-                .markdown(help_markdown(rule))
-                .build(),
-        )
-        .help_uri(format!(
-            "{INFORMATION_URI}/blob/v{VERSION}/docs/rules/{}.md",
-            rule.id
-        ))
-        .default_configuration(
-            ReportingConfiguration::builder()
-                .level(json!(level(rule.severity).to_string()))
-                .build(),
-        )
+        .short_description(MultiformatMessageString::builder().text(&rule.title).build())
+        .full_description(MultiformatMessageString::builder().text(rule.docs.what.trim()).build())
+        .help(MultiformatMessageString::builder().text(help_text(rule)).markdown(help_markdown(rule)).build())
+        .help_uri(format!("{INFORMATION_URI}/blob/v{VERSION}/docs/rules/{}.md", rule.id))
+        .default_configuration(ReportingConfiguration::builder().level(json!(level(rule.severity).to_string())).build())
         .properties(properties)
         .build()
 }
@@ -126,23 +91,14 @@ fn pascal_case(slug: &str) -> String {
     slug.split(['-', '_'])
         .flat_map(|word| {
             let mut chars = word.chars();
-            chars
-                .next()
-                .into_iter()
-                .flat_map(char::to_uppercase)
-                .chain(chars)
+            chars.next().into_iter().flat_map(char::to_uppercase).chain(chars)
         })
         .collect()
 }
 
 fn help_text(rule: &Rule) -> String {
     let docs = &rule.docs;
-    let mut out = format!(
-        "{}\n\nWhy: {}\n\nFix: {}",
-        docs.what.trim(),
-        docs.why.trim(),
-        docs.fix.trim()
-    );
+    let mut out = format!("{}\n\nWhy: {}\n\nFix: {}", docs.what.trim(), docs.why.trim(), docs.fix.trim());
     let refs = &rule.references;
     let lines: Vec<String> = refs
         .azure_policy
@@ -201,17 +157,9 @@ fn result(report: &ScanReport, finding: &Finding, fingerprint: String) -> SarifR
         .rule_index(finding.rule as i64)
         .level(level)
         .message(text(message))
-        .locations(vec![
-            Location::builder()
-                .physical_location(physical(report, finding.location))
-                .build(),
-        ])
+        .locations(vec![Location::builder().physical_location(physical(report, finding.location)).build()])
         .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]));
-    if related.is_empty() {
-        builder.build()
-    } else {
-        builder.related_locations(related).build()
-    }
+    if related.is_empty() { builder.build() } else { builder.related_locations(related).build() }
 }
 
 /// FNV-1a (64 bits) over what identifies a finding apart from where it sits: rule, file,
@@ -221,10 +169,7 @@ fn result(report: &ScanReport, finding: &Finding, fingerprint: String) -> SarifR
 fn finding_hash(report: &ScanReport, finding: &Finding) -> String {
     let rule = &report.rules[finding.rule];
     let file = report.file(finding.location);
-    let snippet = file
-        .text
-        .get(super::clamp(file, finding.location.span).range())
-        .unwrap_or("");
+    let snippet = file.text.get(super::clamp(file, finding.location.span).range()).unwrap_or("");
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for field in [
         rule.id.as_str(),
@@ -247,25 +192,18 @@ fn finding_hash(report: &ScanReport, finding: &Finding) -> String {
 fn notification(report: &ScanReport, error: &ScanError) -> Notification {
     let location = match error.origin {
         Some(origin) => physical(report, origin),
-        None => PhysicalLocation::builder()
-            .artifact_location(artifact(&error.path))
-            .build(),
+        None => PhysicalLocation::builder().artifact_location(artifact(&error.path)).build(),
     };
     Notification::builder()
         .level(json!("error"))
         .message(text(&error.message))
-        .locations(vec![
-            Location::builder().physical_location(location).build(),
-        ])
+        .locations(vec![Location::builder().physical_location(location).build()])
         .build()
 }
 
 fn physical(report: &ScanReport, origin: Origin) -> PhysicalLocation {
     let file = report.file(origin);
-    PhysicalLocation::builder()
-        .artifact_location(artifact(&file.display))
-        .region(region(file, origin))
-        .build()
+    PhysicalLocation::builder().artifact_location(artifact(&file.display)).region(region(file, origin)).build()
 }
 
 fn region(file: &SourceFile, origin: Origin) -> Region {
@@ -283,19 +221,12 @@ fn region(file: &SourceFile, origin: Origin) -> Region {
 fn artifact(display: &str) -> ArtifactLocation {
     let path = display.replace('\\', "/");
     if path.starts_with('/') {
-        ArtifactLocation::builder()
-            .uri(format!("file://{}", percent_encode(&path)))
-            .build()
+        ArtifactLocation::builder().uri(format!("file://{}", percent_encode(&path))).build()
     } else if path.as_bytes().get(1) == Some(&b':') {
-        ArtifactLocation::builder()
-            .uri(format!("file:///{}", percent_encode(&path)))
-            .build()
+        ArtifactLocation::builder().uri(format!("file:///{}", percent_encode(&path))).build()
     } else {
         let relative = path.strip_prefix("./").unwrap_or(&path);
-        ArtifactLocation::builder()
-            .uri(percent_encode(relative))
-            .uri_base_id(SRCROOT)
-            .build()
+        ArtifactLocation::builder().uri(percent_encode(relative)).uri_base_id(SRCROOT).build()
     }
 }
 
@@ -329,34 +260,19 @@ mod tests {
     #[test]
     fn relative_paths_hang_off_srcroot() {
         let srcroot = Some(SRCROOT.to_string());
-        assert_eq!(
-            uri("infra\\main.bicep"),
-            (Some("infra/main.bicep".into()), srcroot.clone())
-        );
-        assert_eq!(
-            uri("./a b/ü#1.bicep"),
-            (Some("a%20b/%C3%BC%231.bicep".into()), srcroot)
-        );
+        assert_eq!(uri("infra\\main.bicep"), (Some("infra/main.bicep".into()), srcroot.clone()));
+        assert_eq!(uri("./a b/ü#1.bicep"), (Some("a%20b/%C3%BC%231.bicep".into()), srcroot));
     }
 
     #[test]
     fn absolute_paths_become_file_uris() {
-        assert_eq!(
-            uri("/tmp/x y.json"),
-            (Some("file:///tmp/x%20y.json".into()), None)
-        );
-        assert_eq!(
-            uri("C:\\infra\\main.bicep"),
-            (Some("file:///C:/infra/main.bicep".into()), None)
-        );
+        assert_eq!(uri("/tmp/x y.json"), (Some("file:///tmp/x%20y.json".into()), None));
+        assert_eq!(uri("C:\\infra\\main.bicep"), (Some("file:///C:/infra/main.bicep".into()), None));
     }
 
     #[test]
     fn names_are_pascal_case() {
-        assert_eq!(
-            pascal_case("firewall-open-to-internet"),
-            "FirewallOpenToInternet"
-        );
+        assert_eq!(pascal_case("firewall-open-to-internet"), "FirewallOpenToInternet");
         assert_eq!(pascal_case("flex-min-tls"), "FlexMinTls");
     }
 }

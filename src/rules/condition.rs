@@ -45,12 +45,25 @@ pub enum MissingVerdict {
 #[derive(Debug, Clone)]
 pub enum Condition {
     /// A value at a property path of the subject (the resource body, or an element of it).
-    Property { path: Vec<String>, test: Test, missing: MissingVerdict },
+    Property {
+        path: Vec<String>,
+        test: Test,
+        missing: MissingVerdict,
+    },
     /// A server parameter: a `configurations` child with that name and its `properties.value`.
-    Parameter { name: String, test: Test, missing: MissingVerdict },
+    Parameter {
+        name: String,
+        test: Test,
+        missing: MissingVerdict,
+    },
     /// Some resource of `resource_type` in the deployment has, in one of the arrays `via`, an
     /// element whose `id` property is this resource's id and which satisfies `filter`.
-    ReferencedBy { resource_type: String, via: Vec<Vec<String>>, id: Vec<String>, filter: Option<Box<Condition>> },
+    ReferencedBy {
+        resource_type: String,
+        via: Vec<Vec<String>>,
+        id: Vec<String>,
+        filter: Option<Box<Condition>>,
+    },
     Predicate(Predicate),
     Any(Vec<Condition>),
     All(Vec<Condition>),
@@ -70,12 +83,8 @@ impl RawCondition {
     /// Validates the raw table; the error names the offending field.
     pub fn build(self) -> Result<Condition, String> {
         let combinators = [self.any.is_some(), self.all.is_some(), self.not.is_some()];
-        let kinds = [
-            self.property.is_some(),
-            self.parameter.is_some(),
-            self.referenced_by.is_some(),
-            self.predicate.is_some(),
-        ];
+        let kinds =
+            [self.property.is_some(), self.parameter.is_some(), self.referenced_by.is_some(), self.predicate.is_some()];
         let count = combinators.iter().chain(kinds.iter()).filter(|b| **b).count();
         if count != 1 {
             return Err("a condition needs exactly one of `property`, `parameter`, `referenced-by`, `predicate`, `any`, `all`, `not`".into());
@@ -119,7 +128,9 @@ impl RawCondition {
             return Err("a comparison needs exactly one of `equals`, `not-equals`, `one-of`, `not-one-of`, `contains`, `non-empty`".into());
         }
         let test = tests.remove(0)?;
-        let missing = self.missing.ok_or("a comparison needs `missing = \"pass\"` or `\"fail\"`: what Azure does when the value is not set")?;
+        let missing = self.missing.ok_or(
+            "a comparison needs `missing = \"pass\"` or `\"fail\"`: what Azure does when the value is not set",
+        )?;
         match (self.property, self.parameter) {
             (Some(path), None) => Ok(Condition::Property { path: parse_path(&path)?, test, missing }),
             (None, Some(name)) => Ok(Condition::Parameter { name, test, missing }),
@@ -200,7 +211,9 @@ impl Condition {
                 let resource = subject.resource();
                 match lookup(subject.node, path) {
                     PropertyLookup::Found(node) => compare(node, &display_path(path), test),
-                    PropertyLookup::Missing => missing_outcome(*missing, &display_path(path), resource.declaration, "is not set"),
+                    PropertyLookup::Missing => {
+                        missing_outcome(*missing, &display_path(path), resource.declaration, "is not set")
+                    }
                     PropertyLookup::Unknown(u, node) => unknown_outcome(&display_path(path), &u, node),
                 }
             }
@@ -369,7 +382,10 @@ fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
                 // Prefer evidence that points at a written value over a missing one.
                 let better = match &failed {
                     None => true,
-                    Some(f) => !f.evidence.as_ref().is_some_and(|e| e.written) && out.evidence.as_ref().is_some_and(|e| e.written),
+                    Some(f) => {
+                        !f.evidence.as_ref().is_some_and(|e| e.written)
+                            && out.evidence.as_ref().is_some_and(|e| e.written)
+                    }
                 };
                 if better {
                     failed = Some(out);
@@ -395,7 +411,9 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
                 let what = format!("server parameter `{name}`");
                 return match lookup(&config.body, &["properties".into(), "value".into()]) {
                     PropertyLookup::Found(node) => compare(node, &what, test),
-                    PropertyLookup::Missing => missing_outcome(missing, &what, config.declaration, "has no `properties.value`"),
+                    PropertyLookup::Missing => {
+                        missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
+                    }
                     PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
                 };
             }
@@ -404,7 +422,10 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
                 unnamed = Some(Outcome {
                     verdict: Tri::Unknown(u.clone()),
                     evidence: Some(Evidence {
-                        message: format!("server parameter `{name}` may be set by a configuration whose name cannot be resolved: {}", u.reason),
+                        message: format!(
+                            "server parameter `{name}` may be set by a configuration whose name cannot be resolved: {}",
+                            u.reason
+                        ),
                         location: config.name.origin,
                         trace: config.name.trace.clone(),
                         written: true,
@@ -417,11 +438,19 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
     match (missing, unnamed) {
         (MissingVerdict::Pass, Some(out)) if matches!(test, Test::NotOneOf(_)) => out,
         (_, Some(out)) => out,
-        (missing, None) => missing_outcome(missing, &format!("server parameter `{name}`"), resource.declaration, "is not set"),
+        (missing, None) => {
+            missing_outcome(missing, &format!("server parameter `{name}`"), resource.declaration, "is not set")
+        }
     }
 }
 
-fn referenced_by(subject: &Subject<'_>, resource_type: &str, via: &[Vec<String>], id_path: &[String], filter: Option<&Condition>) -> Outcome {
+fn referenced_by(
+    subject: &Subject<'_>,
+    resource_type: &str,
+    via: &[Vec<String>],
+    id_path: &[String],
+    filter: Option<&Condition>,
+) -> Outcome {
     let deployment = subject.deployment;
     let target = subject.resource();
     let target_id = Value::ResourceId(Box::new(ResourceId {

@@ -13,7 +13,11 @@ pub fn policy_url(id: &str) -> String {
 
 pub fn render(rule: &Rule) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "<!-- Generated from {} by `PGGUARD_BLESS=1 cargo test --test rules`; do not edit. -->", rule.source);
+    let _ = writeln!(
+        out,
+        "<!-- Generated from {} by `PGGUARD_BLESS=1 cargo test --test rules`; do not edit. -->",
+        rule.source
+    );
     let _ = writeln!(out, "# {} `{}`: {}\n", rule.id, rule.slug, rule.title);
     let _ = writeln!(out, "- **Severity**: {}", rule.severity);
     let types: Vec<String> = rule.resource_types().iter().map(|t| format!("`{t}`")).collect();

@@ -9,7 +9,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("PG101-single-ssl-enforcement.toml", include_str!("../../rules/PG101-single-ssl-enforcement.toml")),
     ("PG103-flex-require-secure-transport.toml", include_str!("../../rules/PG103-flex-require-secure-transport.toml")),
     ("PG201-public-network-access.toml", include_str!("../../rules/PG201-public-network-access.toml")),
-    ("PG202-firewall-allows-azure-services.toml", include_str!("../../rules/PG202-firewall-allows-azure-services.toml")),
+    (
+        "PG202-firewall-allows-azure-services.toml",
+        include_str!("../../rules/PG202-firewall-allows-azure-services.toml"),
+    ),
     ("PG203-firewall-open-to-internet.toml", include_str!("../../rules/PG203-firewall-open-to-internet.toml")),
     ("PG204-private-endpoint.toml", include_str!("../../rules/PG204-private-endpoint.toml")),
     ("PG401-geo-redundant-backup.toml", include_str!("../../rules/PG401-geo-redundant-backup.toml")),
@@ -59,7 +62,9 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
         message: e.message().to_string(),
     })?;
     let fail = |line: usize, message: String| RuleError { file: file.to_string(), line, message };
-    let id_ok = raw.id.len() >= 3 && raw.id.starts_with(|c: char| c.is_ascii_uppercase()) && raw.id.chars().all(|c| c.is_ascii_alphanumeric());
+    let id_ok = raw.id.len() >= 2
+        && raw.id.starts_with(|c: char| c.is_ascii_uppercase())
+        && raw.id.chars().all(|c| c.is_ascii_alphanumeric());
     if !id_ok {
         return Err(fail(1, format!("`id`: `{}` is not an id such as `PG201`", raw.id)));
     }
@@ -72,11 +77,8 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
     let mut checks = Vec::new();
     for check in raw.checks {
         let line = line_of(check.expect.span().start);
-        let expect = check
-            .expect
-            .into_inner()
-            .build()
-            .map_err(|message| fail(line, format!("`check.expect`: {message}")))?;
+        let expect =
+            check.expect.into_inner().build().map_err(|message| fail(line, format!("`check.expect`: {message}")))?;
         checks.push(Check { resource_type: check.resource_type, expect });
     }
     let mut docs = raw.docs;

@@ -75,7 +75,11 @@ fn load(path: &Path, cwd: &Path) -> Loaded {
     };
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_SIZE => {
-            return error(format!("the file is {} bytes, more than the {} bytes pgguard reads", meta.len(), MAX_FILE_SIZE));
+            return error(format!(
+                "the file is {} bytes, more than the {} bytes pgguard reads",
+                meta.len(),
+                MAX_FILE_SIZE
+            ));
         }
         Ok(_) => {}
         Err(e) => return error(format!("cannot read the file: {e}")),

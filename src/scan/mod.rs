@@ -118,7 +118,9 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolE
         errors.extend(e);
     }
     let findings = deduplicate(findings, &workspace, &rules);
-    errors.sort_by(|a, b| (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message)));
+    errors.sort_by(|a, b| {
+        (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
+    });
     errors.dedup();
     Ok(ScanReport { files: workspace.files, rules, findings, errors })
 }

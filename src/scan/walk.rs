@@ -51,7 +51,11 @@ fn walk_dir(dir: &PathBuf) -> (Vec<PathBuf>, Vec<ScanError>) {
                 // A symlink loop or an unreadable folder is reported; the walk goes on.
                 Err(e) => {
                     if let Ok(mut failed) = failed.lock() {
-                        failed.push(ScanError { path: dir.display().to_string(), origin: None, message: e.to_string() });
+                        failed.push(ScanError {
+                            path: dir.display().to_string(),
+                            origin: None,
+                            message: e.to_string(),
+                        });
                     }
                 }
             }

@@ -78,14 +78,10 @@ pub(super) fn from_ast(value: ast::Value<'_>) -> Json {
             };
             Json { kind, span: span(n.range) }
         }
-        ast::Value::StringLit(s) => Json {
-            kind: JsonKind::String(s.value.into_owned()),
-            span: span(s.range),
-        },
-        ast::Value::Array(a) => Json {
-            kind: JsonKind::Array(a.elements.into_iter().map(from_ast).collect()),
-            span: span(a.range),
-        },
+        ast::Value::StringLit(s) => Json { kind: JsonKind::String(s.value.into_owned()), span: span(s.range) },
+        ast::Value::Array(a) => {
+            Json { kind: JsonKind::Array(a.elements.into_iter().map(from_ast).collect()), span: span(a.range) }
+        }
         ast::Value::Object(o) => {
             let members = o
                 .properties
@@ -95,11 +91,7 @@ pub(super) fn from_ast(value: ast::Value<'_>) -> Json {
                         ast::ObjectPropName::String(s) => span(s.range),
                         ast::ObjectPropName::Word(w) => span(w.range),
                     };
-                    JsonMember {
-                        name: p.name.into_string(),
-                        name_span,
-                        value: from_ast(p.value),
-                    }
+                    JsonMember { name: p.name.into_string(), name_span, value: from_ast(p.value) }
                 })
                 .collect();
             Json { kind: JsonKind::Object(members), span: span(o.range) }

@@ -42,10 +42,7 @@ pub fn parse(text: &str) -> Result<ArmDocument, SyntaxError> {
         }
         None => text,
     };
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Separate,
-        tokens: false,
-    };
+    let collect = CollectOptions { comments: CommentCollectionStrategy::Separate, tokens: false };
     // Azure's reader (Newtonsoft) also takes single quotes and unquoted names; it does not
     // guess missing commas or hexadecimal numbers.
     let options = ParseOptions {
@@ -81,11 +78,7 @@ pub fn parse(text: &str) -> Result<ArmDocument, SyntaxError> {
     // Each comment group is listed twice (after the previous token, before the next).
     comments.sort();
     comments.dedup();
-    Ok(ArmDocument {
-        kind: classify(&root),
-        root,
-        comments,
-    })
+    Ok(ArmDocument { kind: classify(&root), root, comments })
 }
 
 fn classify(root: &Json) -> ArmKind {

@@ -5,8 +5,8 @@
 use super::{Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
-    BinaryOp, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
-    StringLit, StringPart, UnaryOp,
+    BinaryOp, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement, StringLit,
+    StringPart, UnaryOp,
 };
 use crate::syntax::bicep::lexer::{Piece, TokenKind};
 
@@ -102,14 +102,7 @@ impl Parser<'_> {
             self.bump();
             let right = self.binary(prec + 1)?;
             let span = left.span.cover(right.span);
-            left = Expr {
-                kind: ExprKind::Binary {
-                    op,
-                    left: Box::new(left),
-                    right: Box::new(right),
-                },
-                span,
-            };
+            left = Expr { kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span };
         }
         Ok(left)
     }
@@ -134,13 +127,7 @@ impl Parser<'_> {
         let mut expr = result?;
         for (op, start) in ops.into_iter().rev() {
             let span = Span::new(start, expr.span.end);
-            expr = Expr {
-                kind: ExprKind::Unary {
-                    op,
-                    operand: Box::new(expr),
-                },
-                span,
-            };
+            expr = Expr { kind: ExprKind::Unary { op, operand: Box::new(expr) }, span };
         }
         Ok(expr)
     }
@@ -162,20 +149,13 @@ impl Parser<'_> {
                     self.bump();
                     let safe = self.eat(TokenKind::Question);
                     let name = self.ident("a property or function name after '.'")?;
-                    ExprKind::Member {
-                        base: Box::new(expr),
-                        name,
-                        safe,
-                    }
+                    ExprKind::Member { base: Box::new(expr), name, safe }
                 }
                 TokenKind::DoubleColon => {
                     self.chain_link()?;
                     self.bump();
                     let name = self.ident("a nested resource name after '::'")?;
-                    ExprKind::ResourceAccess {
-                        base: Box::new(expr),
-                        name,
-                    }
+                    ExprKind::ResourceAccess { base: Box::new(expr), name }
                 }
                 TokenKind::LBracket => {
                     self.chain_link()?;
@@ -187,22 +167,13 @@ impl Parser<'_> {
                         p.expect(TokenKind::RBracket, "']' after the index")?;
                         Ok((safe, from_end, index))
                     })?;
-                    ExprKind::Index {
-                        base: Box::new(expr),
-                        index: Box::new(index),
-                        safe,
-                        from_end,
-                    }
+                    ExprKind::Index { base: Box::new(expr), index: Box::new(index), safe, from_end }
                 }
                 TokenKind::LParen => {
                     self.chain_link()?;
                     let (base, name) = match expr.kind {
                         ExprKind::Ident(name) => (None, name),
-                        ExprKind::Member {
-                            base,
-                            name,
-                            safe: false,
-                        } => (Some(base), name),
+                        ExprKind::Member { base, name, safe: false } => (Some(base), name),
                         _ => {
                             let span = self.cur().span;
                             self.error_at(span, "expected a function name before '('");
@@ -219,10 +190,7 @@ impl Parser<'_> {
                 }
                 _ => return Ok(expr),
             };
-            expr = Expr {
-                kind,
-                span: Span::new(start, self.last_end),
-            };
+            expr = Expr { kind, span: Span::new(start, self.last_end) };
         }
     }
 
@@ -245,10 +213,7 @@ impl Parser<'_> {
         if self.at(TokenKind::Ellipsis) {
             let start = self.bump().span.start;
             let inner = self.expr()?;
-            return Ok(Expr {
-                span: Span::new(start, inner.span.end),
-                kind: ExprKind::Spread(Box::new(inner)),
-            });
+            return Ok(Expr { span: Span::new(start, inner.span.end), kind: ExprKind::Spread(Box::new(inner)) });
         }
         self.expr()
     }
@@ -261,20 +226,14 @@ impl Parser<'_> {
                 match self.text(&token).parse::<i64>() {
                     Ok(value) => ExprKind::Int(value),
                     Err(_) => {
-                        self.error_at(
-                            token.span,
-                            "integer literal is out of the 64-bit signed range",
-                        );
+                        self.error_at(token.span, "integer literal is out of the 64-bit signed range");
                         ExprKind::Error
                     }
                 }
             }
             TokenKind::Str(Piece::Complete | Piece::Head) => {
                 let lit = self.string()?;
-                return Ok(Expr {
-                    span: lit.span,
-                    kind: ExprKind::String(lit),
-                });
+                return Ok(Expr { span: lit.span, kind: ExprKind::String(lit) });
             }
             TokenKind::Ident => {
                 if self.nth_raw(1) == TokenKind::Arrow {
@@ -287,10 +246,7 @@ impl Parser<'_> {
                     "true" => ExprKind::Bool(true),
                     "false" => ExprKind::Bool(false),
                     "null" => ExprKind::Null,
-                    name => ExprKind::Ident(Ident {
-                        name: name.to_string(),
-                        span: token.span,
-                    }),
+                    name => ExprKind::Ident(Ident { name: name.to_string(), span: token.span }),
                 }
             }
             TokenKind::LParen => {
@@ -309,10 +265,7 @@ impl Parser<'_> {
             TokenKind::LBrace => return self.object(),
             _ => return Err(self.error_here("expected an expression")),
         };
-        Ok(Expr {
-            kind,
-            span: Span::new(token.span.start, self.last_end),
-        })
+        Ok(Expr { kind, span: Span::new(token.span.start, self.last_end) })
     }
 
     /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
@@ -347,10 +300,7 @@ impl Parser<'_> {
         let params = self.with_newlines(true, |p| {
             let mut params = Vec::new();
             while !p.eat(TokenKind::RParen) {
-                params.push(LambdaParam {
-                    name: p.ident("a lambda parameter")?,
-                    ty: None,
-                });
+                params.push(LambdaParam { name: p.ident("a lambda parameter")?, ty: None });
                 p.eat(TokenKind::Comma);
             }
             Ok(params)
@@ -363,13 +313,7 @@ impl Parser<'_> {
         self.skip_nl_before_expr();
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr {
-            kind: ExprKind::Lambda {
-                params,
-                body: Box::new(body),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::Lambda { params, body: Box::new(body) }, span })
     }
 
     /// A lambda body or a `for` body may start on the next line.
@@ -403,27 +347,13 @@ impl Parser<'_> {
                 }
             })?;
         }
-        Ok(StringLit {
-            parts,
-            span: Span::new(head.span.start, self.last_end),
-        })
+        Ok(StringLit { parts, span: Span::new(head.span.start, self.last_end) })
     }
 
-    fn text_part(
-        &mut self,
-        parts: &mut Vec<StringPart>,
-        token: crate::syntax::bicep::lexer::Token,
-    ) {
-        let text = self
-            .strings
-            .get(token.value as usize)
-            .cloned()
-            .unwrap_or_default();
+    fn text_part(&mut self, parts: &mut Vec<StringPart>, token: crate::syntax::bicep::lexer::Token) {
+        let text = self.strings.get(token.value as usize).cloned().unwrap_or_default();
         if !text.is_empty() {
-            parts.push(StringPart::Text {
-                text,
-                span: token.content,
-            });
+            parts.push(StringPart::Text { text, span: token.content });
         }
     }
 
@@ -438,13 +368,7 @@ impl Parser<'_> {
         })?;
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr {
-            kind: ExprKind::If {
-                condition: Box::new(condition),
-                body: Box::new(body),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::If { condition: Box::new(condition), body: Box::new(body) }, span })
     }
 
     fn array(&mut self) -> PResult<Expr> {
@@ -462,10 +386,7 @@ impl Parser<'_> {
             return self.for_expr(start);
         }
         let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
-        Ok(Expr {
-            kind: ExprKind::Array(items),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Array(items), span: Span::new(start, self.last_end) })
     }
 
     fn for_expr(&mut self, start: u32) -> PResult<Expr> {
@@ -489,20 +410,12 @@ impl Parser<'_> {
             Ok((item, index, iterable))
         })?;
         self.skip_nl_before_expr();
-        let body = if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
-            self.if_expr()?
-        } else {
-            self.expr()?
-        };
+        let body =
+            if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen { self.if_expr()? } else { self.expr()? };
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
         Ok(Expr {
-            kind: ExprKind::For {
-                item: Some(item),
-                index,
-                iterable: Box::new(iterable),
-                body: Box::new(body),
-            },
+            kind: ExprKind::For { item: Some(item), index, iterable: Box::new(iterable), body: Box::new(body) },
             span: Span::new(start, self.last_end),
         })
     }
@@ -510,10 +423,7 @@ impl Parser<'_> {
     fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
-        Ok(Expr {
-            kind: ExprKind::Object(items),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Object(items), span: Span::new(start, self.last_end) })
     }
 
     fn object_item(&mut self) -> PResult<ObjectItem> {
@@ -528,21 +438,12 @@ impl Parser<'_> {
         {
             let kind = self.resource()?;
             let span = Span::new(start, self.last_end);
-            return Ok(ObjectItem::Resource(Box::new(Statement {
-                decorators,
-                kind,
-                span,
-            })));
+            return Ok(ObjectItem::Resource(Box::new(Statement { decorators, kind, span })));
         }
         let key = self.object_key()?;
         self.expect(TokenKind::Colon, "':' after the property name")?;
         let value = self.expr()?;
-        Ok(ObjectItem::Property(ObjectProperty {
-            decorators,
-            key,
-            value,
-            span: Span::new(start, self.last_end),
-        }))
+        Ok(ObjectItem::Property(ObjectProperty { decorators, key, value, span: Span::new(start, self.last_end) }))
     }
 
     pub(super) fn object_key(&mut self) -> PResult<ObjectKey> {
@@ -570,15 +471,8 @@ impl Parser<'_> {
                     p.bump();
                     return Ok(items);
                 }
-                if matches!(
-                    kind,
-                    TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
-                ) {
-                    let closer = if close == TokenKind::RBrace {
-                        "'}'"
-                    } else {
-                        "']'"
-                    };
+                if matches!(kind, TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace) {
+                    let closer = if close == TokenKind::RBrace { "'}'" } else { "']'" };
                     return Err(p.error_here(&format!("expected {closer} to close the {what}")));
                 }
                 match item(p) {
