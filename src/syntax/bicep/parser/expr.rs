@@ -5,8 +5,8 @@
 use super::{Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
-    BinaryOp, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
-    StringLit, StringPart, UnaryOp,
+    BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty,
+    Statement, StringLit, StringPart, UnaryOp,
 };
 use crate::syntax::bicep::lexer::{Piece, TokenKind};
 
@@ -155,75 +155,91 @@ impl Parser<'_> {
     fn postfix_chain(&mut self) -> PResult<Expr> {
         let mut expr = self.primary()?;
         loop {
+            let op = self.peek();
+            if !matches!(
+                op,
+                TokenKind::Dot
+                    | TokenKind::DoubleColon
+                    | TokenKind::LBracket
+                    | TokenKind::LParen
+                    | TokenKind::Bang
+            ) {
+                return Ok(expr);
+            }
+            self.chain_link()?;
             let start = expr.span.start;
-            let kind = match self.peek() {
-                TokenKind::Dot => {
-                    self.chain_link()?;
-                    self.bump();
-                    let safe = self.eat(TokenKind::Question);
-                    let name = self.ident("a property or function name after '.'")?;
-                    ExprKind::Member {
-                        base: Box::new(expr),
-                        name,
-                        safe,
-                    }
-                }
-                TokenKind::DoubleColon => {
-                    self.chain_link()?;
-                    self.bump();
-                    let name = self.ident("a nested resource name after '::'")?;
-                    ExprKind::ResourceAccess {
-                        base: Box::new(expr),
-                        name,
-                    }
-                }
-                TokenKind::LBracket => {
-                    self.chain_link()?;
-                    self.bump();
-                    let (safe, from_end, index) = self.with_newlines(true, |p| {
-                        let safe = p.eat(TokenKind::Question);
-                        let from_end = p.eat(TokenKind::Hat);
-                        let index = p.expr()?;
-                        p.expect(TokenKind::RBracket, "']' after the index")?;
-                        Ok((safe, from_end, index))
-                    })?;
-                    ExprKind::Index {
-                        base: Box::new(expr),
-                        index: Box::new(index),
-                        safe,
-                        from_end,
-                    }
-                }
-                TokenKind::LParen => {
-                    self.chain_link()?;
-                    let (base, name) = match expr.kind {
-                        ExprKind::Ident(name) => (None, name),
-                        ExprKind::Member {
-                            base,
-                            name,
-                            safe: false,
-                        } => (Some(base), name),
-                        _ => {
-                            let span = self.cur().span;
-                            self.error_at(span, "expected a function name before '('");
-                            return Err(Fail);
-                        }
-                    };
-                    let args = self.call_args()?;
-                    ExprKind::Call { base, name, args }
-                }
-                TokenKind::Bang => {
-                    self.chain_link()?;
-                    self.bump();
-                    ExprKind::NonNull(Box::new(expr))
-                }
-                _ => return Ok(expr),
-            };
+            let kind = self.postfix_op(op, Box::new(expr))?;
             expr = Expr {
                 kind,
                 span: Span::new(start, self.last_end),
             };
         }
+    }
+
+    // The postfix operators live in small functions of their own: in debug builds every local
+    // of a function takes stack space, and only the branch taken should sit on the recursion.
+    fn postfix_op(&mut self, op: TokenKind, base: Box<Expr>) -> PResult<ExprKind> {
+        match op {
+            TokenKind::Dot => self.member_op(base),
+            TokenKind::DoubleColon => {
+                self.bump();
+                let name = self.ident("a nested resource name after '::'")?;
+                Ok(ExprKind::ResourceAccess { base, name })
+            }
+            TokenKind::LBracket => self.index_op(base),
+            TokenKind::LParen => self.call_op(base),
+            _ => {
+                self.bump();
+                Ok(ExprKind::NonNull(base))
+            }
+        }
+    }
+
+    fn member_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
+        self.bump();
+        let safe = self.eat(TokenKind::Question);
+        let name = self.ident("a property or function name after '.'")?;
+        Ok(ExprKind::Member { base, name, safe })
+    }
+
+    fn index_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
+        self.bump();
+        let saved = std::mem::replace(&mut self.skip_newlines, true);
+        let safe = self.eat(TokenKind::Question);
+        let from_end = self.eat(TokenKind::Hat);
+        let index = self.expr();
+        let close = index.is_ok()
+            && self
+                .expect(TokenKind::RBracket, "']' after the index")
+                .is_ok();
+        self.skip_newlines = saved;
+        match index {
+            Ok(index) if close => Ok(ExprKind::Index {
+                base,
+                index: Box::new(index),
+                safe,
+                from_end,
+            }),
+            _ => Err(Fail),
+        }
+    }
+
+    fn call_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
+        let (base, name) = match base.kind {
+            ExprKind::Ident(name) => (None, name),
+            ExprKind::Member {
+                base,
+                name,
+                safe: false,
+            } => (Some(base), name),
+            _ => {
+                let span = self.cur().span;
+                self.error_at(span, "expected a function name before '('");
+                return Err(Fail);
+            }
+        };
+        let args = self.call_args()?;
+        Ok(ExprKind::Call { base, name, args })
     }
 
     /// `(args)`: separated by commas or line breaks, line breaks otherwise insignificant.
@@ -254,65 +270,83 @@ impl Parser<'_> {
     }
 
     pub(super) fn primary(&mut self) -> PResult<Expr> {
-        let token = self.cur();
-        let kind = match token.kind {
-            TokenKind::Int => {
-                self.bump();
-                match self.text(&token).parse::<i64>() {
-                    Ok(value) => ExprKind::Int(value),
-                    Err(_) => {
-                        self.error_at(
-                            token.span,
-                            "integer literal is out of the 64-bit signed range",
-                        );
-                        ExprKind::Error
-                    }
-                }
-            }
+        match self.peek() {
+            TokenKind::Int => Ok(self.int_literal()),
             TokenKind::Str(Piece::Complete | Piece::Head) => {
                 let lit = self.string()?;
-                return Ok(Expr {
+                Ok(Expr {
                     span: lit.span,
                     kind: ExprKind::String(lit),
-                });
+                })
             }
-            TokenKind::Ident => {
-                if self.nth_raw(1) == TokenKind::Arrow {
-                    let name = self.ident("a lambda parameter")?;
-                    let params = vec![LambdaParam { name, ty: None }];
-                    return self.lambda_body(token.span.start, params);
-                }
-                self.bump();
-                match self.text(&token) {
-                    "true" => ExprKind::Bool(true),
-                    "false" => ExprKind::Bool(false),
-                    "null" => ExprKind::Null,
-                    name => ExprKind::Ident(Ident {
-                        name: name.to_string(),
-                        span: token.span,
-                    }),
-                }
+            TokenKind::Ident => self.ident_or_lambda(),
+            TokenKind::LParen => self.paren_or_lambda(),
+            TokenKind::LBracket => self.array(),
+            TokenKind::LBrace => self.object(),
+            _ => Err(self.error_here("expected an expression")),
+        }
+    }
+
+    fn int_literal(&mut self) -> Expr {
+        let token = self.bump();
+        let kind = match self.text(&token).parse::<i64>() {
+            Ok(value) => ExprKind::Int(value),
+            Err(_) => {
+                self.error_at(
+                    token.span,
+                    "integer literal is out of the 64-bit signed range",
+                );
+                ExprKind::Error
             }
-            TokenKind::LParen => {
-                if self.is_lambda_ahead() {
-                    return self.lambda();
-                }
-                self.bump();
-                let inner = self.with_newlines(true, |p| {
-                    let inner = p.expr()?;
-                    p.expect(TokenKind::RParen, "')' to close the parenthesis")?;
-                    Ok(inner)
-                })?;
-                ExprKind::Paren(Box::new(inner))
-            }
-            TokenKind::LBracket => return self.array(),
-            TokenKind::LBrace => return self.object(),
-            _ => return Err(self.error_here("expected an expression")),
+        };
+        Expr {
+            kind,
+            span: token.span,
+        }
+    }
+
+    fn ident_or_lambda(&mut self) -> PResult<Expr> {
+        let token = self.cur();
+        if self.nth_raw(1) == TokenKind::Arrow {
+            let name = self.ident("a lambda parameter")?;
+            let params = vec![LambdaParam { name, ty: None }];
+            return self.lambda_body(token.span.start, params);
+        }
+        self.bump();
+        let kind = match self.text(&token) {
+            "true" => ExprKind::Bool(true),
+            "false" => ExprKind::Bool(false),
+            "null" => ExprKind::Null,
+            name => ExprKind::Ident(Ident {
+                name: name.to_string(),
+                span: token.span,
+            }),
         };
         Ok(Expr {
             kind,
-            span: Span::new(token.span.start, self.last_end),
+            span: token.span,
         })
+    }
+
+    fn paren_or_lambda(&mut self) -> PResult<Expr> {
+        if self.is_lambda_ahead() {
+            return self.lambda();
+        }
+        let start = self.bump().span.start;
+        let saved = std::mem::replace(&mut self.skip_newlines, true);
+        let inner = self.expr();
+        let close = inner.is_ok()
+            && self
+                .expect(TokenKind::RParen, "')' to close the parenthesis")
+                .is_ok();
+        self.skip_newlines = saved;
+        match inner {
+            Ok(inner) if close => Ok(Expr {
+                kind: ExprKind::Paren(Box::new(inner)),
+                span: Span::new(start, self.last_end),
+            }),
+            _ => Err(Fail),
+        }
     }
 
     /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
@@ -526,13 +560,7 @@ impl Parser<'_> {
             && self.nth_raw(1) == TokenKind::Ident
             && matches!(self.nth_raw(2), TokenKind::Str(_))
         {
-            let kind = self.resource()?;
-            let span = Span::new(start, self.last_end);
-            return Ok(ObjectItem::Resource(Box::new(Statement {
-                decorators,
-                kind,
-                span,
-            })));
+            return self.nested_resource(start, decorators);
         }
         let key = self.object_key()?;
         self.expect(TokenKind::Colon, "':' after the property name")?;
@@ -543,6 +571,16 @@ impl Parser<'_> {
             value,
             span: Span::new(start, self.last_end),
         }))
+    }
+
+    fn nested_resource(&mut self, start: u32, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
+        let kind = self.resource()?;
+        let span = Span::new(start, self.last_end);
+        Ok(ObjectItem::Resource(Box::new(Statement {
+            decorators,
+            kind,
+            span,
+        })))
     }
 
     pub(super) fn object_key(&mut self) -> PResult<ObjectKey> {
