@@ -12,8 +12,10 @@ use super::{Mode, ParsedBicep};
 use crate::span::Span;
 use crate::syntax::SyntaxError;
 
-/// Deeper nesting of expressions or types than this is reported instead of parsed.
-const MAX_DEPTH: u32 = 100;
+/// Deeper nesting of expressions or types (operator chains included) is reported instead of
+/// parsed. Real templates stay far below it; at this bound even an unoptimised build needs
+/// under 1 MiB of stack.
+const MAX_DEPTH: u32 = 64;
 
 /// A parse function failed; its error is already recorded and the caller recovers.
 pub(super) struct Fail;

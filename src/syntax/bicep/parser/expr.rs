@@ -5,8 +5,8 @@
 use super::{Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
-    BinaryOp, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement, StringLit,
-    StringPart, UnaryOp,
+    BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty,
+    Statement, StringLit, StringPart, UnaryOp,
 };
 use crate::syntax::bicep::lexer::{Piece, TokenKind};
 
@@ -102,7 +102,14 @@ impl Parser<'_> {
             self.bump();
             let right = self.binary(prec + 1)?;
             let span = left.span.cover(right.span);
-            left = Expr { kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span };
+            left = Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                },
+                span,
+            };
         }
         Ok(left)
     }
@@ -127,7 +134,13 @@ impl Parser<'_> {
         let mut expr = result?;
         for (op, start) in ops.into_iter().rev() {
             let span = Span::new(start, expr.span.end);
-            expr = Expr { kind: ExprKind::Unary { op, operand: Box::new(expr) }, span };
+            expr = Expr {
+                kind: ExprKind::Unary {
+                    op,
+                    operand: Box::new(expr),
+                },
+                span,
+            };
         }
         Ok(expr)
     }
@@ -142,56 +155,91 @@ impl Parser<'_> {
     fn postfix_chain(&mut self) -> PResult<Expr> {
         let mut expr = self.primary()?;
         loop {
+            let op = self.peek();
+            if !matches!(
+                op,
+                TokenKind::Dot
+                    | TokenKind::DoubleColon
+                    | TokenKind::LBracket
+                    | TokenKind::LParen
+                    | TokenKind::Bang
+            ) {
+                return Ok(expr);
+            }
+            self.chain_link()?;
             let start = expr.span.start;
-            let kind = match self.peek() {
-                TokenKind::Dot => {
-                    self.chain_link()?;
-                    self.bump();
-                    let safe = self.eat(TokenKind::Question);
-                    let name = self.ident("a property or function name after '.'")?;
-                    ExprKind::Member { base: Box::new(expr), name, safe }
-                }
-                TokenKind::DoubleColon => {
-                    self.chain_link()?;
-                    self.bump();
-                    let name = self.ident("a nested resource name after '::'")?;
-                    ExprKind::ResourceAccess { base: Box::new(expr), name }
-                }
-                TokenKind::LBracket => {
-                    self.chain_link()?;
-                    self.bump();
-                    let (safe, from_end, index) = self.with_newlines(true, |p| {
-                        let safe = p.eat(TokenKind::Question);
-                        let from_end = p.eat(TokenKind::Hat);
-                        let index = p.expr()?;
-                        p.expect(TokenKind::RBracket, "']' after the index")?;
-                        Ok((safe, from_end, index))
-                    })?;
-                    ExprKind::Index { base: Box::new(expr), index: Box::new(index), safe, from_end }
-                }
-                TokenKind::LParen => {
-                    self.chain_link()?;
-                    let (base, name) = match expr.kind {
-                        ExprKind::Ident(name) => (None, name),
-                        ExprKind::Member { base, name, safe: false } => (Some(base), name),
-                        _ => {
-                            let span = self.cur().span;
-                            self.error_at(span, "expected a function name before '('");
-                            return Err(Fail);
-                        }
-                    };
-                    let args = self.call_args()?;
-                    ExprKind::Call { base, name, args }
-                }
-                TokenKind::Bang => {
-                    self.chain_link()?;
-                    self.bump();
-                    ExprKind::NonNull(Box::new(expr))
-                }
-                _ => return Ok(expr),
+            let kind = self.postfix_op(op, Box::new(expr))?;
+            expr = Expr {
+                kind,
+                span: Span::new(start, self.last_end),
             };
-            expr = Expr { kind, span: Span::new(start, self.last_end) };
         }
+    }
+
+    // The postfix operators live in small functions of their own: in debug builds every local
+    // of a function takes stack space, and only the branch taken should sit on the recursion.
+    fn postfix_op(&mut self, op: TokenKind, base: Box<Expr>) -> PResult<ExprKind> {
+        match op {
+            TokenKind::Dot => self.member_op(base),
+            TokenKind::DoubleColon => {
+                self.bump();
+                let name = self.ident("a nested resource name after '::'")?;
+                Ok(ExprKind::ResourceAccess { base, name })
+            }
+            TokenKind::LBracket => self.index_op(base),
+            TokenKind::LParen => self.call_op(base),
+            _ => {
+                self.bump();
+                Ok(ExprKind::NonNull(base))
+            }
+        }
+    }
+
+    fn member_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
+        self.bump();
+        let safe = self.eat(TokenKind::Question);
+        let name = self.ident("a property or function name after '.'")?;
+        Ok(ExprKind::Member { base, name, safe })
+    }
+
+    fn index_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
+        self.bump();
+        let saved = std::mem::replace(&mut self.skip_newlines, true);
+        let safe = self.eat(TokenKind::Question);
+        let from_end = self.eat(TokenKind::Hat);
+        let index = self.expr();
+        let close = index.is_ok()
+            && self
+                .expect(TokenKind::RBracket, "']' after the index")
+                .is_ok();
+        self.skip_newlines = saved;
+        match index {
+            Ok(index) if close => Ok(ExprKind::Index {
+                base,
+                index: Box::new(index),
+                safe,
+                from_end,
+            }),
+            _ => Err(Fail),
+        }
+    }
+
+    fn call_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
+        let (base, name) = match base.kind {
+            ExprKind::Ident(name) => (None, name),
+            ExprKind::Member {
+                base,
+                name,
+                safe: false,
+            } => (Some(base), name),
+            _ => {
+                let span = self.cur().span;
+                self.error_at(span, "expected a function name before '('");
+                return Err(Fail);
+            }
+        };
+        let args = self.call_args()?;
+        Ok(ExprKind::Call { base, name, args })
     }
 
     /// `(args)`: separated by commas or line breaks, line breaks otherwise insignificant.
@@ -213,59 +261,92 @@ impl Parser<'_> {
         if self.at(TokenKind::Ellipsis) {
             let start = self.bump().span.start;
             let inner = self.expr()?;
-            return Ok(Expr { span: Span::new(start, inner.span.end), kind: ExprKind::Spread(Box::new(inner)) });
+            return Ok(Expr {
+                span: Span::new(start, inner.span.end),
+                kind: ExprKind::Spread(Box::new(inner)),
+            });
         }
         self.expr()
     }
 
     pub(super) fn primary(&mut self) -> PResult<Expr> {
-        let token = self.cur();
-        let kind = match token.kind {
-            TokenKind::Int => {
-                self.bump();
-                match self.text(&token).parse::<i64>() {
-                    Ok(value) => ExprKind::Int(value),
-                    Err(_) => {
-                        self.error_at(token.span, "integer literal is out of the 64-bit signed range");
-                        ExprKind::Error
-                    }
-                }
-            }
+        match self.peek() {
+            TokenKind::Int => Ok(self.int_literal()),
             TokenKind::Str(Piece::Complete | Piece::Head) => {
                 let lit = self.string()?;
-                return Ok(Expr { span: lit.span, kind: ExprKind::String(lit) });
+                Ok(Expr {
+                    span: lit.span,
+                    kind: ExprKind::String(lit),
+                })
             }
-            TokenKind::Ident => {
-                if self.nth_raw(1) == TokenKind::Arrow {
-                    let name = self.ident("a lambda parameter")?;
-                    let params = vec![LambdaParam { name, ty: None }];
-                    return self.lambda_body(token.span.start, params);
-                }
-                self.bump();
-                match self.text(&token) {
-                    "true" => ExprKind::Bool(true),
-                    "false" => ExprKind::Bool(false),
-                    "null" => ExprKind::Null,
-                    name => ExprKind::Ident(Ident { name: name.to_string(), span: token.span }),
-                }
+            TokenKind::Ident => self.ident_or_lambda(),
+            TokenKind::LParen => self.paren_or_lambda(),
+            TokenKind::LBracket => self.array(),
+            TokenKind::LBrace => self.object(),
+            _ => Err(self.error_here("expected an expression")),
+        }
+    }
+
+    fn int_literal(&mut self) -> Expr {
+        let token = self.bump();
+        let kind = match self.text(&token).parse::<i64>() {
+            Ok(value) => ExprKind::Int(value),
+            Err(_) => {
+                self.error_at(
+                    token.span,
+                    "integer literal is out of the 64-bit signed range",
+                );
+                ExprKind::Error
             }
-            TokenKind::LParen => {
-                if self.is_lambda_ahead() {
-                    return self.lambda();
-                }
-                self.bump();
-                let inner = self.with_newlines(true, |p| {
-                    let inner = p.expr()?;
-                    p.expect(TokenKind::RParen, "')' to close the parenthesis")?;
-                    Ok(inner)
-                })?;
-                ExprKind::Paren(Box::new(inner))
-            }
-            TokenKind::LBracket => return self.array(),
-            TokenKind::LBrace => return self.object(),
-            _ => return Err(self.error_here("expected an expression")),
         };
-        Ok(Expr { kind, span: Span::new(token.span.start, self.last_end) })
+        Expr {
+            kind,
+            span: token.span,
+        }
+    }
+
+    fn ident_or_lambda(&mut self) -> PResult<Expr> {
+        let token = self.cur();
+        if self.nth_raw(1) == TokenKind::Arrow {
+            let name = self.ident("a lambda parameter")?;
+            let params = vec![LambdaParam { name, ty: None }];
+            return self.lambda_body(token.span.start, params);
+        }
+        self.bump();
+        let kind = match self.text(&token) {
+            "true" => ExprKind::Bool(true),
+            "false" => ExprKind::Bool(false),
+            "null" => ExprKind::Null,
+            name => ExprKind::Ident(Ident {
+                name: name.to_string(),
+                span: token.span,
+            }),
+        };
+        Ok(Expr {
+            kind,
+            span: token.span,
+        })
+    }
+
+    fn paren_or_lambda(&mut self) -> PResult<Expr> {
+        if self.is_lambda_ahead() {
+            return self.lambda();
+        }
+        let start = self.bump().span.start;
+        let saved = std::mem::replace(&mut self.skip_newlines, true);
+        let inner = self.expr();
+        let close = inner.is_ok()
+            && self
+                .expect(TokenKind::RParen, "')' to close the parenthesis")
+                .is_ok();
+        self.skip_newlines = saved;
+        match inner {
+            Ok(inner) if close => Ok(Expr {
+                kind: ExprKind::Paren(Box::new(inner)),
+                span: Span::new(start, self.last_end),
+            }),
+            _ => Err(Fail),
+        }
     }
 
     /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
@@ -300,7 +381,10 @@ impl Parser<'_> {
         let params = self.with_newlines(true, |p| {
             let mut params = Vec::new();
             while !p.eat(TokenKind::RParen) {
-                params.push(LambdaParam { name: p.ident("a lambda parameter")?, ty: None });
+                params.push(LambdaParam {
+                    name: p.ident("a lambda parameter")?,
+                    ty: None,
+                });
                 p.eat(TokenKind::Comma);
             }
             Ok(params)
@@ -313,7 +397,13 @@ impl Parser<'_> {
         self.skip_nl_before_expr();
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr { kind: ExprKind::Lambda { params, body: Box::new(body) }, span })
+        Ok(Expr {
+            kind: ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            span,
+        })
     }
 
     /// A lambda body or a `for` body may start on the next line.
@@ -347,13 +437,27 @@ impl Parser<'_> {
                 }
             })?;
         }
-        Ok(StringLit { parts, span: Span::new(head.span.start, self.last_end) })
+        Ok(StringLit {
+            parts,
+            span: Span::new(head.span.start, self.last_end),
+        })
     }
 
-    fn text_part(&mut self, parts: &mut Vec<StringPart>, token: crate::syntax::bicep::lexer::Token) {
-        let text = self.strings.get(token.value as usize).cloned().unwrap_or_default();
+    fn text_part(
+        &mut self,
+        parts: &mut Vec<StringPart>,
+        token: crate::syntax::bicep::lexer::Token,
+    ) {
+        let text = self
+            .strings
+            .get(token.value as usize)
+            .cloned()
+            .unwrap_or_default();
         if !text.is_empty() {
-            parts.push(StringPart::Text { text, span: token.content });
+            parts.push(StringPart::Text {
+                text,
+                span: token.content,
+            });
         }
     }
 
@@ -368,7 +472,13 @@ impl Parser<'_> {
         })?;
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr { kind: ExprKind::If { condition: Box::new(condition), body: Box::new(body) }, span })
+        Ok(Expr {
+            kind: ExprKind::If {
+                condition: Box::new(condition),
+                body: Box::new(body),
+            },
+            span,
+        })
     }
 
     fn array(&mut self) -> PResult<Expr> {
@@ -386,7 +496,10 @@ impl Parser<'_> {
             return self.for_expr(start);
         }
         let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
-        Ok(Expr { kind: ExprKind::Array(items), span: Span::new(start, self.last_end) })
+        Ok(Expr {
+            kind: ExprKind::Array(items),
+            span: Span::new(start, self.last_end),
+        })
     }
 
     fn for_expr(&mut self, start: u32) -> PResult<Expr> {
@@ -410,12 +523,20 @@ impl Parser<'_> {
             Ok((item, index, iterable))
         })?;
         self.skip_nl_before_expr();
-        let body =
-            if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen { self.if_expr()? } else { self.expr()? };
+        let body = if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
+            self.if_expr()?
+        } else {
+            self.expr()?
+        };
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
         Ok(Expr {
-            kind: ExprKind::For { item: Some(item), index, iterable: Box::new(iterable), body: Box::new(body) },
+            kind: ExprKind::For {
+                item: Some(item),
+                index,
+                iterable: Box::new(iterable),
+                body: Box::new(body),
+            },
             span: Span::new(start, self.last_end),
         })
     }
@@ -423,7 +544,10 @@ impl Parser<'_> {
     fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
-        Ok(Expr { kind: ExprKind::Object(items), span: Span::new(start, self.last_end) })
+        Ok(Expr {
+            kind: ExprKind::Object(items),
+            span: Span::new(start, self.last_end),
+        })
     }
 
     fn object_item(&mut self) -> PResult<ObjectItem> {
@@ -436,14 +560,27 @@ impl Parser<'_> {
             && self.nth_raw(1) == TokenKind::Ident
             && matches!(self.nth_raw(2), TokenKind::Str(_))
         {
-            let kind = self.resource()?;
-            let span = Span::new(start, self.last_end);
-            return Ok(ObjectItem::Resource(Box::new(Statement { decorators, kind, span })));
+            return self.nested_resource(start, decorators);
         }
         let key = self.object_key()?;
         self.expect(TokenKind::Colon, "':' after the property name")?;
         let value = self.expr()?;
-        Ok(ObjectItem::Property(ObjectProperty { decorators, key, value, span: Span::new(start, self.last_end) }))
+        Ok(ObjectItem::Property(ObjectProperty {
+            decorators,
+            key,
+            value,
+            span: Span::new(start, self.last_end),
+        }))
+    }
+
+    fn nested_resource(&mut self, start: u32, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
+        let kind = self.resource()?;
+        let span = Span::new(start, self.last_end);
+        Ok(ObjectItem::Resource(Box::new(Statement {
+            decorators,
+            kind,
+            span,
+        })))
     }
 
     pub(super) fn object_key(&mut self) -> PResult<ObjectKey> {
@@ -471,8 +608,15 @@ impl Parser<'_> {
                     p.bump();
                     return Ok(items);
                 }
-                if matches!(kind, TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace) {
-                    let closer = if close == TokenKind::RBrace { "'}'" } else { "']'" };
+                if matches!(
+                    kind,
+                    TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+                ) {
+                    let closer = if close == TokenKind::RBrace {
+                        "'}'"
+                    } else {
+                        "']'"
+                    };
                     return Err(p.error_here(&format!("expected {closer} to close the {what}")));
                 }
                 match item(p) {
