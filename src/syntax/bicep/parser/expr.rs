@@ -5,8 +5,8 @@
 use super::{Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
-    BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty,
-    Statement, StringLit, StringPart, UnaryOp,
+    BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
+    StringLit, StringPart, UnaryOp,
 };
 use crate::syntax::bicep::lexer::{Piece, TokenKind};
 
@@ -102,14 +102,7 @@ impl Parser<'_> {
             self.bump();
             let right = self.binary(prec + 1)?;
             let span = left.span.cover(right.span);
-            left = Expr {
-                kind: ExprKind::Binary {
-                    op,
-                    left: Box::new(left),
-                    right: Box::new(right),
-                },
-                span,
-            };
+            left = Expr { kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span };
         }
         Ok(left)
     }
@@ -134,13 +127,7 @@ impl Parser<'_> {
         let mut expr = result?;
         for (op, start) in ops.into_iter().rev() {
             let span = Span::new(start, expr.span.end);
-            expr = Expr {
-                kind: ExprKind::Unary {
-                    op,
-                    operand: Box::new(expr),
-                },
-                span,
-            };
+            expr = Expr { kind: ExprKind::Unary { op, operand: Box::new(expr) }, span };
         }
         Ok(expr)
     }
@@ -158,21 +145,14 @@ impl Parser<'_> {
             let op = self.peek();
             if !matches!(
                 op,
-                TokenKind::Dot
-                    | TokenKind::DoubleColon
-                    | TokenKind::LBracket
-                    | TokenKind::LParen
-                    | TokenKind::Bang
+                TokenKind::Dot | TokenKind::DoubleColon | TokenKind::LBracket | TokenKind::LParen | TokenKind::Bang
             ) {
                 return Ok(expr);
             }
             self.chain_link()?;
             let start = expr.span.start;
             let kind = self.postfix_op(op, Box::new(expr))?;
-            expr = Expr {
-                kind,
-                span: Span::new(start, self.last_end),
-            };
+            expr = Expr { kind, span: Span::new(start, self.last_end) };
         }
     }
 
@@ -208,18 +188,10 @@ impl Parser<'_> {
         let safe = self.eat(TokenKind::Question);
         let from_end = self.eat(TokenKind::Hat);
         let index = self.expr();
-        let close = index.is_ok()
-            && self
-                .expect(TokenKind::RBracket, "']' after the index")
-                .is_ok();
+        let close = index.is_ok() && self.expect(TokenKind::RBracket, "']' after the index").is_ok();
         self.skip_newlines = saved;
         match index {
-            Ok(index) if close => Ok(ExprKind::Index {
-                base,
-                index: Box::new(index),
-                safe,
-                from_end,
-            }),
+            Ok(index) if close => Ok(ExprKind::Index { base, index: Box::new(index), safe, from_end }),
             _ => Err(Fail),
         }
     }
@@ -227,11 +199,7 @@ impl Parser<'_> {
     fn call_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
         let (base, name) = match base.kind {
             ExprKind::Ident(name) => (None, name),
-            ExprKind::Member {
-                base,
-                name,
-                safe: false,
-            } => (Some(base), name),
+            ExprKind::Member { base, name, safe: false } => (Some(base), name),
             _ => {
                 let span = self.cur().span;
                 self.error_at(span, "expected a function name before '('");
@@ -261,10 +229,7 @@ impl Parser<'_> {
         if self.at(TokenKind::Ellipsis) {
             let start = self.bump().span.start;
             let inner = self.expr()?;
-            return Ok(Expr {
-                span: Span::new(start, inner.span.end),
-                kind: ExprKind::Spread(Box::new(inner)),
-            });
+            return Ok(Expr { span: Span::new(start, inner.span.end), kind: ExprKind::Spread(Box::new(inner)) });
         }
         self.expr()
     }
@@ -274,10 +239,7 @@ impl Parser<'_> {
             TokenKind::Int => Ok(self.int_literal()),
             TokenKind::Str(Piece::Complete | Piece::Head) => {
                 let lit = self.string()?;
-                Ok(Expr {
-                    span: lit.span,
-                    kind: ExprKind::String(lit),
-                })
+                Ok(Expr { span: lit.span, kind: ExprKind::String(lit) })
             }
             TokenKind::Ident => self.ident_or_lambda(),
             TokenKind::LParen => self.paren_or_lambda(),
@@ -292,17 +254,11 @@ impl Parser<'_> {
         let kind = match self.text(&token).parse::<i64>() {
             Ok(value) => ExprKind::Int(value),
             Err(_) => {
-                self.error_at(
-                    token.span,
-                    "integer literal is out of the 64-bit signed range",
-                );
+                self.error_at(token.span, "integer literal is out of the 64-bit signed range");
                 ExprKind::Error
             }
         };
-        Expr {
-            kind,
-            span: token.span,
-        }
+        Expr { kind, span: token.span }
     }
 
     fn ident_or_lambda(&mut self) -> PResult<Expr> {
@@ -317,15 +273,9 @@ impl Parser<'_> {
             "true" => ExprKind::Bool(true),
             "false" => ExprKind::Bool(false),
             "null" => ExprKind::Null,
-            name => ExprKind::Ident(Ident {
-                name: name.to_string(),
-                span: token.span,
-            }),
+            name => ExprKind::Ident(Ident { name: name.to_string(), span: token.span }),
         };
-        Ok(Expr {
-            kind,
-            span: token.span,
-        })
+        Ok(Expr { kind, span: token.span })
     }
 
     fn paren_or_lambda(&mut self) -> PResult<Expr> {
@@ -335,16 +285,12 @@ impl Parser<'_> {
         let start = self.bump().span.start;
         let saved = std::mem::replace(&mut self.skip_newlines, true);
         let inner = self.expr();
-        let close = inner.is_ok()
-            && self
-                .expect(TokenKind::RParen, "')' to close the parenthesis")
-                .is_ok();
+        let close = inner.is_ok() && self.expect(TokenKind::RParen, "')' to close the parenthesis").is_ok();
         self.skip_newlines = saved;
         match inner {
-            Ok(inner) if close => Ok(Expr {
-                kind: ExprKind::Paren(Box::new(inner)),
-                span: Span::new(start, self.last_end),
-            }),
+            Ok(inner) if close => {
+                Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span: Span::new(start, self.last_end) })
+            }
             _ => Err(Fail),
         }
     }
@@ -381,10 +327,7 @@ impl Parser<'_> {
         let params = self.with_newlines(true, |p| {
             let mut params = Vec::new();
             while !p.eat(TokenKind::RParen) {
-                params.push(LambdaParam {
-                    name: p.ident("a lambda parameter")?,
-                    ty: None,
-                });
+                params.push(LambdaParam { name: p.ident("a lambda parameter")?, ty: None });
                 p.eat(TokenKind::Comma);
             }
             Ok(params)
@@ -397,13 +340,7 @@ impl Parser<'_> {
         self.skip_nl_before_expr();
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr {
-            kind: ExprKind::Lambda {
-                params,
-                body: Box::new(body),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::Lambda { params, body: Box::new(body) }, span })
     }
 
     /// A lambda body or a `for` body may start on the next line.
@@ -437,27 +374,13 @@ impl Parser<'_> {
                 }
             })?;
         }
-        Ok(StringLit {
-            parts,
-            span: Span::new(head.span.start, self.last_end),
-        })
+        Ok(StringLit { parts, span: Span::new(head.span.start, self.last_end) })
     }
 
-    fn text_part(
-        &mut self,
-        parts: &mut Vec<StringPart>,
-        token: crate::syntax::bicep::lexer::Token,
-    ) {
-        let text = self
-            .strings
-            .get(token.value as usize)
-            .cloned()
-            .unwrap_or_default();
+    fn text_part(&mut self, parts: &mut Vec<StringPart>, token: crate::syntax::bicep::lexer::Token) {
+        let text = self.strings.get(token.value as usize).cloned().unwrap_or_default();
         if !text.is_empty() {
-            parts.push(StringPart::Text {
-                text,
-                span: token.content,
-            });
+            parts.push(StringPart::Text { text, span: token.content });
         }
     }
 
@@ -472,13 +395,7 @@ impl Parser<'_> {
         })?;
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr {
-            kind: ExprKind::If {
-                condition: Box::new(condition),
-                body: Box::new(body),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::If { condition: Box::new(condition), body: Box::new(body) }, span })
     }
 
     fn array(&mut self) -> PResult<Expr> {
@@ -496,10 +413,7 @@ impl Parser<'_> {
             return self.for_expr(start);
         }
         let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
-        Ok(Expr {
-            kind: ExprKind::Array(items),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Array(items), span: Span::new(start, self.last_end) })
     }
 
     fn for_expr(&mut self, start: u32) -> PResult<Expr> {
@@ -523,20 +437,12 @@ impl Parser<'_> {
             Ok((item, index, iterable))
         })?;
         self.skip_nl_before_expr();
-        let body = if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
-            self.if_expr()?
-        } else {
-            self.expr()?
-        };
+        let body =
+            if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen { self.if_expr()? } else { self.expr()? };
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
         Ok(Expr {
-            kind: ExprKind::For {
-                item: Some(item),
-                index,
-                iterable: Box::new(iterable),
-                body: Box::new(body),
-            },
+            kind: ExprKind::For { item: Some(item), index, iterable: Box::new(iterable), body: Box::new(body) },
             span: Span::new(start, self.last_end),
         })
     }
@@ -544,10 +450,7 @@ impl Parser<'_> {
     fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
-        Ok(Expr {
-            kind: ExprKind::Object(items),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Object(items), span: Span::new(start, self.last_end) })
     }
 
     fn object_item(&mut self) -> PResult<ObjectItem> {
@@ -565,22 +468,13 @@ impl Parser<'_> {
         let key = self.object_key()?;
         self.expect(TokenKind::Colon, "':' after the property name")?;
         let value = self.expr()?;
-        Ok(ObjectItem::Property(ObjectProperty {
-            decorators,
-            key,
-            value,
-            span: Span::new(start, self.last_end),
-        }))
+        Ok(ObjectItem::Property(ObjectProperty { decorators, key, value, span: Span::new(start, self.last_end) }))
     }
 
     fn nested_resource(&mut self, start: u32, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
         let kind = self.resource()?;
         let span = Span::new(start, self.last_end);
-        Ok(ObjectItem::Resource(Box::new(Statement {
-            decorators,
-            kind,
-            span,
-        })))
+        Ok(ObjectItem::Resource(Box::new(Statement { decorators, kind, span })))
     }
 
     pub(super) fn object_key(&mut self) -> PResult<ObjectKey> {
@@ -608,15 +502,8 @@ impl Parser<'_> {
                     p.bump();
                     return Ok(items);
                 }
-                if matches!(
-                    kind,
-                    TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
-                ) {
-                    let closer = if close == TokenKind::RBrace {
-                        "'}'"
-                    } else {
-                        "']'"
-                    };
+                if matches!(kind, TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace) {
+                    let closer = if close == TokenKind::RBrace { "'}'" } else { "']'" };
                     return Err(p.error_here(&format!("expected {closer} to close the {what}")));
                 }
                 match item(p) {
