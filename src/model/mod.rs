@@ -51,29 +51,9 @@ impl Resource {
             other => other.clone(),
         }
     }
-
-    /// Looks up a property path such as `properties.network.publicNetworkAccess` in the body.
-    pub fn property(&self, path: &[String]) -> PropertyLookup<'_> {
-        let mut node = &self.body;
-        for key in path {
-            if let Value::Unknown(u) = &node.value {
-                return PropertyLookup::Unknown(u.clone(), node);
-            }
-            match node.get(key) {
-                Some(next) => node = next,
-                None => {
-                    // An object spread from an unknown value may hold any key.
-                    if let Some(Node { value: Value::Unknown(u), .. }) = node.get(UNKNOWN_SPREAD) {
-                        return PropertyLookup::Unknown(u.clone(), node);
-                    }
-                    return PropertyLookup::Missing;
-                }
-            }
-        }
-        PropertyLookup::Found(node)
-    }
 }
 
+/// The outcome of reading a property path.
 pub enum PropertyLookup<'a> {
     Found(&'a Node),
     Missing,

@@ -210,7 +210,9 @@ impl Condition {
             Condition::Property { path, test, missing } => {
                 let resource = subject.resource();
                 match lookup(subject.node, path) {
-                    PropertyLookup::Found(node) => compare(node, &display_path(path), test),
+                    PropertyLookup::Found(node) => {
+                        compare(&anchored(subject.node, path, node), &display_path(path), test)
+                    }
                     PropertyLookup::Missing => {
                         missing_outcome(*missing, &display_path(path), resource.declaration, "is not set")
                     }
@@ -265,6 +267,36 @@ pub(crate) fn lookup<'n>(node: &'n Node, path: &[String]) -> PropertyLookup<'n> 
 }
 
 /// How a message names a property: in backticks.
+/// The value found at `path`, reported where the resource reads it: when part of the path
+/// came from elsewhere (an object in a variable), the finding points at the property in the
+/// resource and the definition joins the trace.
+fn anchored(root: &Node, path: &[String], found: &Node) -> Node {
+    let mut node = root;
+    let mut anchor: Option<&Node> = None;
+    for key in path {
+        let Some(child) = node.get(key) else { break };
+        let inside = child.origin.file == node.origin.file
+            && node.origin.span.start <= child.origin.span.start
+            && child.origin.span.end <= node.origin.span.end;
+        if !inside && anchor.is_none() {
+            anchor = Some(node);
+        }
+        node = child;
+    }
+    match anchor {
+        Some(anchor) if anchor.origin != root.origin => {
+            let mut located = found.clone();
+            let mut trace = anchor.trace.clone();
+            trace.append(&mut located.trace);
+            trace.push(TraceStep { origin: found.origin, label: "set here".into() });
+            located.origin = anchor.origin;
+            located.trace = trace;
+            located
+        }
+        _ => found.clone(),
+    }
+}
+
 fn display_path(path: &[String]) -> String {
     format!("`{}`", path.join("."))
 }

@@ -1,0 +1,193 @@
+//! The command line end to end: formats, exit codes, bad input, determinism.
+
+mod common;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+use std::path::Path;
+
+fn pgguard() -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("pgguard");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    cmd
+}
+
+fn stdout(cmd: &mut assert_cmd::Command, code: i32) -> String {
+    let out = cmd.output().expect("pgguard runs");
+    assert_eq!(out.status.code(), Some(code), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn examples_in_the_three_formats() {
+    let human = stdout(pgguard().args(["scan", "examples"]), 1);
+    insta::assert_snapshot!("examples_human", human);
+    let json = stdout(pgguard().args(["scan", "examples", "--format", "json"]), 1);
+    insta::assert_snapshot!("examples_json", json);
+    let json: Value = serde_json::from_str(&json).expect("JSON");
+
+    let sarif = stdout(pgguard().args(["scan", "examples", "--format", "sarif"]), 1);
+    let sarif: Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let errors = common::sarif_errors(&sarif);
+    assert!(errors.is_empty(), "SARIF does not match the schema:\n{}", errors.join("\n"));
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), json["findings"].as_array().map_or(0, Vec::len));
+}
+
+#[test]
+fn every_rule_fires_on_the_examples() {
+    let json: Value =
+        serde_json::from_str(&stdout(pgguard().args(["scan", "examples", "--format", "json"]), 1)).expect("JSON");
+    let fired: Vec<&str> =
+        json["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule_id"].as_str()).collect();
+    for rule in pgguard::rules::builtin().expect("rules") {
+        assert!(fired.contains(&rule.id.as_str()), "{} does not fire on examples/", rule.id);
+    }
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = stdout(pgguard().args(["scan", "examples", "testdata", "--format", "sarif", "--threads", "1"]), 1);
+    let two = stdout(pgguard().args(["scan", "examples", "testdata", "--format", "sarif", "--threads", "2"]), 1);
+    assert_eq!(one, two);
+}
+
+#[test]
+fn fail_on_threshold_sets_the_exit_code() {
+    stdout(pgguard().args(["scan", "examples", "--fail-on", "never", "--quiet"]), 0);
+    stdout(pgguard().args(["scan", "examples", "--fail-on", "critical", "--quiet"]), 1);
+    // PG101 (high) and medium findings only: below a critical threshold.
+    stdout(
+        pgguard().args(["scan", "testdata/rules/PG101/fail-ssl-disabled.bicep", "--fail-on", "critical", "--quiet"]),
+        0,
+    );
+    stdout(pgguard().args(["scan", "testdata/rules/PG101/fail-ssl-disabled.bicep", "--fail-on", "high", "--quiet"]), 1);
+    let pass = "testdata/rules/PG201/pass-flex-vnet-injected.bicep";
+    let json: Value =
+        serde_json::from_str(&stdout(pgguard().args(["scan", pass, "--format", "json", "--fail-on", "high"]), 0))
+            .expect("JSON");
+    assert!(json["findings"].as_array().is_some_and(|f| f.iter().all(|f| f["severity"] != "high")));
+}
+
+#[test]
+fn output_file_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("out.sarif");
+    let printed = stdout(pgguard().args(["scan", "examples", "--format", "sarif", "--output"]).arg(&file), 1);
+    assert!(printed.is_empty());
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
+    assert_eq!(written["version"], "2.1.0");
+}
+
+#[test]
+fn tool_failures_exit_with_2() {
+    let out = pgguard().args(["scan", "no/such/dir"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/dir"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("PG900-bad.toml"), "id = \"PG900\"\nslug = \"bad\"\ntitle = 3\n").expect("write");
+    let out = pgguard().args(["scan", "examples", "--rules"]).arg(dir.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PG900-bad.toml:3"), "{stderr}");
+
+    let out = pgguard().args(["scan", "--format", "xml"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "clap rejects a bad value with 2");
+}
+
+#[test]
+fn a_user_rule_runs_beside_the_builtin_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = r#"
+id = "ORG1"
+slug = "flex-version-pinned"
+title = "Flexible servers run PostgreSQL 17"
+severity = "medium"
+
+[[check]]
+resource-type = "Microsoft.DBforPostgreSQL/flexibleServers"
+expect = { property = "properties.version", equals = "17", missing = "fail" }
+
+[docs]
+what = "Checks the major version."
+why = "The organisation supports one version."
+fix = "Set `properties.version` to `'17'`."
+example-fail = "version: '16'"
+example-pass = "version: '17'"
+"#;
+    std::fs::write(dir.path().join("ORG1-flex-version-pinned.toml"), rule).expect("write");
+    let json: Value = serde_json::from_str(&stdout(
+        pgguard().args(["scan", "examples/bicep", "--format", "json", "--rules"]).arg(dir.path()),
+        1,
+    ))
+    .expect("JSON");
+    let org: Vec<&Value> =
+        json["findings"].as_array().expect("findings").iter().filter(|f| f["rule_id"] == "ORG1").collect();
+    assert!(!org.is_empty(), "the user rule reports");
+}
+
+#[test]
+fn broken_files_are_reported_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/PG101/fail-ssl-disabled.bicep"),
+        root.join("good.bicep"),
+    )
+    .expect("copy");
+    std::fs::write(root.join("broken.bicep"), "param ok string = 'x'\nresource = {\nparam after int = 1\n")
+        .expect("write");
+    std::fs::write(root.join("binary.bicep"), b"\x00\x01\x02").expect("write");
+    std::fs::write(root.join("latin1.bicep"), b"param x string = '\xe9'\n").expect("write");
+    std::fs::write(
+        root.join("broken.json"),
+        "{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n  \"resources\": [\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("package.json"), "{\"name\": \"not a template\"}").expect("write");
+    let out = pgguard().args(["scan", "--format", "json"]).arg(root).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    let files: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            Path::new(e["file"].as_str().unwrap_or(""))
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    for name in ["broken.bicep", "binary.bicep", "latin1.bicep", "broken.json"] {
+        assert!(files.iter().any(|f| f == name), "no error for {name}: {errors:?}");
+    }
+    assert!(!files.iter().any(|f| f == "package.json" || f == "good.bicep"), "{errors:?}");
+    let broken =
+        errors.iter().find(|e| e["file"].as_str().is_some_and(|f| f.ends_with("broken.bicep"))).expect("broken");
+    assert_eq!(broken["line"], 2, "{broken}");
+    assert!(
+        json["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["rule_id"] == "PG101")),
+        "good.bicep still scanned"
+    );
+}
+
+#[test]
+fn module_cycles_are_reported_not_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.bicep"), "module b 'b.bicep' = {\n  name: 'b'\n}\n").expect("write");
+    std::fs::write(dir.path().join("b.bicep"), "module a 'a.bicep' = {\n  name: 'a'\n}\n").expect("write");
+    let out = pgguard().args(["scan", "--format", "json"]).arg(dir.path()).output().expect("runs");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    assert!(errors.iter().any(|e| e["message"].as_str().is_some_and(|m| m.contains("module cycle"))), "{errors:?}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn parse_prints_the_syntax_tree() {
+    let out = stdout(pgguard().args(["parse", "testdata/rules/PG101/fail-ssl-disabled.bicep"]), 0);
+    assert!(out.contains("Resource {"), "{out}");
+    let out = stdout(pgguard().args(["parse", "testdata/rules/PG101/fail-ssl-disabled.json"]), 0);
+    assert!(out.starts_with("Template"), "{out}");
+}
