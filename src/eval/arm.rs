@@ -4,7 +4,7 @@
 
 use crate::eval::arm_expr::{self, ArmExpr, StringForm};
 use crate::eval::functions::{self, MAX_ELEMENTS};
-use crate::model::{Deployment, Node, Resource, TraceStep, Tri, Unknown, Value};
+use crate::model::{Deployment, Node, OpaqueDeployment, Resource, TraceStep, Tri, Unknown, Value};
 use crate::source::{FileId, Origin};
 use crate::syntax::arm::{ArmDocument, Json, JsonKind};
 use crate::workspace::Workspace;
@@ -113,6 +113,14 @@ impl<'a> ArmEval<'a> {
                 context: instance_context.clone(),
             });
             let this = deployment.resources.len() - 1;
+            let pushed = &deployment.resources[this];
+            if pushed.is_type("Microsoft.Resources/deployments") {
+                deployment.opaque.push(OpaqueDeployment {
+                    label: format!("nested deployment {}", pushed.name.value.describe()),
+                    origin: pushed.declaration,
+                    inputs: pushed.body.clone(),
+                });
+            }
             if let Some(children) = json.get("resources").and_then(Json::as_array) {
                 for child in children {
                     self.resource(child, None, Some(this), &instance_context, deployment);

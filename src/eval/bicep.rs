@@ -4,11 +4,14 @@
 
 use crate::eval::arm::{member, relocate};
 use crate::eval::functions::{self, MAX_ELEMENTS};
-use crate::model::{Deployment, Node, Resource, ResourceId, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value};
+use crate::model::{
+    Deployment, Node, OpaqueDeployment, Resource, ResourceId, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value,
+};
 use crate::source::{FileId, Origin};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
-    BinaryOp, Expr, ExprKind, ObjectItem, ObjectKey, Program, Statement, StatementKind, StringLit, StringPart, UnaryOp,
+    BinaryOp, DeclaredType, Expr, ExprKind, ObjectItem, ObjectKey, Program, Statement, StatementKind, StringLit,
+    StringPart, TypeExpr, TypeKind, UnaryOp,
 };
 use crate::workspace::{Parsed, Workspace};
 use std::collections::HashMap;
@@ -390,11 +393,19 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let value = self.expr(object, locals);
         let module_origin = self.origin(symbol.span.cover(path.span));
         let outputs = match local_module(path) {
-            None => Node::new(
-                Value::unknown("outputs of a registry module are known only at deployment", module_origin),
-                module_origin,
-            ),
             Some(relative) => self.call_module(symbol, relative, &value, label.as_deref(), path.span),
+            None => {
+                let shown = path.as_literal().unwrap_or("a registry module");
+                self.build.deployment.opaque.push(OpaqueDeployment {
+                    label: format!("module `{}` ({shown})", symbol.name),
+                    origin: module_origin,
+                    inputs: value.clone(),
+                });
+                Node::new(
+                    Value::unknown("outputs of a registry module are known only at deployment", module_origin),
+                    module_origin,
+                )
+            }
         };
         let mut members = match value.value {
             Value::Object(m) => m,
@@ -420,6 +431,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 .deployment
                 .problems
                 .push((origin, format!("module `{}`: cannot read `{relative}`", symbol.name)));
+            self.build.deployment.opaque.push(OpaqueDeployment {
+                label: format!("module `{}` ({relative})", symbol.name),
+                origin,
+                inputs: value.clone(),
+            });
             return Node::new(Value::unknown(format!("module file `{relative}` cannot be read"), origin), origin);
         };
         let Parsed::Bicep(parsed) = workspace.parsed(module_file) else {
@@ -474,7 +490,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         if let Some(node) = self.cache.get(&key) {
             return relocate(node.clone(), self.origin(span));
         }
-        let StatementKind::Param { name: ident, value: default, .. } = &statement.kind else {
+        let StatementKind::Param { name: ident, value: default, ty } = &statement.kind else {
             return self.unknown("not a parameter", span);
         };
         let decl = self.origin(ident.span);
@@ -491,6 +507,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 }
                 None => self.unknown(format!("parameter `{name}` refers to itself"), span),
             },
+            // A caller that leaves out a nullable parameter passes null.
+            (None, None) if self.inputs.is_some() && is_nullable(ty.as_ref()) => Node::new(Value::Null, decl),
             (None, None) => {
                 let reason = if self.inputs.is_some() {
                     format!("parameter `{name}` has no default and the module's caller does not give it")
@@ -799,6 +817,10 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         };
         Node::new(value, origin)
     }
+}
+
+fn is_nullable(ty: Option<&DeclaredType>) -> bool {
+    matches!(ty, Some(DeclaredType::Type(TypeExpr { kind: TypeKind::Nullable(_), .. })))
 }
 
 fn negate_if(t: Tri, negate: bool) -> Value {

@@ -14,7 +14,7 @@ use crate::workspace::{Parsed, Workspace};
 
 /// Evaluates one root template. Returns `None` for files that are not templates.
 pub fn evaluate(workspace: &Workspace, root: FileId) -> Option<Deployment> {
-    let mut deployment = Deployment { root, resources: Vec::new(), problems: Vec::new() };
+    let mut deployment = Deployment { root, resources: Vec::new(), problems: Vec::new(), opaque: Vec::new() };
     match workspace.parsed(root) {
         Parsed::Bicep(_) => bicep::evaluate_root(workspace, root, &mut deployment),
         Parsed::Arm(doc) if doc.kind == crate::syntax::arm::ArmKind::Template => {

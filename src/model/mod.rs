@@ -68,6 +68,18 @@ pub struct Deployment {
     pub resources: Vec<Resource>,
     /// Problems found while evaluating (a module that cannot be read, a module cycle).
     pub problems: Vec<(Origin, String)>,
+    /// Deployments whose content pgguard cannot see (registry modules, unreadable modules,
+    /// ARM nested deployments): what they receive may create related resources.
+    pub opaque: Vec<OpaqueDeployment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpaqueDeployment {
+    /// e.g. "module `pe` (br/public:avm/res/network/private-endpoint:0.12.0)"
+    pub label: String,
+    pub origin: Origin,
+    /// Everything it is given (for a Bicep module, its evaluated body with `params`).
+    pub inputs: Node,
 }
 
 impl Deployment {

@@ -141,6 +141,15 @@ impl Value {
         }
     }
 
+    /// Whether `needle` occurs anywhere in this value (an id passed inside an object or array).
+    pub fn mentions(&self, needle: &Value) -> bool {
+        match self {
+            Value::Array(items) => items.iter().any(|n| n.value.mentions(needle)),
+            Value::Object(members) => members.iter().any(|(_, n)| n.value.mentions(needle)),
+            other => other.loosely_equals(needle) == Tri::Yes,
+        }
+    }
+
     /// Concatenates string-like values, keeping what is known of each.
     pub fn concat(parts: Vec<Value>, origin: Origin) -> Value {
         let mut out: Vec<StrPart> = Vec::new();

@@ -534,6 +534,23 @@ fn referenced_by(
             }
         }
     }
+    if unknown.is_none()
+        && let Some(opaque) = deployment.opaque.iter().find(|o| o.inputs.value.mentions(&target_id))
+    {
+        let reason = format!(
+            "{} receives this resource's id and may deploy a `{resource_type}`; its content is not visible",
+            opaque.label
+        );
+        return Outcome {
+            verdict: Tri::Unknown(Unknown { reason: reason.clone(), origin: opaque.origin, source: None }),
+            evidence: Some(Evidence {
+                message: format!("whether a `{resource_type}` connects to this resource is unknown: {reason}"),
+                location: target.declaration,
+                trace: vec![TraceStep { origin: opaque.origin, label: opaque.label.clone() }],
+                written: false,
+            }),
+        };
+    }
     unknown.unwrap_or_else(|| Outcome {
         verdict: Tri::No,
         evidence: Some(Evidence {
