@@ -341,7 +341,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         if let Some(node) = self.cache.get(&key) {
             return relocate(node.clone(), self.origin(span));
         }
-        if self.in_progress.iter().any(|n| *n == key) {
+        if self.in_progress.contains(&key) {
             return self.unknown(format!("module `{name}` refers to itself"), span);
         }
         let Some(statement) = self.decls.get(name).copied() else {

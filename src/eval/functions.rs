@@ -66,7 +66,7 @@ pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
             Value::Bool(values.iter().all(|v| *v == Value::Bool(true)))
         }
         ("or", _) if values.iter().all(|v| matches!(v, Value::Bool(_))) => {
-            Value::Bool(values.iter().any(|v| *v == Value::Bool(true)))
+            Value::Bool(values.contains(&Value::Bool(true)))
         }
         ("if", [Value::Bool(c), a, b]) => {
             if *c {
