@@ -48,7 +48,7 @@ impl Parser<'_> {
                 TokenKind::LBracket => {
                     self.chain_link()?;
                     self.bump();
-                    let kind = self.with_newlines(true, |p| {
+                    self.with_newlines(true, |p| {
                         if p.eat(TokenKind::RBracket) {
                             return Ok(TypeKind::Array(Box::new(ty)));
                         }
@@ -63,8 +63,7 @@ impl Parser<'_> {
                             base: Box::new(ty),
                             index: Box::new(index),
                         })
-                    })?;
-                    kind
+                    })?
                 }
                 TokenKind::Question => {
                     self.chain_link()?;
