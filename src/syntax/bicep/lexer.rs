@@ -148,7 +148,12 @@ impl Lexer<'_> {
             let start = self.pos;
             let b = self.bytes[self.pos];
             match b {
-                b' ' | b'\t' => self.pos += 1,
+                b' ' | b'\t' => {
+                    self.pos += 1;
+                    while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t')) {
+                        self.pos += 1;
+                    }
+                }
                 b'\n' | b'\r' => self.newline(),
                 b'/' if self.at(1) == b'/' => self.line_comment(),
                 b'/' if self.at(1) == b'*' => self.block_comment(),
@@ -408,7 +413,15 @@ impl Lexer<'_> {
                     self.escape(&mut text);
                     seg = self.pos;
                 }
-                _ => self.pos += 1,
+                _ => {
+                    // Jump to the next byte that can end the text run.
+                    let rest = &self.bytes[self.pos + 1..];
+                    let run = rest
+                        .iter()
+                        .position(|&c| matches!(c, b'\'' | b'\\' | b'$' | b'\n' | b'\r'))
+                        .unwrap_or(rest.len());
+                    self.pos += 1 + run;
+                }
             }
         };
         let piece = match (opener, interpolation) {

@@ -8,7 +8,7 @@ use crate::syntax::bicep::ast::{
     BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
     StringLit, StringPart, UnaryOp,
 };
-use crate::syntax::bicep::lexer::{Piece, TokenKind};
+use crate::syntax::bicep::lexer::{Piece, Token, TokenKind};
 
 fn binary_op(kind: TokenKind) -> Option<(BinaryOp, u8)> {
     use BinaryOp::*;
@@ -167,7 +167,7 @@ impl Parser<'_> {
                 Ok(ExprKind::ResourceAccess { base, name })
             }
             TokenKind::LBracket => self.index_op(base),
-            TokenKind::LParen => self.call_op(base),
+            TokenKind::LParen => self.call_op(*base),
             _ => {
                 self.bump();
                 Ok(ExprKind::NonNull(base))
@@ -196,8 +196,8 @@ impl Parser<'_> {
         }
     }
 
-    fn call_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
-        let (base, name) = match base.kind {
+    fn call_op(&mut self, callee: Expr) -> PResult<ExprKind> {
+        let (base, name) = match callee.kind {
             ExprKind::Ident(name) => (None, name),
             ExprKind::Member { base, name, safe: false } => (Some(base), name),
             _ => {
@@ -377,8 +377,9 @@ impl Parser<'_> {
         Ok(StringLit { parts, span: Span::new(head.span.start, self.last_end) })
     }
 
-    fn text_part(&mut self, parts: &mut Vec<StringPart>, token: crate::syntax::bicep::lexer::Token) {
-        let text = self.strings.get(token.value as usize).cloned().unwrap_or_default();
+    fn text_part(&mut self, parts: &mut Vec<StringPart>, token: Token) {
+        // Each piece is read once, so its decoded text can be moved out.
+        let text = self.strings.get_mut(token.value as usize).map(std::mem::take).unwrap_or_default();
         if !text.is_empty() {
             parts.push(StringPart::Text { text, span: token.content });
         }

@@ -43,7 +43,7 @@ impl Parser<'_> {
                 TokenKind::LBracket => {
                     self.chain_link()?;
                     self.bump();
-                    let kind = self.with_newlines(true, |p| {
+                    self.with_newlines(true, |p| {
                         if p.eat(TokenKind::RBracket) {
                             return Ok(TypeKind::Array(Box::new(ty)));
                         }
@@ -55,8 +55,7 @@ impl Parser<'_> {
                         let index = p.expr()?;
                         p.expect(TokenKind::RBracket, "']' after the type index")?;
                         Ok(TypeKind::Index { base: Box::new(ty), index: Box::new(index) })
-                    })?;
-                    kind
+                    })?
                 }
                 TokenKind::Question => {
                     self.chain_link()?;
