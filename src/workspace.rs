@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 pub enum Parsed {
     Bicep(ParsedBicep),
     BicepParams(ParsedBicep),
+    /// An ARM parameter file.
     Arm(ArmDocument),
-    /// The file could not be parsed (its error is reported) or is not a template.
+    /// An ARM template, judged when it was loaded (see `scan::load`).
+    ArmJudged,
+    /// The file could not be read or parsed (its error is reported), or is not a template.
     None,
 }
 

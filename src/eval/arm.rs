@@ -7,11 +7,9 @@ use crate::eval::functions::{self, MAX_ELEMENTS};
 use crate::model::{Deployment, Node, OpaqueDeployment, Resource, TraceStep, Tri, Unknown, Value};
 use crate::source::{FileId, Origin};
 use crate::syntax::arm::{ArmDocument, Json, JsonKind};
-use crate::workspace::Workspace;
 use std::collections::HashMap;
 
-pub fn evaluate_root(workspace: &Workspace, file: FileId, doc: &ArmDocument, deployment: &mut Deployment) {
-    let context = workspace.file(file).display.clone();
+pub fn evaluate_root(file: FileId, context: &str, doc: &ArmDocument, deployment: &mut Deployment) {
     let mut eval = ArmEval { file, root: &doc.root, cache: HashMap::new(), in_progress: Vec::new(), copy_index: None };
     let Some(resources) = doc.root.get("resources") else { return };
     let list: Vec<(Option<&str>, &Json)> = match &resources.kind {
@@ -20,7 +18,7 @@ pub fn evaluate_root(workspace: &Workspace, file: FileId, doc: &ArmDocument, dep
         _ => return,
     };
     for (symbol, json) in list {
-        eval.resource(json, symbol, None, &context, deployment);
+        eval.resource(json, symbol, None, context, deployment);
     }
 }
 

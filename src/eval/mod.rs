@@ -10,20 +10,25 @@ mod link;
 
 use crate::model::Deployment;
 use crate::source::FileId;
+use crate::syntax::arm::ArmDocument;
 use crate::workspace::{Parsed, Workspace};
 
-/// Evaluates one root template. Returns `None` for files that are not templates.
-pub fn evaluate(workspace: &Workspace, root: FileId) -> Option<Deployment> {
-    let mut deployment = Deployment { root, resources: Vec::new(), problems: Vec::new(), opaque: Vec::new() };
-    match workspace.parsed(root) {
-        Parsed::Bicep(_) => bicep::evaluate_root(workspace, root, &mut deployment),
-        Parsed::Arm(doc) if doc.kind == crate::syntax::arm::ArmKind::Template => {
-            arm::evaluate_root(workspace, root, doc, &mut deployment)
-        }
-        _ => return None,
-    }
+/// Evaluates a Bicep root template with the modules it calls. Returns `None` for files that
+/// are not Bicep templates.
+pub fn evaluate_bicep(workspace: &Workspace, root: FileId) -> Option<Deployment> {
+    let Parsed::Bicep(_) = workspace.parsed(root) else { return None };
+    let mut deployment = Deployment::new(root);
+    bicep::evaluate_root(workspace, root, &mut deployment);
     link::link_parents(&mut deployment);
     Some(deployment)
+}
+
+/// Evaluates an ARM template; `display` names it in instance contexts.
+pub fn evaluate_arm(root: FileId, display: &str, doc: &ArmDocument) -> Deployment {
+    let mut deployment = Deployment::new(root);
+    arm::evaluate_root(root, display, doc, &mut deployment);
+    link::link_parents(&mut deployment);
+    deployment
 }
 
 /// Local module paths a Bicep file refers to, resolved against its folder; the scan loads

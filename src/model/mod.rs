@@ -83,6 +83,10 @@ pub struct OpaqueDeployment {
 }
 
 impl Deployment {
+    pub fn new(root: FileId) -> Self {
+        Deployment { root, resources: Vec::new(), problems: Vec::new(), opaque: Vec::new() }
+    }
+
     pub fn of_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = (usize, &'a Resource)> + 'a {
         self.resources.iter().enumerate().filter(move |(_, r)| r.is_type(resource_type))
     }

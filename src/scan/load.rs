@@ -1,7 +1,9 @@
 //! Reading and parsing: each file read once and parsed once, in parallel. A file that cannot
 //! be read (binary, not UTF-8, too large) or parsed gives an error naming the file and
-//! position; the scan goes on without it.
+//! position; the scan goes on without it. ARM templates need no other file, so they are
+//! judged as soon as they are parsed and their trees dropped: the scan's memory stays small.
 
+use crate::rules::Finding;
 use crate::scan::ScanError;
 use crate::source::{FileId, Language, Origin, SourceFile};
 use crate::span::Span;
@@ -13,22 +15,37 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are reported, not read: no real template comes close.
 pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 
+/// What loading gives for one file: the file (always, so ids stay in order), its syntax
+/// errors, and for a self-contained ARM template the findings of its rules.
 struct Loaded {
-    file: Option<(SourceFile, Parsed)>,
+    source: SourceFile,
+    parsed: Parsed,
     errors: Vec<ScanError>,
+    findings: Vec<Finding>,
 }
 
-/// Loads the files to scan; returns their ids (the roots of evaluation).
-pub fn load_all(workspace: &mut Workspace, paths: &[PathBuf], errors: &mut Vec<ScanError>) -> Vec<FileId> {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let loaded: Vec<Loaded> = paths.par_iter().map(|p| load(p, &cwd)).collect();
-    add_loaded(workspace, loaded, errors)
+/// Judges an ARM template as soon as it is parsed, so that its tree need not be kept.
+pub type JudgeArm<'a> = dyn Fn(FileId, &str, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
+
+/// Loads the files to scan, in parallel; returns their ids (the roots of evaluation).
+pub fn load_all(
+    workspace: &mut Workspace,
+    paths: &[PathBuf],
+    errors: &mut Vec<ScanError>,
+    findings: &mut Vec<Finding>,
+    judge: &JudgeArm<'_>,
+) -> Vec<FileId> {
+    load_batch(workspace, paths, errors, findings, judge)
 }
 
 /// Loads the local modules that the loaded Bicep files call and that are not loaded yet,
 /// wave after wave, so evaluation finds every module in the workspace.
-pub fn load_modules(workspace: &mut Workspace, errors: &mut Vec<ScanError>) {
-    let cwd = std::env::current_dir().unwrap_or_default();
+pub fn load_modules(
+    workspace: &mut Workspace,
+    errors: &mut Vec<ScanError>,
+    findings: &mut Vec<Finding>,
+    judge: &JudgeArm<'_>,
+) {
     let mut checked = 0;
     loop {
         let mut wanted: Vec<PathBuf> = (checked..workspace.files.len())
@@ -41,35 +58,42 @@ pub fn load_modules(workspace: &mut Workspace, errors: &mut Vec<ScanError>) {
         if wanted.is_empty() {
             return;
         }
-        let loaded: Vec<Loaded> = wanted.par_iter().map(|p| load(p, &cwd)).collect();
-        add_loaded(workspace, loaded, errors);
+        load_batch(workspace, &wanted, errors, findings, judge);
     }
 }
 
-fn add_loaded(workspace: &mut Workspace, loaded: Vec<Loaded>, errors: &mut Vec<ScanError>) -> Vec<FileId> {
-    let mut ids = Vec::new();
-    for item in loaded {
-        let id = FileId(workspace.files.len() as u32);
-        for mut e in item.errors {
-            if let Some(origin) = &mut e.origin {
-                origin.file = id;
-            }
-            errors.push(e);
-        }
-        if let Some((source, parsed)) = item.file {
-            ids.push(workspace.add(source, parsed));
-        }
-    }
-    ids
+fn load_batch(
+    workspace: &mut Workspace,
+    paths: &[PathBuf],
+    errors: &mut Vec<ScanError>,
+    findings: &mut Vec<Finding>,
+    judge: &JudgeArm<'_>,
+) -> Vec<FileId> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let base = workspace.files.len();
+    let loaded: Vec<Loaded> =
+        paths.par_iter().enumerate().map(|(i, p)| load(p, FileId((base + i) as u32), &cwd, judge)).collect();
+    loaded
+        .into_iter()
+        .map(|item| {
+            errors.extend(item.errors);
+            findings.extend(item.findings);
+            workspace.add(item.source, item.parsed)
+        })
+        .collect()
 }
 
-/// Reads and parses one file. Error origins use a placeholder file id that `add_loaded` fixes.
-fn load(path: &Path, cwd: &Path) -> Loaded {
+/// Reads and parses one file as file `id`.
+fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
     let display = display_path(path, cwd);
-    let error = |message: String| Loaded {
-        file: None,
-        errors: vec![ScanError { path: display.clone(), origin: None, message }],
+    // A file that is not read keeps its place in the file table, without text.
+    let empty = |errors: Vec<ScanError>| Loaded {
+        source: SourceFile::new(path.to_path_buf(), display.clone(), String::new()),
+        parsed: Parsed::None,
+        errors,
+        findings: Vec::new(),
     };
+    let error = |message: String| empty(vec![ScanError { path: display.clone(), origin: None, message }]);
     let Some(language) = Language::of(path) else {
         return error("not a Bicep, Bicep parameters or ARM JSON file".into());
     };
@@ -100,30 +124,36 @@ fn load(path: &Path, cwd: &Path) -> Loaded {
             return error(format!("not valid UTF-8 (at byte {at}, line {line})"));
         }
     };
-    let placeholder = FileId(u32::MAX);
     let mut errors = Vec::new();
+    let mut findings = Vec::new();
     let parsed = match language {
         Language::Bicep | Language::BicepParams => {
             let mode = if language == Language::Bicep { bicep::Mode::Template } else { bicep::Mode::Params };
             let parsed = bicep::parse(&text, mode);
-            errors.extend(parsed.errors.iter().map(|e| syntax_error(&display, placeholder, e.span, &e.message)));
+            errors.extend(parsed.errors.iter().map(|e| syntax_error(&display, id, e.span, &e.message)));
             if language == Language::Bicep { Parsed::Bicep(parsed) } else { Parsed::BicepParams(parsed) }
         }
         Language::Json => match arm::parse(&text) {
-            Ok(doc) if doc.kind == arm::ArmKind::Other => return Loaded { file: None, errors },
+            Ok(doc) if doc.kind == arm::ArmKind::Other => return empty(errors),
+            Ok(doc) if doc.kind == arm::ArmKind::Template => {
+                let (found, problems) = judge(id, &display, &doc);
+                findings = found;
+                errors.extend(problems);
+                Parsed::ArmJudged
+            }
             Ok(doc) => Parsed::Arm(doc),
             Err(e) => {
                 // A JSON file that is not valid JSON may not be a template at all; report it
                 // only when it claims to be one.
                 if !text.contains("schema.management.azure.com") {
-                    return Loaded { file: None, errors };
+                    return empty(errors);
                 }
-                errors.push(syntax_error(&display, placeholder, e.span, &e.message));
+                errors.push(syntax_error(&display, id, e.span, &e.message));
                 Parsed::None
             }
         },
     };
-    Loaded { file: Some((SourceFile::new(path.to_path_buf(), display, text), parsed)), errors }
+    Loaded { source: SourceFile::new(path.to_path_buf(), display, text), parsed, errors, findings }
 }
 
 fn syntax_error(display: &str, file: FileId, span: Span, message: &str) -> ScanError {

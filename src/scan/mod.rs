@@ -93,26 +93,21 @@ pub fn scan(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolE
 fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolError> {
     let (inputs, mut errors) = walk::collect(paths)?;
     let mut workspace = Workspace::default();
-    let roots = load::load_all(&mut workspace, &inputs, &mut errors);
-    load::load_modules(&mut workspace, &mut errors);
+    let mut findings = Vec::new();
+    let judge_arm = |file, display: &str, doc: &crate::syntax::arm::ArmDocument| {
+        let deployment = eval::evaluate_arm(file, display, doc);
+        judge(&rules, &deployment, |_| display.to_string())
+    };
+    let roots = load::load_all(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
+    load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);
 
     let results: Vec<(Vec<Finding>, Vec<ScanError>)> = roots
         .par_iter()
         .filter_map(|root| {
-            let deployment = eval::evaluate(&workspace, *root)?;
-            let problems = deployment
-                .problems
-                .iter()
-                .map(|(origin, message)| ScanError {
-                    path: workspace.file(origin.file).display.clone(),
-                    origin: Some(*origin),
-                    message: message.clone(),
-                })
-                .collect();
-            Some((crate::rules::run(&rules, &deployment), problems))
+            let deployment = eval::evaluate_bicep(&workspace, *root)?;
+            Some(judge(&rules, &deployment, |file| workspace.file(file).display.clone()))
         })
         .collect();
-    let mut findings = Vec::new();
     for (f, e) in results {
         findings.extend(f);
         errors.extend(e);
@@ -123,6 +118,24 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolE
     });
     errors.dedup();
     Ok(ScanReport { files: workspace.files, rules, findings, errors })
+}
+
+/// Runs the rules over a deployment; its evaluation problems become errors.
+fn judge(
+    rules: &[Rule],
+    deployment: &crate::model::Deployment,
+    display: impl Fn(crate::source::FileId) -> String,
+) -> (Vec<Finding>, Vec<ScanError>) {
+    let problems = deployment
+        .problems
+        .iter()
+        .map(|(origin, message)| ScanError {
+            path: display(origin.file),
+            origin: Some(*origin),
+            message: message.clone(),
+        })
+        .collect();
+    (crate::rules::run(rules, deployment), problems)
 }
 
 /// One finding per rule, location and verdict, naming every instance it came from; sorted by
