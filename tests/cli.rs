@@ -191,3 +191,26 @@ fn parse_prints_the_syntax_tree() {
     let out = stdout(pgguard().args(["parse", "testdata/rules/PG101/fail-ssl-disabled.json"]), 0);
     assert!(out.starts_with("Template"), "{out}");
 }
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep_json = format!(
+        "{{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"resources\": {}{}}}",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    std::fs::write(dir.path().join("deep.json"), deep_json).expect("write");
+    std::fs::write(dir.path().join("deep.bicep"), format!("var x = {}1{}\n", "(".repeat(200_000), ")".repeat(200_000)))
+        .expect("write");
+    let out = pgguard().args(["scan", "--format", "json"]).arg(dir.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    for name in ["deep.json", "deep.bicep"] {
+        assert!(
+            errors.iter().any(|e| e["file"].as_str().is_some_and(|f| f.ends_with(name))),
+            "no error for {name}: {errors:?}"
+        );
+    }
+}

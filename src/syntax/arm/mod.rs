@@ -42,6 +42,7 @@ pub fn parse(text: &str) -> Result<ArmDocument, SyntaxError> {
         }
         None => text,
     };
+    check_depth(text)?;
     let collect = CollectOptions { comments: CommentCollectionStrategy::Separate, tokens: false };
     // Azure's reader (Newtonsoft) also takes single quotes and unquoted names; it does not
     // guess missing commas or hexadecimal numbers.
@@ -79,6 +80,59 @@ pub fn parse(text: &str) -> Result<ArmDocument, SyntaxError> {
     comments.sort();
     comments.dedup();
     Ok(ArmDocument { kind: classify(&root), root, comments })
+}
+
+/// Deeper nesting than any template needs is refused before parsing: the JSON parser and
+/// every later stage recurse over the tree.
+pub const MAX_DEPTH: usize = 256;
+
+fn check_depth(text: &str) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    let mut in_string: Option<u8> = None;
+    let mut escaped = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if let Some(quote) = in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == quote {
+                in_string = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => in_string = Some(b),
+            b'/' if bytes.get(i) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i) == Some(&b'*') => {
+                i += 1;
+                while i < bytes.len() && !(bytes[i - 1] == b'*' && bytes[i] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(SyntaxError::new(
+                        Span::new(i as u32 - 1, i as u32),
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn classify(root: &Json) -> ArmKind {
