@@ -312,7 +312,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
     }
 
     /// The value of a resource symbol: its body with `id`, `name`, `type` and `apiVersion`.
-    fn resource_value(&mut self, name: &str, span: Span) -> Node {
+    /// `only` limits the object to one member, for `server.id` and the like.
+    fn resource_value(&mut self, name: &str, span: Span, only: Option<&str>) -> Node {
         if self.in_progress.iter().any(|n| n == name) {
             return self.unknown(format!("resource `{name}` refers to itself"), span);
         }
@@ -329,7 +330,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let resolved = self.resolve_resource(name);
         self.in_progress.pop();
         match resolved {
-            Some(r) => relocate(resource_object(&self.build.deployment.resources[r.index]), self.origin(span)),
+            Some(r) => relocate(resource_object(&self.build.deployment.resources[r.index], only), self.origin(span)),
             None => self.unknown(format!("resource `{name}` is not deployed"), span),
         }
     }
@@ -599,6 +600,17 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 Value::Object(members)
             }
             ExprKind::Member { base, name, safe } => {
+                // `server.id`, `server.name`: build only the member read, not the whole resource.
+                if let ExprKind::Ident(symbol) = &base.kind
+                    && !locals.iter().any(|(n, _)| *n == symbol.name)
+                    && matches!(
+                        self.decls.get(symbol.name.as_str()).map(|s| &s.kind),
+                        Some(StatementKind::Resource { .. })
+                    )
+                {
+                    let resource = self.resource_value(&symbol.name, base.span, Some(&name.name));
+                    return member(resource, &name.name, origin);
+                }
                 let base = self.expr(base, locals);
                 if *safe && base.value == Value::Null {
                     return Node::new(Value::Null, origin);
@@ -716,7 +728,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         match &statement.kind {
             StatementKind::Param { .. } => self.param(name, statement, span),
             StatementKind::Var { value, .. } => self.var(name, value, span),
-            StatementKind::Resource { .. } => self.resource_value(name, span),
+            StatementKind::Resource { .. } => self.resource_value(name, span, None),
             StatementKind::Module { .. } => self.module_ref(name, span),
             _ => self.unknown(format!("`{name}` is not a value pgguard evaluates"), span),
         }
@@ -869,24 +881,32 @@ fn declared_name(statement: &Statement) -> Option<&str> {
 }
 
 /// A resource as a value: what `server.id`, `server.name` and `server.properties.x` read.
-fn resource_object(resource: &Resource) -> Node {
+fn resource_object(resource: &Resource, only: Option<&str>) -> Node {
     let origin = resource.declaration;
-    let id = ResourceId {
-        resource_type: resource.resource_type.clone(),
-        name: resource.name.value.clone(),
-        target: Some(resource.declaration),
-    };
-    let mut members = vec![
-        ("id".to_string(), Node::new(Value::ResourceId(Box::new(id)), origin)),
-        ("name".to_string(), resource.name.clone()),
-        ("type".to_string(), Node::new(Value::String(resource.resource_type.clone()), origin)),
-    ];
-    if let Some(v) = &resource.api_version {
+    let wanted = |key: &str| only.is_none_or(|o| o == key);
+    let mut members = Vec::new();
+    if wanted("id") {
+        let id = ResourceId {
+            resource_type: resource.resource_type.clone(),
+            name: resource.name.value.clone(),
+            target: Some(resource.declaration),
+        };
+        members.push(("id".to_string(), Node::new(Value::ResourceId(Box::new(id)), origin)));
+    }
+    if wanted("name") {
+        members.push(("name".to_string(), resource.name.clone()));
+    }
+    if wanted("type") {
+        members.push(("type".to_string(), Node::new(Value::String(resource.resource_type.clone()), origin)));
+    }
+    if let Some(v) = &resource.api_version
+        && wanted("apiVersion")
+    {
         members.push(("apiVersion".to_string(), Node::new(Value::String(v.clone()), origin)));
     }
     if let Value::Object(body) = &resource.body.value {
         for (k, v) in body {
-            if k != "name" {
+            if k != "name" && wanted(k) {
                 members.push((k.clone(), v.clone()));
             }
         }
