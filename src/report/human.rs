@@ -76,7 +76,13 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         let _ = write!(help, "\nin: {}", finding.contexts.join("\n    "));
     }
     Snippet {
-        message: format!("{prefix}{} ({} `{}`)", rule.title, short_type(&finding.resource_type), finding.resource_name),
+        message: format!(
+            "{prefix}{}: {} ({} `{}`)",
+            rule.severity,
+            rule.title,
+            short_type(&finding.resource_type),
+            finding.resource_name
+        ),
         code: Some(format!("{}({})", rule.id, rule.slug)),
         severity,
         help: (!help.is_empty()).then_some(help),
