@@ -20,6 +20,7 @@ pub fn evaluate_bicep(workspace: &Workspace, root: FileId) -> Option<Deployment>
     let mut deployment = Deployment::new(root);
     bicep::evaluate_root(workspace, root, &mut deployment);
     link::link_parents(&mut deployment);
+    deployment.build_index();
     Some(deployment)
 }
 
@@ -28,6 +29,7 @@ pub fn evaluate_arm(root: FileId, display: &str, doc: &ArmDocument) -> Deploymen
     let mut deployment = Deployment::new(root);
     arm::evaluate_root(root, display, doc, &mut deployment);
     link::link_parents(&mut deployment);
+    deployment.build_index();
     deployment
 }
 

@@ -7,6 +7,7 @@ mod value;
 pub use value::{Node, ResourceId, StrPart, TraceStep, Tri, Unknown, Value};
 
 use crate::source::{FileId, Origin};
+use std::collections::HashMap;
 
 /// The key under which an object keeps an unknown spread (`{ ...props }`).
 pub const UNKNOWN_SPREAD: &str = "...";
@@ -71,6 +72,14 @@ pub struct Deployment {
     /// Deployments whose content pgguard cannot see (registry modules, unreadable modules,
     /// ARM nested deployments): what they receive may create related resources.
     pub opaque: Vec<OpaqueDeployment>,
+    index: Index,
+}
+
+/// Lookups rules make for every resource: by type, and children by parent.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    by_type: HashMap<String, Vec<usize>>,
+    children: HashMap<usize, Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,20 +93,30 @@ pub struct OpaqueDeployment {
 
 impl Deployment {
     pub fn new(root: FileId) -> Self {
-        Deployment { root, resources: Vec::new(), problems: Vec::new(), opaque: Vec::new() }
+        Deployment { root, resources: Vec::new(), problems: Vec::new(), opaque: Vec::new(), index: Index::default() }
     }
 
-    pub fn of_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = (usize, &'a Resource)> + 'a {
-        self.resources.iter().enumerate().filter(move |(_, r)| r.is_type(resource_type))
+    /// Builds the lookups; call once every resource is in and linked to its parent.
+    pub fn build_index(&mut self) {
+        let mut index = Index::default();
+        for (i, r) in self.resources.iter().enumerate() {
+            index.by_type.entry(r.resource_type.to_ascii_lowercase()).or_default().push(i);
+            if let Some(p) = r.parent {
+                index.children.entry(p).or_default().push(i);
+            }
+        }
+        self.index = index;
     }
 
-    /// The children of a resource with the given type suffix (`configurations`).
-    pub fn children<'a>(&'a self, parent: usize, child: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
-        let parent_type = &self.resources[parent].resource_type;
-        self.resources.iter().filter(move |r| {
-            r.parent == Some(parent)
-                && r.resource_type.len() == parent_type.len() + 1 + child.len()
-                && r.resource_type.to_ascii_lowercase().ends_with(&child.to_ascii_lowercase())
-        })
+    pub fn of_type<'a>(&'a self, resource_type: &str) -> impl Iterator<Item = (usize, &'a Resource)> + 'a {
+        let found = self.index.by_type.get(&resource_type.to_ascii_lowercase());
+        found.into_iter().flatten().map(|&i| (i, &self.resources[i]))
+    }
+
+    /// The children of a resource with the given type segment (`configurations`).
+    pub fn children<'a>(&'a self, parent: usize, child: &str) -> impl Iterator<Item = &'a Resource> + 'a {
+        let wanted = format!("{}/{child}", self.resources[parent].resource_type);
+        let found = self.index.children.get(&parent);
+        found.into_iter().flatten().map(|&i| &self.resources[i]).filter(move |r| r.is_type(&wanted))
     }
 }
