@@ -1,6 +1,8 @@
 //! The reporters on a hand-built scan: snapshots of all three formats, the SARIF log against the
 //! official schema, fingerprints that survive lines inserted above, and the documented JSON keys.
 
+mod common;
+
 use pgguard::model::TraceStep;
 use pgguard::report::{Format, RenderOptions, render};
 use pgguard::rules::{Docs, Finding, References, Rule, Severity, Verdict};
@@ -8,7 +10,7 @@ use pgguard::scan::{ScanError, ScanReport};
 use pgguard::source::{FileId, Origin, SourceFile};
 use pgguard::span::Span;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const MAIN: &str = "\
 param publicAccess string = 'Enabled'
@@ -263,22 +265,9 @@ fn empty_scan() {
     assert_eq!(sarif(&report)["runs"][0]["results"], Value::Array(Vec::new()));
 }
 
-fn shared_dir() -> PathBuf {
-    let candidates = [
-        std::env::var_os("PGGUARD_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|dir| dir.join("schemas/sarif-schema-2.1.0.json").is_file())
-        .expect("SARIF schema not found: set PGGUARD_SHARED to the folder holding schemas/sarif-schema-2.1.0.json")
-}
-
 #[test]
 fn sarif_matches_the_schema() {
-    let path = shared_dir().join("schemas/sarif-schema-2.1.0.json");
+    let path = common::shared_dir().join("schemas/sarif-schema-2.1.0.json");
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("schema readable")).expect("schema is JSON");
     // The SARIF schema is draft-04; say so rather than rely on detection.

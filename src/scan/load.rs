@@ -27,17 +27,6 @@ struct Loaded {
 /// Judges an ARM template as soon as it is parsed, so that its tree need not be kept.
 pub type JudgeArm<'a> = dyn Fn(FileId, &str, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
 
-/// Loads the files to scan, in parallel; returns their ids (the roots of evaluation).
-pub fn load_all(
-    workspace: &mut Workspace,
-    paths: &[PathBuf],
-    errors: &mut Vec<ScanError>,
-    findings: &mut Vec<Finding>,
-    judge: &JudgeArm<'_>,
-) -> Vec<FileId> {
-    load_batch(workspace, paths, errors, findings, judge)
-}
-
 /// Loads the local modules that the loaded Bicep files call and that are not loaded yet,
 /// wave after wave, so evaluation finds every module in the workspace.
 pub fn load_modules(
@@ -58,11 +47,12 @@ pub fn load_modules(
         if wanted.is_empty() {
             return;
         }
-        load_batch(workspace, &wanted, errors, findings, judge);
+        load_files(workspace, &wanted, errors, findings, judge);
     }
 }
 
-fn load_batch(
+/// Loads files in parallel, in order after those already loaded; returns their ids.
+pub fn load_files(
     workspace: &mut Workspace,
     paths: &[PathBuf],
     errors: &mut Vec<ScanError>,

@@ -98,7 +98,7 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolE
         let deployment = eval::evaluate_arm(file, display, doc);
         judge(&rules, &deployment, |_| display.to_string())
     };
-    let roots = load::load_all(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
+    let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
     load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);
 
     let results: Vec<(Vec<Finding>, Vec<ScanError>)> = roots
