@@ -230,6 +230,29 @@ fn invalid_files_get_syntax_errors() {
         if parsed.errors.is_empty() {
             missing.push(path.display().to_string());
         }
+        if std::env::var("PGGUARD_DEBUG_LINES").is_ok() {
+            let ours: Vec<usize> = parsed
+                .errors
+                .iter()
+                .map(|e| line_col(&text, e.span.start).0)
+                .collect();
+            for e in &parsed.errors {
+                let l = line_col(&text, e.span.start).0;
+                if !lines.contains(&l) {
+                    println!("FP {}:{} {}", path.display(), l, e.message);
+                }
+            }
+            for l in lines.iter() {
+                if !ours.contains(l) {
+                    println!(
+                        "FN {}:{} {}",
+                        path.display(),
+                        l,
+                        text.lines().nth(*l).unwrap_or("")
+                    );
+                }
+            }
+        }
         if parsed.errors.iter().any(|e| {
             // The baseline notes an error under the last line of its span.
             let first = line_col(&text, e.span.start).0;

@@ -292,7 +292,17 @@ fn newline_sensitivity() {
     errs("var a =\n1");
     assert_eq!(shows("true\n? 1\n: 2"), "(true ? 1 : 2)");
     assert_eq!(shows("f(\n  a,\n  b\n)"), "f(a, b)");
-    assert_eq!(shows("(\n  a\n  && b\n)"), "((a And b))");
+    assert_eq!(shows("(\n  a && b\n)"), "((a And b))");
+    errs("var x = (\n  a\n  && b\n)");
+    errs("var x = f(a\n  b)");
+    errs("var x = f(a,)");
+    errs("var x = cond ?\n 1 : 2");
+    errs("resource r 'A/b@1' =\n{\n}");
+    assert!(matches!(
+        one("resource r 'A/b@1' =\n  if (c) {\n}"),
+        StatementKind::Resource { .. }
+    ));
+    assert_eq!(shows("map(xs, x =>\n  x)"), "map(xs, (x) => x)");
     errs("var x = [\n  1,\n  2\n]");
 }
 

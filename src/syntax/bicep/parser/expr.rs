@@ -10,6 +10,27 @@ use crate::syntax::bicep::ast::{
 };
 use crate::syntax::bicep::lexer::{Piece, Token, TokenKind};
 
+/// Words that start a declaration: a line starting with one is never a continuation.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "metadata",
+    "targetScope",
+    "param",
+    "var",
+    "resource",
+    "output",
+    "module",
+    "import",
+    "type",
+    "func",
+    "assert",
+    "test",
+    "extension",
+    "provider",
+    "using",
+    "extends",
+    "extensionConfig",
+];
+
 fn binary_op(kind: TokenKind) -> Option<(BinaryOp, u8)> {
     use BinaryOp::*;
     Some(match kind {
@@ -45,7 +66,8 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `cond ? a : b`; the `?` and `:` may start a new line.
+    /// `cond ? a : b`; as in the compiler, `?` and `:` (not what follows them) may start a
+    /// new line.
     fn ternary(&mut self) -> PResult<Expr> {
         let condition = self.binary(0)?;
         if !self.next_after_newlines_is(TokenKind::Question) {
@@ -53,11 +75,9 @@ impl Parser<'_> {
         }
         self.skip_nl();
         self.bump();
-        self.skip_nl();
         let then = self.expr()?;
         self.skip_nl_before(TokenKind::Colon);
         self.expect(TokenKind::Colon, "':' in the conditional expression")?;
-        self.skip_nl();
         let otherwise = self.expr()?;
         let span = condition.span.cover(otherwise.span);
         Ok(Expr {
@@ -204,24 +224,16 @@ impl Parser<'_> {
 
     fn index_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
         self.bump();
-        let saved = std::mem::replace(&mut self.skip_newlines, true);
         let safe = self.eat(TokenKind::Question);
         let from_end = self.eat(TokenKind::Hat);
-        let index = self.expr();
-        let close = index.is_ok()
-            && self
-                .expect(TokenKind::RBracket, "']' after the index")
-                .is_ok();
-        self.skip_newlines = saved;
-        match index {
-            Ok(index) if close => Ok(ExprKind::Index {
-                base,
-                index: Box::new(index),
-                safe,
-                from_end,
-            }),
-            _ => Err(Fail),
-        }
+        let index = self.expr()?;
+        self.expect(TokenKind::RBracket, "']' after the index")?;
+        Ok(ExprKind::Index {
+            base,
+            index: Box::new(index),
+            safe,
+            from_end,
+        })
     }
 
     fn call_op(&mut self, callee: Expr) -> PResult<ExprKind> {
@@ -242,19 +254,27 @@ impl Parser<'_> {
         Ok(ExprKind::Call { base, name, args })
     }
 
-    /// `(args)`: separated by commas or line breaks, line breaks otherwise insignificant.
+    /// `(args)`: separated by commas; line breaks may follow `(` and commas, and precede `)`.
     fn call_args(&mut self) -> PResult<Vec<Expr>> {
         self.bump();
-        self.with_newlines(true, |p| {
-            let mut args = Vec::new();
-            while !p.eat(TokenKind::RParen) {
-                args.push(p.spread_or_expr()?);
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RParen) && !p.after_newline() {
-                    return Err(p.error_here("expected ',' or ')' after the argument"));
+        let mut args = Vec::new();
+        self.skip_nl();
+        while !self.eat(TokenKind::RParen) {
+            args.push(self.spread_or_expr()?);
+            self.skip_nl_before(TokenKind::RParen);
+            match self.peek() {
+                TokenKind::RParen => {}
+                TokenKind::Comma => {
+                    self.bump();
+                    self.skip_nl();
+                    if self.at(TokenKind::RParen) {
+                        return Err(self.error_here("expected an argument after ','"));
+                    }
                 }
+                _ => return Err(self.error_here("expected ',' or ')' after the argument")),
             }
-            Ok(args)
-        })
+        }
+        Ok(args)
     }
 
     fn spread_or_expr(&mut self) -> PResult<Expr> {
@@ -328,25 +348,20 @@ impl Parser<'_> {
         })
     }
 
+    /// `(expr)`, line breaks allowed just inside the parentheses; or a lambda.
     fn paren_or_lambda(&mut self) -> PResult<Expr> {
         if self.is_lambda_ahead() {
             return self.lambda();
         }
         let start = self.bump().span.start;
-        let saved = std::mem::replace(&mut self.skip_newlines, true);
-        let inner = self.expr();
-        let close = inner.is_ok()
-            && self
-                .expect(TokenKind::RParen, "')' to close the parenthesis")
-                .is_ok();
-        self.skip_newlines = saved;
-        match inner {
-            Ok(inner) if close => Ok(Expr {
-                kind: ExprKind::Paren(Box::new(inner)),
-                span: Span::new(start, self.last_end),
-            }),
-            _ => Err(Fail),
-        }
+        self.skip_nl();
+        let inner = self.expr()?;
+        self.skip_nl_before(TokenKind::RParen);
+        self.expect(TokenKind::RParen, "')' to close the parenthesis")?;
+        Ok(Expr {
+            kind: ExprKind::Paren(Box::new(inner)),
+            span: Span::new(start, self.last_end),
+        })
     }
 
     /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
@@ -377,24 +392,29 @@ impl Parser<'_> {
     }
 
     fn lambda(&mut self) -> PResult<Expr> {
+        // `is_lambda_ahead` has checked the shape: names separated by commas.
         let start = self.bump().span.start;
-        let params = self.with_newlines(true, |p| {
-            let mut params = Vec::new();
-            while !p.eat(TokenKind::RParen) {
-                params.push(LambdaParam {
-                    name: p.ident("a lambda parameter")?,
+        let mut params = Vec::new();
+        loop {
+            self.skip_nl();
+            match self.peek() {
+                TokenKind::RParen => break,
+                TokenKind::Comma => {
+                    self.bump();
+                }
+                _ => params.push(LambdaParam {
+                    name: self.ident("a lambda parameter")?,
                     ty: None,
-                });
-                p.eat(TokenKind::Comma);
+                }),
             }
-            Ok(params)
-        })?;
+        }
+        self.bump();
         self.lambda_body(start, params)
     }
 
     fn lambda_body(&mut self, start: u32, params: Vec<LambdaParam>) -> PResult<Expr> {
         self.expect(TokenKind::Arrow, "'=>' after the lambda parameters")?;
-        self.skip_nl_before_expr();
+        self.skip_nl_before_body();
         let body = self.expr()?;
         let span = Span::new(start, body.span.end);
         Ok(Expr {
@@ -406,9 +426,17 @@ impl Parser<'_> {
         })
     }
 
-    /// A lambda body or a `for` body may start on the next line.
-    fn skip_nl_before_expr(&mut self) {
-        self.skip_nl();
+    /// A lambda or function body may start on the next line, unless that line starts a
+    /// declaration (the body is then missing).
+    pub(super) fn skip_nl_before_body(&mut self) {
+        let mut i = self.pos;
+        while self.tok(i).kind == TokenKind::NewLine {
+            i += 1;
+        }
+        let next = *self.tok(i);
+        if next.kind != TokenKind::Ident || !DECLARATION_KEYWORDS.contains(&self.text(&next)) {
+            self.skip_nl();
+        }
     }
 
     /// A string token, with its interpolations, as a literal.
@@ -417,7 +445,8 @@ impl Parser<'_> {
         let mut parts = Vec::new();
         self.text_part(&mut parts, head);
         if head.kind == TokenKind::Str(Piece::Head) {
-            self.with_newlines(true, |p| -> PResult<()> {
+            // An interpolation cannot span lines.
+            self.with_newlines(false, |p| -> PResult<()> {
                 loop {
                     let expr = p.expr()?;
                     parts.push(StringPart::Interpolation(expr));
@@ -458,16 +487,24 @@ impl Parser<'_> {
         }
     }
 
-    /// `if (condition) body`, the body of a resource, module or loop.
+    /// `if (condition) {…}`, the body of a resource, module or loop.
     pub(super) fn if_expr(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        self.expect(TokenKind::LParen, "'(' after 'if'")?;
-        let condition = self.with_newlines(true, |p| {
-            let condition = p.expr()?;
-            p.expect(TokenKind::RParen, "')' after the condition")?;
-            Ok(condition)
-        })?;
-        let body = self.expr()?;
+        if !self.at(TokenKind::LParen) {
+            return Err(self.error_here("expected '(' after 'if'"));
+        }
+        // The parentheses are syntax here, not a `Paren` node.
+        let condition = match self.paren_or_lambda()? {
+            Expr {
+                kind: ExprKind::Paren(inner),
+                ..
+            } => *inner,
+            other => other,
+        };
+        if !self.at(TokenKind::LBrace) {
+            return Err(self.error_here("expected '{' after the condition"));
+        }
+        let body = self.object()?;
         let span = Span::new(start, body.span.end);
         Ok(Expr {
             kind: ExprKind::If {
@@ -489,8 +526,7 @@ impl Parser<'_> {
             && self.text(&token) == "for"
             && matches!(self.tok(i + 1).kind, TokenKind::Ident | TokenKind::LParen)
         {
-            self.skip_nl();
-            return self.for_expr(start);
+            return self.for_expr(start, false);
         }
         let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
         Ok(Expr {
@@ -499,31 +535,37 @@ impl Parser<'_> {
         })
     }
 
-    fn for_expr(&mut self, start: u32) -> PResult<Expr> {
+    /// `[for item in xs: body]` after the `[`; in a resource or module the body is an object
+    /// or `if (…) {…}`.
+    pub(super) fn for_expr(&mut self, start: u32, resource_body: bool) -> PResult<Expr> {
+        self.skip_nl();
+        if !self.at_word("for") {
+            return Err(self.error_here("expected 'for'"));
+        }
         self.bump();
-        let (item, index, iterable) = self.with_newlines(true, |p| {
-            let (item, index) = if p.eat(TokenKind::LParen) {
-                let item = p.ident("a loop item name")?;
-                p.expect(TokenKind::Comma, "',' after the loop item name")?;
-                let index = p.ident("a loop index name")?;
-                p.expect(TokenKind::RParen, "')' after the loop index name")?;
-                (item, Some(index))
-            } else {
-                (p.ident("a loop item name")?, None)
-            };
-            if !p.at_word("in") {
-                return Err(p.error_here("expected 'in' after the loop variable"));
-            }
-            p.bump();
-            let iterable = p.expr()?;
-            p.expect(TokenKind::Colon, "':' after the loop expression")?;
-            Ok((item, index, iterable))
-        })?;
-        self.skip_nl_before_expr();
-        let body = if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
+        let (item, index) = if self.eat(TokenKind::LParen) {
+            let item = self.ident("a loop item name")?;
+            self.expect(TokenKind::Comma, "',' after the loop item name")?;
+            let index = self.ident("a loop index name")?;
+            self.expect(TokenKind::RParen, "')' after the loop index name")?;
+            (item, Some(index))
+        } else {
+            (self.ident("a loop item name or '('")?, None)
+        };
+        if !self.at_word("in") {
+            return Err(self.error_here("expected 'in' after the loop variable"));
+        }
+        self.bump();
+        let iterable = self.expr()?;
+        self.expect(TokenKind::Colon, "':' after the loop expression")?;
+        let body = if !resource_body {
+            self.expr()?
+        } else if self.at(TokenKind::LBrace) {
+            self.object()?
+        } else if self.at_word("if") {
             self.if_expr()?
         } else {
-            self.expr()?
+            return Err(self.error_here("expected '{' or 'if' for the loop body"));
         };
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
@@ -538,7 +580,7 @@ impl Parser<'_> {
         })
     }
 
-    fn object(&mut self) -> PResult<Expr> {
+    pub(super) fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
         Ok(Expr {

@@ -141,7 +141,7 @@ impl Parser<'_> {
                 StatementKind::Test {
                     name,
                     path,
-                    body: self.expr()?,
+                    body: self.object_expr()?,
                 }
             }
             "using" => {
@@ -225,36 +225,48 @@ impl Parser<'_> {
         })
     }
 
-    /// The value of a resource or module: an object, `if (…) {…}` or `[for …]`.
+    /// The value of a resource or module: an object, `if (…) {…}` or `[for …]`; only before
+    /// `if` may the line break after `=`.
     fn resource_body(&mut self) -> PResult<Expr> {
-        // The body may start on the line after `=`.
-        self.skip_nl();
-        if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
+        let mut i = self.pos;
+        while self.tok(i).kind == TokenKind::NewLine {
+            i += 1;
+        }
+        let next = *self.tok(i);
+        if next.kind == TokenKind::Ident && self.text(&next) == "if" {
+            self.skip_nl();
             return self.if_expr();
         }
-        self.expr()
+        match self.peek() {
+            TokenKind::LBrace => self.object(),
+            TokenKind::LBracket => {
+                let start = self.bump().span.start;
+                self.for_expr(start, true)
+            }
+            _ => Err(self.error_here("expected '{', 'if' or '[for' for the body")),
+        }
     }
 
     fn func(&mut self) -> PResult<StatementKind> {
         self.bump();
         let name = self.ident("a function name")?;
         self.expect(TokenKind::LParen, "'(' after the function name")?;
-        let params = self.with_newlines(true, |p| {
-            let mut params = Vec::new();
-            while !p.at(TokenKind::RParen) {
-                let name = p.ident("a parameter name")?;
-                let ty = p.type_expr()?;
-                params.push(LambdaParam { name, ty: Some(ty) });
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RParen) {
-                    return Err(p.error_here("expected ',' or ')' after the function parameter"));
-                }
+        let mut params = Vec::new();
+        self.skip_nl();
+        while !self.eat(TokenKind::RParen) {
+            let name = self.ident("a parameter name")?;
+            let ty = self.type_expr()?;
+            params.push(LambdaParam { name, ty: Some(ty) });
+            self.skip_nl();
+            if self.eat(TokenKind::Comma) {
+                self.skip_nl();
+            } else if !self.at(TokenKind::RParen) {
+                return Err(self.error_here("expected ',' or ')' after the function parameter"));
             }
-            p.bump();
-            Ok(params)
-        })?;
+        }
         let return_ty = self.type_expr()?;
         self.expect(TokenKind::Arrow, "'=>' after the function return type")?;
-        self.skip_nl();
+        self.skip_nl_before_body();
         Ok(StatementKind::Func {
             name,
             params,
