@@ -12,6 +12,27 @@ use super::{Mode, ParsedBicep};
 use crate::span::Span;
 use crate::syntax::SyntaxError;
 
+/// Words that start a declaration: a line starting with one is never a continuation.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "metadata",
+    "targetScope",
+    "param",
+    "var",
+    "resource",
+    "output",
+    "module",
+    "import",
+    "type",
+    "func",
+    "assert",
+    "test",
+    "extension",
+    "provider",
+    "using",
+    "extends",
+    "extensionConfig",
+];
+
 /// Deeper nesting of expressions or types (operator chains included) is reported instead of
 /// parsed. Real templates stay far below it; at this bound even an unoptimised build needs
 /// under 1 MiB of stack.
@@ -31,6 +52,8 @@ pub(super) struct Parser<'a> {
     /// Inside parentheses and interpolations line breaks are not significant.
     skip_newlines: bool,
     depth: u32,
+    /// Inside `${…}`, where object and array literals are not allowed.
+    in_interpolation: bool,
     /// Set when nesting got too deep: recovery stops until the statement level.
     fatal: bool,
     /// End of the last consumed token, for node spans.
@@ -48,6 +71,7 @@ pub(super) fn parse(text: &str, mode: Mode) -> ParsedBicep {
         errors: lexed.errors,
         skip_newlines: false,
         depth: 0,
+        in_interpolation: false,
         fatal: false,
         last_end: 0,
         mode,
@@ -241,17 +265,31 @@ impl<'a> Parser<'a> {
     }
 
     /// Top-level recovery: skips to the next line break outside brackets (not consuming it),
-    /// stray closing brackets included.
+    /// stray closing brackets included. An unclosed bracket would swallow the rest of the file,
+    /// so a declaration keyword at the start of a line ends the skip too.
     fn skip_statement(&mut self) {
         loop {
             self.skip_until(|kind| kind == TokenKind::NewLine);
             let token = *self.tok(self.pos);
-            if matches!(token.kind, TokenKind::NewLine | TokenKind::Eof) {
-                return;
+            match token.kind {
+                TokenKind::NewLine | TokenKind::Eof => return,
+                _ if self.at_line_start_declaration() => return,
+                _ => {}
             }
             self.last_end = token.span.end;
             self.pos += 1;
         }
+    }
+
+    /// Whether the current token is a line break followed, in the first column, by a
+    /// declaration keyword or a decorator.
+    fn at_line_start_declaration(&self) -> bool {
+        let newline = self.tok(self.pos);
+        let next = self.tok(self.pos + 1);
+        newline.kind == TokenKind::NewLine
+            && next.span.start == newline.span.end
+            && (next.kind == TokenKind::At
+                || next.kind == TokenKind::Ident && DECLARATION_KEYWORDS.contains(&self.text(next)))
     }
 
     /// Skips tokens, keeping brackets balanced, until `stop` holds for a token outside any
@@ -263,6 +301,7 @@ impl<'a> Parser<'a> {
             match kind {
                 TokenKind::Eof => return,
                 _ if depth == 0 && stop(kind) => return,
+                TokenKind::NewLine if self.at_line_start_declaration() => return,
                 TokenKind::LParen
                 | TokenKind::LBracket
                 | TokenKind::LBrace

@@ -2,34 +2,13 @@
 //! relational, additive, multiplicative, unary, postfix. Operator chains count towards the
 //! nesting bound too, since the trees they build are as deep as nested brackets.
 
-use super::{Fail, PResult, Parser};
+use super::{DECLARATION_KEYWORDS, Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
     BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty,
     Statement, StringLit, StringPart, UnaryOp,
 };
 use crate::syntax::bicep::lexer::{Piece, Token, TokenKind};
-
-/// Words that start a declaration: a line starting with one is never a continuation.
-const DECLARATION_KEYWORDS: &[&str] = &[
-    "metadata",
-    "targetScope",
-    "param",
-    "var",
-    "resource",
-    "output",
-    "module",
-    "import",
-    "type",
-    "func",
-    "assert",
-    "test",
-    "extension",
-    "provider",
-    "using",
-    "extends",
-    "extensionConfig",
-];
 
 fn binary_op(kind: TokenKind) -> Option<(BinaryOp, u8)> {
     use BinaryOp::*;
@@ -134,35 +113,23 @@ impl Parser<'_> {
         Ok(left)
     }
 
+    /// At most one prefix operator, as in the compiler: `--1` and `!!x` are errors.
     fn unary(&mut self) -> PResult<Expr> {
-        let saved = self.depth;
-        let mut ops = Vec::new();
-        loop {
-            let op = match self.peek() {
-                TokenKind::Bang => UnaryOp::Not,
-                TokenKind::Minus => UnaryOp::Minus,
-                _ => break,
-            };
-            if let Err(fail) = self.chain_link() {
-                self.depth = saved;
-                return Err(fail);
-            }
-            ops.push((op, self.bump().span.start));
-        }
-        let result = self.postfix_expr();
-        self.depth = saved;
-        let mut expr = result?;
-        for (op, start) in ops.into_iter().rev() {
-            let span = Span::new(start, expr.span.end);
-            expr = Expr {
-                kind: ExprKind::Unary {
-                    op,
-                    operand: Box::new(expr),
-                },
-                span,
-            };
-        }
-        Ok(expr)
+        let op = match self.peek() {
+            TokenKind::Bang => UnaryOp::Not,
+            TokenKind::Minus => UnaryOp::Minus,
+            _ => return self.postfix_expr(),
+        };
+        let start = self.bump().span.start;
+        let operand = self.postfix_expr()?;
+        let span = Span::new(start, operand.span.end);
+        Ok(Expr {
+            kind: ExprKind::Unary {
+                op,
+                operand: Box::new(operand),
+            },
+            span,
+        })
     }
 
     pub(super) fn postfix_expr(&mut self) -> PResult<Expr> {
@@ -301,6 +268,9 @@ impl Parser<'_> {
             }
             TokenKind::Ident => self.ident_or_lambda(),
             TokenKind::LParen => self.paren_or_lambda(),
+            TokenKind::LBracket | TokenKind::LBrace if self.in_interpolation => {
+                Err(self.error_here("expected an expression without object or array literals"))
+            }
             TokenKind::LBracket => self.array(),
             TokenKind::LBrace => self.object(),
             _ => Err(self.error_here("expected an expression")),
@@ -415,7 +385,11 @@ impl Parser<'_> {
     fn lambda_body(&mut self, start: u32, params: Vec<LambdaParam>) -> PResult<Expr> {
         self.expect(TokenKind::Arrow, "'=>' after the lambda parameters")?;
         self.skip_nl_before_body();
-        let body = self.expr()?;
+        // A lambda body may build objects and arrays even inside an interpolation.
+        let saved = std::mem::replace(&mut self.in_interpolation, false);
+        let body = self.expr();
+        self.in_interpolation = saved;
+        let body = body?;
         let span = Span::new(start, body.span.end);
         Ok(Expr {
             kind: ExprKind::Lambda {
@@ -445,8 +419,9 @@ impl Parser<'_> {
         let mut parts = Vec::new();
         self.text_part(&mut parts, head);
         if head.kind == TokenKind::Str(Piece::Head) {
-            // An interpolation cannot span lines.
-            self.with_newlines(false, |p| -> PResult<()> {
+            // An interpolation cannot span lines, nor hold object or array literals.
+            let saved = std::mem::replace(&mut self.in_interpolation, true);
+            let result = self.with_newlines(false, |p| -> PResult<()> {
                 loop {
                     let expr = p.expr()?;
                     parts.push(StringPart::Interpolation(expr));
@@ -464,7 +439,9 @@ impl Parser<'_> {
                         _ => return Err(p.error_here("expected '}' to close the interpolation")),
                     }
                 }
-            })?;
+            });
+            self.in_interpolation = saved;
+            result?;
         }
         Ok(StringLit {
             parts,

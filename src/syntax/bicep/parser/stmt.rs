@@ -32,7 +32,10 @@ impl Parser<'_> {
                 span: Span::new(start, self.last_end),
                 expr,
             });
-            // A line break (significant or not) separates the decorator from what it decorates.
+            // A line break separates the decorator from what it decorates.
+            if !self.at(TokenKind::NewLine) {
+                return Err(self.error_here("expected a new line after the decorator"));
+            }
             self.skip_nl();
         }
         Ok(decorators)
