@@ -681,6 +681,7 @@ fn never_panics_on_odd_input() {
         "é",
         "var é = 1",
         "type t = {",
+        "resource t''=[for(g,x)in s:{e:'${p[}",
         "var x = [\n,\n]",
         "var x = {,}",
         "var x = f(,)",

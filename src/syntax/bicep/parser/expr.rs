@@ -624,9 +624,14 @@ impl Parser<'_> {
                     p.bump();
                     return Ok(items);
                 }
+                // Any other closer (one `skip_item` would stop at) belongs to an outer construct.
                 if matches!(
                     kind,
-                    TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+                    TokenKind::Eof
+                        | TokenKind::RParen
+                        | TokenKind::RBracket
+                        | TokenKind::RBrace
+                        | TokenKind::Str(Piece::Tail)
                 ) {
                     let closer = if close == TokenKind::RBrace {
                         "'}'"
@@ -635,6 +640,7 @@ impl Parser<'_> {
                     };
                     return Err(p.error_here(&format!("expected {closer} to close the {what}")));
                 }
+                let before = p.pos;
                 match item(p) {
                     Ok(value) => items.push(value),
                     Err(fail) => {
@@ -660,6 +666,11 @@ impl Parser<'_> {
                         p.skip_item();
                         p.eat(TokenKind::Comma);
                     }
+                }
+                // Every round must consume something; what cannot be skipped here is left to
+                // the enclosing construct.
+                if p.pos == before {
+                    return Err(Fail);
                 }
             }
         })
