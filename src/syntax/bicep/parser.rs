@@ -49,8 +49,6 @@ pub(super) struct Parser<'a> {
     strings: Vec<String>,
     pos: usize,
     errors: Vec<SyntaxError>,
-    /// Inside parentheses and interpolations line breaks are not significant.
-    skip_newlines: bool,
     depth: u32,
     /// Inside `${…}`, where object and array literals are not allowed.
     in_interpolation: bool,
@@ -69,7 +67,6 @@ pub(super) fn parse(text: &str, mode: Mode) -> ParsedBicep {
         strings: lexed.strings,
         pos: 0,
         errors: lexed.errors,
-        skip_newlines: false,
         depth: 0,
         in_interpolation: false,
         fatal: false,
@@ -135,27 +132,20 @@ impl<'a> Parser<'a> {
         &self.tokens[i.min(last)]
     }
 
-    /// The current token, past line breaks when they are not significant.
-    fn cur(&mut self) -> Token {
-        if self.skip_newlines {
-            while self.tok(self.pos).kind == TokenKind::NewLine {
-                self.pos += 1;
-            }
-        }
+    fn cur(&self) -> Token {
         *self.tok(self.pos)
     }
 
-    fn peek(&mut self) -> TokenKind {
+    fn peek(&self) -> TokenKind {
         self.cur().kind
     }
 
-    fn at(&mut self, kind: TokenKind) -> bool {
+    fn at(&self, kind: TokenKind) -> bool {
         self.peek() == kind
     }
 
     /// The kind of the `n`th token after the current one, line breaks included.
-    fn nth_raw(&mut self, n: usize) -> TokenKind {
-        self.cur();
+    fn nth_raw(&self, n: usize) -> TokenKind {
         self.tok(self.pos + n).kind
     }
 
@@ -183,17 +173,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Whether a line break was skipped just before the current token.
-    fn after_newline(&mut self) -> bool {
-        self.cur();
-        self.pos > 0 && self.tok(self.pos - 1).kind == TokenKind::NewLine
-    }
-
     fn text(&self, token: &Token) -> &'a str {
         self.src.get(token.span.range()).unwrap_or("")
     }
 
-    fn at_word(&mut self, word: &str) -> bool {
+    fn at_word(&self, word: &str) -> bool {
         let token = self.cur();
         token.kind == TokenKind::Ident && self.text(&token) == word
     }
@@ -217,14 +201,6 @@ impl<'a> Parser<'a> {
         } else {
             Err(self.error_here(&format!("expected {what}")))
         }
-    }
-
-    /// Runs `f` with line breaks significant (`false`) or not (`true`).
-    fn with_newlines<T>(&mut self, skip: bool, f: impl FnOnce(&mut Self) -> T) -> T {
-        let saved = std::mem::replace(&mut self.skip_newlines, skip);
-        let result = f(self);
-        self.skip_newlines = saved;
-        result
     }
 
     /// Runs `f` one nesting level deeper, failing once the depth bound is reached.

@@ -421,25 +421,7 @@ impl Parser<'_> {
         if head.kind == TokenKind::Str(Piece::Head) {
             // An interpolation cannot span lines, nor hold object or array literals.
             let saved = std::mem::replace(&mut self.in_interpolation, true);
-            let result = self.with_newlines(false, |p| -> PResult<()> {
-                loop {
-                    let expr = p.expr()?;
-                    parts.push(StringPart::Interpolation(expr));
-                    let token = p.cur();
-                    match token.kind {
-                        TokenKind::Str(Piece::Middle) => {
-                            p.bump();
-                            p.text_part(&mut parts, token);
-                        }
-                        TokenKind::Str(Piece::Tail) => {
-                            p.bump();
-                            p.text_part(&mut parts, token);
-                            return Ok(());
-                        }
-                        _ => return Err(p.error_here("expected '}' to close the interpolation")),
-                    }
-                }
-            });
+            let result = self.holes(&mut parts);
             self.in_interpolation = saved;
             result?;
         }
@@ -447,6 +429,27 @@ impl Parser<'_> {
             parts,
             span: Span::new(head.span.start, self.last_end),
         })
+    }
+
+    /// The `${…}` holes of a string and the text after each, up to the string's tail.
+    fn holes(&mut self, parts: &mut Vec<StringPart>) -> PResult<()> {
+        loop {
+            let expr = self.expr()?;
+            parts.push(StringPart::Interpolation(expr));
+            let token = self.cur();
+            match token.kind {
+                TokenKind::Str(Piece::Middle) => {
+                    self.bump();
+                    self.text_part(parts, token);
+                }
+                TokenKind::Str(Piece::Tail) => {
+                    self.bump();
+                    self.text_part(parts, token);
+                    return Ok(());
+                }
+                _ => return Err(self.error_here("expected '}' to close the interpolation")),
+            }
+        }
     }
 
     fn text_part(&mut self, parts: &mut Vec<StringPart>, token: Token) {
@@ -615,65 +618,63 @@ impl Parser<'_> {
         what: &str,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> PResult<Vec<T>> {
-        self.with_newlines(false, |p| {
-            let mut items = Vec::new();
-            loop {
-                p.skip_nl();
-                let kind = p.peek();
-                if kind == close {
-                    p.bump();
-                    return Ok(items);
-                }
-                // Any other closer (one `skip_item` would stop at) belongs to an outer construct.
-                if matches!(
-                    kind,
-                    TokenKind::Eof
-                        | TokenKind::RParen
-                        | TokenKind::RBracket
-                        | TokenKind::RBrace
-                        | TokenKind::Str(Piece::Tail)
-                ) {
-                    let closer = if close == TokenKind::RBrace {
-                        "'}'"
-                    } else {
-                        "']'"
-                    };
-                    return Err(p.error_here(&format!("expected {closer} to close the {what}")));
-                }
-                let before = p.pos;
-                match item(p) {
-                    Ok(value) => items.push(value),
-                    Err(fail) => {
-                        if p.fatal {
-                            return Err(fail);
-                        }
-                        p.skip_item();
+        let mut items = Vec::new();
+        loop {
+            self.skip_nl();
+            let kind = self.peek();
+            if kind == close {
+                self.bump();
+                return Ok(items);
+            }
+            // Any other closer (one `skip_item` would stop at) belongs to an outer construct.
+            if matches!(
+                kind,
+                TokenKind::Eof
+                    | TokenKind::RParen
+                    | TokenKind::RBracket
+                    | TokenKind::RBrace
+                    | TokenKind::Str(Piece::Tail)
+            ) {
+                let closer = if close == TokenKind::RBrace {
+                    "'}'"
+                } else {
+                    "']'"
+                };
+                return Err(self.error_here(&format!("expected {closer} to close the {what}")));
+            }
+            let before = self.pos;
+            match item(self) {
+                Ok(value) => items.push(value),
+                Err(fail) => {
+                    if self.fatal {
+                        return Err(fail);
                     }
-                }
-                match p.peek() {
-                    TokenKind::Comma => {
-                        p.bump();
-                        // Items on separate lines are separated by the line break alone.
-                        if p.at(TokenKind::NewLine) {
-                            let span = p.cur().span;
-                            p.error_at(span, "unexpected new line after a comma");
-                        }
-                    }
-                    TokenKind::NewLine => {}
-                    next if next == close => {}
-                    _ => {
-                        p.error_here(&format!("expected a new line or ',' after the {what} item"));
-                        p.skip_item();
-                        p.eat(TokenKind::Comma);
-                    }
-                }
-                // Every round must consume something; what cannot be skipped here is left to
-                // the enclosing construct.
-                if p.pos == before {
-                    return Err(Fail);
+                    self.skip_item();
                 }
             }
-        })
+            match self.peek() {
+                TokenKind::Comma => {
+                    self.bump();
+                    // Items on separate lines are separated by the line break alone.
+                    if self.at(TokenKind::NewLine) {
+                        let span = self.cur().span;
+                        self.error_at(span, "unexpected new line after a comma");
+                    }
+                }
+                TokenKind::NewLine => {}
+                next if next == close => {}
+                _ => {
+                    self.error_here(&format!("expected a new line or ',' after the {what} item"));
+                    self.skip_item();
+                    self.eat(TokenKind::Comma);
+                }
+            }
+            // Every round must consume something; what cannot be skipped here is left to
+            // the enclosing construct.
+            if self.pos == before {
+                return Err(Fail);
+            }
+        }
     }
 
     fn skip_item(&mut self) {

@@ -318,35 +318,31 @@ impl Parser<'_> {
         })
     }
 
+    /// `{a, b as c}`: separated like object properties; a quoted name needs an alias.
     fn import_items(&mut self) -> PResult<Vec<ImportItem>> {
         self.bump();
-        self.with_newlines(true, |p| {
-            let mut items = Vec::new();
-            while !p.at(TokenKind::RBrace) {
-                let token = p.cur();
-                let name = match token.kind {
-                    TokenKind::Ident => p.ident("a name")?,
-                    TokenKind::Str(Piece::Complete) => {
-                        let lit = p.string_lit("a name")?;
-                        Ident {
-                            name: lit.as_literal().unwrap_or("").to_string(),
-                            span: lit.span,
-                        }
+        self.list(TokenKind::RBrace, "import list", |p| {
+            let token = p.cur();
+            let name = match token.kind {
+                TokenKind::Ident => p.ident("a name")?,
+                TokenKind::Str(Piece::Complete) => {
+                    let lit = p.string_lit("a name")?;
+                    if !p.at_word("as") {
+                        return Err(p.error_here("expected 'as' and an alias after a quoted name"));
                     }
-                    _ => return Err(p.error_here("expected a name to import")),
-                };
-                let alias = p.as_clause()?;
-                items.push(ImportItem {
-                    name,
-                    alias,
-                    span: Span::new(token.span.start, p.last_end),
-                });
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RBrace) && !p.after_newline() {
-                    return Err(p.error_here("expected ',' or '}' after the imported name"));
+                    Ident {
+                        name: lit.as_literal().unwrap_or("").to_string(),
+                        span: lit.span,
+                    }
                 }
-            }
-            p.bump();
-            Ok(items)
+                _ => return Err(p.error_here("expected a name to import")),
+            };
+            let alias = p.as_clause()?;
+            Ok(ImportItem {
+                name,
+                alias,
+                span: Span::new(token.span.start, p.last_end),
+            })
         })
     }
 
