@@ -9,26 +9,14 @@ use std::time::Instant;
 use pgguard::syntax::bicep::{Mode, parse};
 use rayon::prelude::*;
 
-const ANNOTATED: &[&str] = &[
-    ".syntax",
-    ".tokens",
-    ".symbols",
-    ".diagnostics",
-    ".formatted",
-    ".ir",
-    ".sourcemap",
-];
+const ANNOTATED: &[&str] = &[".syntax", ".tokens", ".symbols", ".diagnostics", ".formatted", ".ir", ".sourcemap"];
 
 fn corpus_root() -> PathBuf {
     if let Ok(dir) = std::env::var("PGGUARD_CORPUS") {
         return PathBuf::from(dir);
     }
     let sibling = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if sibling.is_dir() {
-        sibling
-    } else {
-        PathBuf::from("/work/shared/corpus")
-    }
+    if sibling.is_dir() { sibling } else { PathBuf::from("/work/shared/corpus") }
 }
 
 fn collect(dir: &Path, out: &mut Vec<(String, Mode)>) {
@@ -44,9 +32,7 @@ fn collect(dir: &Path, out: &mut Vec<(String, Mode)>) {
             }
             continue;
         }
-        let stem = name
-            .trim_end_matches(".bicepparam")
-            .trim_end_matches(".bicep");
+        let stem = name.trim_end_matches(".bicepparam").trim_end_matches(".bicep");
         if ANNOTATED.iter().any(|a| stem.ends_with(a)) {
             continue;
         }
@@ -67,33 +53,17 @@ fn main() {
     collect(&root, &mut files);
     assert!(!files.is_empty(), "no Bicep files under {}", root.display());
     let bytes: usize = files.iter().map(|(text, _)| text.len()).sum();
-    println!(
-        "bicep: {} files, {:.1} MB from {}",
-        files.len(),
-        bytes as f64 / 1e6,
-        root.display()
-    );
+    println!("bicep: {} files, {:.1} MB from {}", files.len(), bytes as f64 / 1e6, root.display());
     let rounds = 10;
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
         // One warm-up round, then the timed ones.
-        pool.install(|| {
-            files
-                .par_iter()
-                .for_each(|(text, mode)| drop(parse(text, *mode)))
-        });
+        pool.install(|| files.par_iter().for_each(|(text, mode)| drop(parse(text, *mode))));
         let start = Instant::now();
         let mut errors = 0;
         for _ in 0..rounds {
-            errors = pool.install(|| {
-                files
-                    .par_iter()
-                    .map(|(text, mode)| parse(text, *mode).errors.len())
-                    .sum::<usize>()
-            });
+            errors =
+                pool.install(|| files.par_iter().map(|(text, mode)| parse(text, *mode).errors.len()).sum::<usize>());
         }
         let secs = start.elapsed().as_secs_f64();
         println!(

@@ -9,20 +9,12 @@ use rayon::prelude::*;
 
 /// The codes the compiler's lexer and parser emit (from the corpus README).
 const SYNTAX_CODES: &[u32] = &[
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 32, 64, 68,
-    87, 96, 97, 103, 117, 118, 123, 133, 136, 140, 162, 167, 201, 202, 226, 236, 237, 238, 243,
-    257, 266, 279, 300, 305, 317, 322, 325, 344, 346, 347, 354, 355, 356, 375, 404, 436,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 32, 64, 68, 87, 96, 97, 103,
+    117, 118, 123, 133, 136, 140, 162, 167, 201, 202, 226, 236, 237, 238, 243, 257, 266, 279, 300, 305, 317, 322, 325,
+    344, 346, 347, 354, 355, 356, 375, 404, 436,
 ];
 
-const ANNOTATED: &[&str] = &[
-    "syntax",
-    "tokens",
-    "symbols",
-    "diagnostics",
-    "formatted",
-    "ir",
-    "sourcemap",
-];
+const ANNOTATED: &[&str] = &["syntax", "tokens", "symbols", "diagnostics", "formatted", "ir", "sourcemap"];
 
 fn corpus_root() -> PathBuf {
     if let Ok(dir) = std::env::var("PGGUARD_CORPUS") {
@@ -33,10 +25,7 @@ fn corpus_root() -> PathBuf {
         return sibling;
     }
     let shared = PathBuf::from("/work/shared/corpus");
-    assert!(
-        shared.is_dir(),
-        "no Bicep corpus: set PGGUARD_CORPUS or provide ../shared/corpus or /work/shared/corpus"
-    );
+    assert!(shared.is_dir(), "no Bicep corpus: set PGGUARD_CORPUS or provide ../shared/corpus or /work/shared/corpus");
     shared
 }
 
@@ -48,10 +37,7 @@ fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             bicep_files(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("bicep" | "bicepparam")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("bicep" | "bicepparam")) {
             out.push(path);
         }
     }
@@ -67,26 +53,16 @@ fn all_files() -> Vec<PathBuf> {
 
 fn is_annotated(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let stem = name
-        .trim_end_matches(".bicepparam")
-        .trim_end_matches(".bicep");
+    let stem = name.trim_end_matches(".bicepparam").trim_end_matches(".bicep");
     ANNOTATED.iter().any(|a| stem.ends_with(&format!(".{a}")))
 }
 
 fn in_invalid_dir(path: &Path) -> bool {
-    path.components().any(|c| {
-        c.as_os_str()
-            .to_str()
-            .is_some_and(|s| s.starts_with("Invalid"))
-    })
+    path.components().any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with("Invalid")))
 }
 
 fn mode_of(path: &Path) -> Mode {
-    if path.extension().is_some_and(|e| e == "bicepparam") {
-        Mode::Params
-    } else {
-        Mode::Template
-    }
+    if path.extension().is_some_and(|e| e == "bicepparam") { Mode::Params } else { Mode::Template }
 }
 
 fn read(path: &Path) -> String {
@@ -133,9 +109,7 @@ fn syntax_error_lines(diagnostics: &str) -> Vec<usize> {
         let digits: String = code.chars().take_while(|c| c.is_ascii_digit()).collect();
         let is_error = code[digits.len()..].starts_with(" (Error)");
         if is_error
-            && digits
-                .parse::<u32>()
-                .is_ok_and(|n| SYNTAX_CODES.contains(&n))
+            && digits.parse::<u32>().is_ok_and(|n| SYNTAX_CODES.contains(&n))
             && let Some(l) = source_line
             && !lines.contains(&l)
         {
@@ -148,13 +122,7 @@ fn syntax_error_lines(diagnostics: &str) -> Vec<usize> {
 fn describe_first_error(path: &Path, text: &str, parsed: &ParsedBicep) -> String {
     let error = &parsed.errors[0];
     let (line, col) = line_col(text, error.span.start);
-    format!(
-        "{}:{}:{}: {}",
-        path.display(),
-        line + 1,
-        col + 1,
-        error.message
-    )
+    format!("{}:{}:{}: {}", path.display(), line + 1, col + 1, error.message)
 }
 
 /// Valid by the README's rule, but not Bicep: a fixture of the quickstart CI that checks the
@@ -164,22 +132,13 @@ const NOT_ACTUALLY_VALID: &[&str] =
 
 #[test]
 fn valid_files_parse_without_errors() {
-    let files: Vec<PathBuf> = all_files()
+    let files: Vec<PathBuf> = all_files().into_iter().filter(|p| !is_annotated(p) && !in_invalid_dir(p)).collect();
+    let (known_bad, files): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()
-        .filter(|p| !is_annotated(p) && !in_invalid_dir(p))
-        .collect();
-    let (known_bad, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| {
-        NOT_ACTUALLY_VALID
-            .iter()
-            .any(|s| p.to_string_lossy().replace('\\', "/").ends_with(s))
-    });
+        .partition(|p| NOT_ACTUALLY_VALID.iter().any(|s| p.to_string_lossy().replace('\\', "/").ends_with(s)));
     for path in &known_bad {
         let parsed = parse(&read(path), mode_of(path));
-        assert!(
-            !parsed.errors.is_empty(),
-            "{} should have a syntax error",
-            path.display()
-        );
+        assert!(!parsed.errors.is_empty(), "{} should have a syntax error", path.display());
     }
     let failures: Vec<String> = files
         .par_iter()
@@ -190,38 +149,22 @@ fn valid_files_parse_without_errors() {
         })
         .collect();
     let total = files.len();
-    println!(
-        "valid files: {}/{} parse without errors",
-        total - failures.len(),
-        total
-    );
+    println!("valid files: {}/{} parse without errors", total - failures.len(), total);
     // The README says 4,480; its rule selects 4,464 files in this snapshot of the corpus.
     assert!(total >= 4400, "only {total} valid corpus files found");
     assert!(
         failures.is_empty(),
         "{} of {total} valid files have syntax errors; first ones:\n{}",
         failures.len(),
-        failures
-            .iter()
-            .take(3000)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        failures.iter().take(3000).cloned().collect::<Vec<_>>().join("\n")
     );
 }
 
 #[test]
 fn invalid_files_get_syntax_errors() {
     let baselined = baselined_invalid();
-    let syntactic: Vec<_> = baselined
-        .iter()
-        .filter(|(_, lines)| !lines.is_empty())
-        .collect();
-    assert_eq!(
-        syntactic.len(),
-        22,
-        "the corpus README promises 22 files with syntax errors"
-    );
+    let syntactic: Vec<_> = baselined.iter().filter(|(_, lines)| !lines.is_empty()).collect();
+    assert_eq!(syntactic.len(), 22, "the corpus README promises 22 files with syntax errors");
     let mut missing = Vec::new();
     let mut matched = 0;
     // Line-level agreement with the compiler, for information: its syntax-error lines we flag
@@ -234,11 +177,7 @@ fn invalid_files_get_syntax_errors() {
         if parsed.errors.is_empty() {
             missing.push(path.display().to_string());
         }
-        let our_lines: Vec<usize> = parsed
-            .errors
-            .iter()
-            .map(|e| line_col(&text, e.span.start).0)
-            .collect();
+        let our_lines: Vec<usize> = parsed.errors.iter().map(|e| line_col(&text, e.span.start).0).collect();
         compiler_lines += lines.len();
         compiler_lines_hit += lines.iter().filter(|l| our_lines.contains(l)).count();
         our_errors += our_lines.len();
@@ -265,11 +204,7 @@ fn invalid_files_get_syntax_errors() {
         "compiler syntax-error lines we flag: {compiler_lines_hit}/{compiler_lines}; \
          our errors on such lines: {our_errors_on_compiler_lines}/{our_errors}"
     );
-    assert!(
-        missing.is_empty(),
-        "no syntax error reported for:\n{}",
-        missing.join("\n")
-    );
+    assert!(missing.is_empty(), "no syntax error reported for:\n{}", missing.join("\n"));
 
     let semantic: Vec<String> = baselined
         .iter()
@@ -280,11 +215,7 @@ fn invalid_files_get_syntax_errors() {
             (!parsed.errors.is_empty()).then(|| describe_first_error(path, &text, &parsed))
         })
         .collect();
-    assert!(
-        semantic.is_empty(),
-        "semantically invalid files must parse:\n{}",
-        semantic.join("\n")
-    );
+    assert!(semantic.is_empty(), "semantically invalid files must parse:\n{}", semantic.join("\n"));
 }
 
 #[test]
@@ -295,11 +226,7 @@ fn no_panic_on_any_file_or_truncation() {
         .flat_map_iter(|path| {
             let text = read(path);
             let mode = mode_of(path);
-            let mut cuts: Vec<usize> = [1, 3, 2]
-                .iter()
-                .map(|d| text.len() * d / 4)
-                .chain([text.len()])
-                .collect();
+            let mut cuts: Vec<usize> = [1, 3, 2].iter().map(|d| text.len() * d / 4).chain([text.len()]).collect();
             for cut in &mut cuts {
                 while !text.is_char_boundary(*cut) {
                     *cut -= 1;
@@ -315,9 +242,5 @@ fn no_panic_on_any_file_or_truncation() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    assert!(
-        panics.is_empty(),
-        "the parser panicked on:\n{}",
-        panics.join("\n")
-    );
+    assert!(panics.is_empty(), "the parser panicked on:\n{}", panics.join("\n"));
 }

@@ -6,21 +6,13 @@ use pgguard::syntax::bicep::{Mode, ParsedBicep, parse};
 
 fn ok(src: &str) -> ParsedBicep {
     let parsed = parse(src, Mode::Template);
-    assert!(
-        parsed.errors.is_empty(),
-        "errors in {src:?}: {:#?}",
-        parsed.errors
-    );
+    assert!(parsed.errors.is_empty(), "errors in {src:?}: {:#?}", parsed.errors);
     parsed
 }
 
 fn ok_params(src: &str) -> ParsedBicep {
     let parsed = parse(src, Mode::Params);
-    assert!(
-        parsed.errors.is_empty(),
-        "errors in {src:?}: {:#?}",
-        parsed.errors
-    );
+    assert!(parsed.errors.is_empty(), "errors in {src:?}: {:#?}", parsed.errors);
     parsed
 }
 
@@ -31,12 +23,7 @@ fn errs(src: &str) -> ParsedBicep {
 }
 
 fn stmts(src: &str) -> Vec<StatementKind> {
-    ok(src)
-        .program
-        .statements
-        .into_iter()
-        .map(|s| s.kind)
-        .collect()
+    ok(src).program.statements.into_iter().map(|s| s.kind).collect()
 }
 
 fn one(src: &str) -> StatementKind {
@@ -75,10 +62,7 @@ fn show(e: &Expr) -> String {
         },
         ExprKind::Ident(i) => i.name.clone(),
         ExprKind::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(show).collect::<Vec<_>>().join(", ")
-            )
+            format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", "))
         }
         ExprKind::Object(items) => {
             let items: Vec<String> = items
@@ -94,20 +78,10 @@ fn show(e: &Expr) -> String {
             format!("{{{}}}", items.join(", "))
         }
         ExprKind::Member { base, name, safe } => {
-            format!(
-                "{}{}{}",
-                show(base),
-                if *safe { ".?" } else { "." },
-                name.name
-            )
+            format!("{}{}{}", show(base), if *safe { ".?" } else { "." }, name.name)
         }
         ExprKind::ResourceAccess { base, name } => format!("{}::{}", show(base), name.name),
-        ExprKind::Index {
-            base,
-            index,
-            safe,
-            from_end,
-        } => format!(
+        ExprKind::Index { base, index, safe, from_end } => format!(
             "{}[{}{}{}]",
             show(base),
             if *safe { "?" } else { "" },
@@ -116,55 +90,26 @@ fn show(e: &Expr) -> String {
         ),
         ExprKind::Call { base, name, args } => format!(
             "{}{}({})",
-            base.as_ref()
-                .map(|b| format!("{}.", show(b)))
-                .unwrap_or_default(),
+            base.as_ref().map(|b| format!("{}.", show(b))).unwrap_or_default(),
             name.name,
             args.iter().map(show).collect::<Vec<_>>().join(", ")
         ),
         ExprKind::Unary { op, operand } => {
-            format!(
-                "({}{})",
-                if *op == UnaryOp::Not { "!" } else { "-" },
-                show(operand)
-            )
+            format!("({}{})", if *op == UnaryOp::Not { "!" } else { "-" }, show(operand))
         }
         ExprKind::Binary { op, left, right } => format!("({} {op:?} {})", show(left), show(right)),
-        ExprKind::Ternary {
-            condition,
-            then,
-            otherwise,
-        } => {
-            format!(
-                "({} ? {} : {})",
-                show(condition),
-                show(then),
-                show(otherwise)
-            )
+        ExprKind::Ternary { condition, then, otherwise } => {
+            format!("({} ? {} : {})", show(condition), show(then), show(otherwise))
         }
         ExprKind::NonNull(e) => format!("{}!", show(e)),
         ExprKind::Paren(e) => format!("({})", show(e)),
-        ExprKind::Lambda { params, body } => format!(
-            "({}) => {}",
-            params
-                .iter()
-                .map(|p| p.name.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            show(body)
-        ),
-        ExprKind::For {
-            item,
-            index,
-            iterable,
-            body,
-        } => format!(
+        ExprKind::Lambda { params, body } => {
+            format!("({}) => {}", params.iter().map(|p| p.name.name.clone()).collect::<Vec<_>>().join(", "), show(body))
+        }
+        ExprKind::For { item, index, iterable, body } => format!(
             "[for {}{} in {}: {}]",
             item.as_ref().map(|i| i.name.clone()).unwrap_or_default(),
-            index
-                .as_ref()
-                .map(|i| format!(", {}", i.name))
-                .unwrap_or_default(),
+            index.as_ref().map(|i| format!(", {}", i.name)).unwrap_or_default(),
             show(iterable),
             show(body)
         ),
@@ -187,15 +132,9 @@ fn precedence() {
     assert_eq!(shows("a || b && c"), "(a Or (b And c))");
     assert_eq!(shows("a ?? b || c"), "(a Coalesce (b Or c))");
     assert_eq!(shows("a == b < c"), "(a Equals (b Less c))");
-    assert_eq!(
-        shows("a =~ b && c !~ d"),
-        "((a EqualsInsensitive b) And (c NotEqualsInsensitive d))"
-    );
+    assert_eq!(shows("a =~ b && c !~ d"), "((a EqualsInsensitive b) And (c NotEqualsInsensitive d))");
     assert_eq!(shows("a < b + 1"), "(a Less (b Add 1))");
-    assert_eq!(
-        shows("!a && -b % 2 >= 1"),
-        "((!a) And (((-b) Modulo 2) GreaterOrEqual 1))"
-    );
+    assert_eq!(shows("!a && -b % 2 >= 1"), "((!a) And (((-b) Modulo 2) GreaterOrEqual 1))");
     assert_eq!(shows("a ? b : c ? d : e"), "(a ? b : (c ? d : e))");
     assert_eq!(shows("a ?? b ? c : d"), "((a Coalesce b) ? c : d)");
     assert_eq!(shows("(1 + 2) * 3"), "(((1 Add 2)) Multiply 3)");
@@ -216,10 +155,7 @@ fn postfix_operators() {
 #[test]
 fn lambdas() {
     assert_eq!(shows("map(xs, x => x + 1)"), "map(xs, (x) => (x Add 1))");
-    assert_eq!(
-        shows("reduce(xs, 0, (acc, x) => acc + x)"),
-        "reduce(xs, 0, (acc, x) => (acc Add x))"
-    );
+    assert_eq!(shows("reduce(xs, 0, (acc, x) => acc + x)"), "reduce(xs, 0, (acc, x) => (acc Add x))");
     assert_eq!(shows("() => 1"), "() => 1");
     assert_eq!(shows("(a) + 1"), "((a) Add 1)");
 }
@@ -230,10 +166,7 @@ fn literals_and_collections() {
     assert_eq!(shows("{}"), "{}");
     assert_eq!(shows("[1, 2\n 3\n]"), "[1, 2, 3]");
     assert_eq!(shows("{ a: 1, 'b-c': true }"), "{a: 1, b-c: true}");
-    assert_eq!(
-        shows("{\n  a: null\n  resource: 1\n  param: 'x'\n}"),
-        "{a: null, resource: 1, param: \"x\"}"
-    );
+    assert_eq!(shows("{\n  a: null\n  resource: 1\n  param: 'x'\n}"), "{a: null, resource: 1, param: \"x\"}");
     assert_eq!(shows("[...a, 1]"), "[...a, 1]");
     assert_eq!(shows("{ ...a, b: 1 }"), "{...a, b: 1}");
     assert_eq!(shows("union(...xs)"), "union(...xs)");
@@ -247,22 +180,13 @@ fn literals_and_collections() {
 #[test]
 fn for_and_if() {
     assert_eq!(shows("[for x in xs: x]"), "[for x in xs: x]");
-    assert_eq!(
-        shows("[for (x, i) in range(0, 3): { n: i }]"),
-        "[for x, i in range(0, 3): {n: i}]"
-    );
-    assert_eq!(
-        shows("[\n  for x in xs: {\n    a: x\n  }\n]"),
-        "[for x in xs: {a: x}]"
-    );
+    assert_eq!(shows("[for (x, i) in range(0, 3): { n: i }]"), "[for x, i in range(0, 3): {n: i}]");
+    assert_eq!(shows("[\n  for x in xs: {\n    a: x\n  }\n]"), "[for x in xs: {a: x}]");
     let body = match one("resource r 'A/b@1' = [for (x, i) in xs: if (i > 0) {\n  name: x\n}]") {
         StatementKind::Resource { body, .. } => body,
         other => panic!("{other:?}"),
     };
-    assert_eq!(
-        show(&body),
-        "[for x, i in xs: if ((i Greater 0)) {name: x}]"
-    );
+    assert_eq!(show(&body), "[for x, i in xs: if ((i Greater 0)) {name: x}]");
 }
 
 #[test]
@@ -272,10 +196,7 @@ fn strings() {
     assert_eq!(shows("'${a}'"), "str(${a})");
     assert_eq!(shows("'${ f('}') }'"), "str(${f(\"}\")})");
     errs("var x = '${ {a: 1}.a }'");
-    assert_eq!(
-        shows("'${map(xs, x => [x])}'"),
-        "str(${map(xs, (x) => [x])})"
-    );
+    assert_eq!(shows("'${map(xs, x => [x])}'"), "str(${map(xs, (x) => [x])})");
     assert_eq!(shows("'${'${x}'}'"), "str(${str(${x})})");
     assert_eq!(shows("'$x {y} $'"), "\"$x {y} $\"");
     assert_eq!(shows("'\\u{D801}\\u{DC37}'"), "\"\u{10437}\"");
@@ -306,10 +227,7 @@ fn newline_sensitivity() {
     errs("var x = f(a,)");
     errs("var x = cond ?\n 1 : 2");
     errs("resource r 'A/b@1' =\n{\n}");
-    assert!(matches!(
-        one("resource r 'A/b@1' =\n  if (c) {\n}"),
-        StatementKind::Resource { .. }
-    ));
+    assert!(matches!(one("resource r 'A/b@1' =\n  if (c) {\n}"), StatementKind::Resource { .. }));
     assert_eq!(shows("map(xs, x =>\n  x)"), "map(xs, (x) => x)");
     errs("var x = [\n  1,\n  2\n]");
 }
@@ -322,18 +240,12 @@ fn crlf_bom_and_tabs() {
 
 #[test]
 fn comments_and_directives() {
-    let parsed = ok(
-        "// one\nvar a = /* two */ 1\n#disable-next-line BCP081 no-unused-vars\nvar b = 2 // three\n",
-    );
+    let parsed = ok("// one\nvar a = /* two */ 1\n#disable-next-line BCP081 no-unused-vars\nvar b = 2 // three\n");
     assert_eq!(parsed.comments.len(), 3);
     assert!(parsed.comments[1].block);
     assert_eq!(parsed.directives.len(), 1);
     assert_eq!(parsed.directives[0].name, "disable-next-line");
-    let codes: Vec<_> = parsed.directives[0]
-        .codes
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let codes: Vec<_> = parsed.directives[0].codes.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(codes, ["BCP081", "no-unused-vars"]);
     assert_eq!(parsed.program.statements.len(), 2);
 }
@@ -343,18 +255,11 @@ fn decorators() {
     let parsed = ok("@secure()\n@sys.description('d')\nparam p string\n");
     let statement = &parsed.program.statements[0];
     assert_eq!(statement.decorators.len(), 2);
-    assert_eq!(
-        show(&statement.decorators[1].expr),
-        "sys.description(\"d\")"
-    );
+    assert_eq!(show(&statement.decorators[1].expr), "sys.description(\"d\")");
     assert_eq!(statement.span.start, 0);
     let value = expr("{\n  @description('x')\n  a: 1\n}");
-    let ExprKind::Object(items) = value.kind else {
-        panic!()
-    };
-    let ObjectItem::Property(p) = &items[0] else {
-        panic!()
-    };
+    let ExprKind::Object(items) = value.kind else { panic!() };
+    let ObjectItem::Property(p) = &items[0] else { panic!() };
     assert_eq!(p.decorators.len(), 1);
 }
 
@@ -362,84 +267,42 @@ fn decorators() {
 
 #[test]
 fn params() {
-    let StatementKind::Param {
-        ty: Some(DeclaredType::Type(ty)),
-        value: None,
-        ..
-    } = &stmts("param x myType?\nvar y = 1")[0]
+    let StatementKind::Param { ty: Some(DeclaredType::Type(ty)), value: None, .. } =
+        &stmts("param x myType?\nvar y = 1")[0]
     else {
         panic!()
     };
     assert!(matches!(ty.kind, TypeKind::Nullable(_)));
     assert!(matches!(
         one("param x resource 'A/b@1'"),
-        StatementKind::Param {
-            ty: Some(DeclaredType::Resource(_)),
-            ..
-        }
+        StatementKind::Param { ty: Some(DeclaredType::Resource(_)), .. }
     ));
-    assert!(matches!(
-        one("param x int = 1"),
-        StatementKind::Param { value: Some(_), .. }
-    ));
+    assert!(matches!(one("param x int = 1"), StatementKind::Param { value: Some(_), .. }));
     errs("param x string foo");
     let parsed = parse("param x string foo", Mode::Template);
-    assert_eq!(
-        parsed.errors[0].message,
-        "expected '=' after the parameter type, found 'foo'"
-    );
+    assert_eq!(parsed.errors[0].message, "expected '=' after the parameter type, found 'foo'");
 }
 
 #[test]
 fn declarations() {
-    assert!(matches!(
-        one("targetScope = 'subscription'"),
-        StatementKind::TargetScope { .. }
-    ));
-    assert!(matches!(
-        one("metadata info = { a: 1 }"),
-        StatementKind::Metadata { .. }
-    ));
-    assert!(matches!(
-        one("var x string = 'a'"),
-        StatementKind::Var { ty: Some(_), .. }
-    ));
+    assert!(matches!(one("targetScope = 'subscription'"), StatementKind::TargetScope { .. }));
+    assert!(matches!(one("metadata info = { a: 1 }"), StatementKind::Metadata { .. }));
+    assert!(matches!(one("var x string = 'a'"), StatementKind::Var { ty: Some(_), .. }));
     assert!(matches!(
         one("resource r 'A/b@1' existing = {\n  name: 'x'\n}"),
         StatementKind::Resource { existing: true, .. }
     ));
-    assert!(matches!(
-        one("module m './m.bicep' = if (c) {\n  name: 'm'\n}"),
-        StatementKind::Module { .. }
-    ));
+    assert!(matches!(one("module m './m.bicep' = if (c) {\n  name: 'm'\n}"), StatementKind::Module { .. }));
     assert!(matches!(
         one("output o resource 'A/b@1' = r"),
-        StatementKind::Output {
-            ty: DeclaredType::Resource(_),
-            ..
-        }
+        StatementKind::Output { ty: DeclaredType::Resource(_), .. }
     ));
-    assert!(matches!(
-        one("output o string = 'x'"),
-        StatementKind::Output { .. }
-    ));
-    assert!(matches!(
-        one("type t = 'a' | 'b'"),
-        StatementKind::Type { .. }
-    ));
-    let StatementKind::Func { params, .. } = one("func f(a string, b int) string => '${a}${b}'")
-    else {
-        panic!()
-    };
+    assert!(matches!(one("output o string = 'x'"), StatementKind::Output { .. }));
+    assert!(matches!(one("type t = 'a' | 'b'"), StatementKind::Type { .. }));
+    let StatementKind::Func { params, .. } = one("func f(a string, b int) string => '${a}${b}'") else { panic!() };
     assert_eq!(params.len(), 2);
-    assert!(matches!(
-        one("assert ok = 1 == 1"),
-        StatementKind::Assert { .. }
-    ));
-    assert!(matches!(
-        one("test t 'main.bicep' = {\n  params: {}\n}"),
-        StatementKind::Test { .. }
-    ));
+    assert!(matches!(one("assert ok = 1 == 1"), StatementKind::Assert { .. }));
+    assert!(matches!(one("test t 'main.bicep' = {\n  params: {}\n}"), StatementKind::Test { .. }));
 }
 
 #[test]
@@ -449,62 +312,35 @@ fn nested_resources() {
     ) else {
         panic!()
     };
-    let ExprKind::Object(items) = body.kind else {
-        panic!()
-    };
-    let ObjectItem::Resource(child) = &items[1] else {
-        panic!("{items:?}")
-    };
+    let ExprKind::Object(items) = body.kind else { panic!() };
+    let ObjectItem::Resource(child) = &items[1] else { panic!("{items:?}") };
     assert_eq!(child.decorators.len(), 1);
     assert_eq!(items.len(), 3);
 }
 
 #[test]
 fn imports_and_extensions() {
-    let StatementKind::Import {
-        clause: ImportClause::Named(items),
-        ..
-    } = one("import {\n  a\n  b as c, 'd-e' as f\n} from 'f.bicep'")
+    let StatementKind::Import { clause: ImportClause::Named(items), .. } =
+        one("import {\n  a\n  b as c, 'd-e' as f\n} from 'f.bicep'")
     else {
         panic!()
     };
     assert_eq!(items.len(), 3);
     assert!(matches!(
         one("import * as ns from 'f.bicep'"),
-        StatementKind::Import {
-            clause: ImportClause::Wildcard { .. },
-            ..
-        }
+        StatementKind::Import { clause: ImportClause::Wildcard { .. }, .. }
     ));
     assert!(matches!(
         one("import 'az@1.0.0' with {\n  a: 1\n} as x"),
-        StatementKind::Import {
-            clause: ImportClause::None,
-            config: Some(_),
-            alias: Some(_),
-            ..
-        }
+        StatementKind::Import { clause: ImportClause::None, config: Some(_), alias: Some(_), .. }
     ));
     assert!(matches!(
         one("extension kubernetes with {\n  namespace: 'a'\n} as k8s"),
-        StatementKind::Extension {
-            config: Some(_),
-            alias: Some(_),
-            ..
-        }
+        StatementKind::Extension { config: Some(_), alias: Some(_), .. }
     ));
-    assert!(matches!(
-        one("extension 'br:x/y:1' as foo"),
-        StatementKind::Extension { .. }
-    ));
-    assert!(matches!(
-        one("extension microsoftGraphV1"),
-        StatementKind::Extension { .. }
-    ));
-    assert!(matches!(
-        one("provider az"),
-        StatementKind::Extension { .. }
-    ));
+    assert!(matches!(one("extension 'br:x/y:1' as foo"), StatementKind::Extension { .. }));
+    assert!(matches!(one("extension microsoftGraphV1"), StatementKind::Extension { .. }));
+    assert!(matches!(one("provider az"), StatementKind::Extension { .. }));
 }
 
 #[test]
@@ -513,36 +349,14 @@ fn params_files() {
         "using 'main.bicep'\nextends 'base.bicepparam'\nparam a = 1\nvar b = a\nextensionConfig k with {\n  x: 1\n}\n",
     );
     let kinds: Vec<_> = parsed.program.statements.iter().map(|s| &s.kind).collect();
-    assert!(matches!(
-        kinds[0],
-        StatementKind::Using {
-            path: Some(_),
-            config: None
-        }
-    ));
+    assert!(matches!(kinds[0], StatementKind::Using { path: Some(_), config: None }));
     assert!(matches!(kinds[1], StatementKind::Extends { .. }));
-    assert!(matches!(
-        kinds[2],
-        StatementKind::Param {
-            ty: None,
-            value: Some(_),
-            ..
-        }
-    ));
+    assert!(matches!(kinds[2], StatementKind::Param { ty: None, value: Some(_), .. }));
     assert!(matches!(kinds[4], StatementKind::ExtensionConfig { .. }));
     let parsed = ok_params("using none\n");
-    assert!(matches!(
-        parsed.program.statements[0].kind,
-        StatementKind::Using { path: None, .. }
-    ));
+    assert!(matches!(parsed.program.statements[0].kind, StatementKind::Using { path: None, .. }));
     let parsed = ok_params("using 'x.bicep' with {\n  mode: 'stack'\n}\n");
-    assert!(matches!(
-        parsed.program.statements[0].kind,
-        StatementKind::Using {
-            config: Some(_),
-            ..
-        }
-    ));
+    assert!(matches!(parsed.program.statements[0].kind, StatementKind::Using { config: Some(_), .. }));
 }
 
 // ---- types ----
@@ -566,28 +380,19 @@ fn types() {
     assert!(matches!(ty("('a' | 'b')[]").kind, TypeKind::Array(_)));
     assert!(matches!(ty("-1 | 1 | true | null").kind, TypeKind::Union(ref m) if m.len() == 4));
     assert!(matches!(ty("[string, int]").kind, TypeKind::Tuple(ref i) if i.len() == 2));
-    let TypeKind::Tuple(items) = ty("[\n  string\n  @minValue(1)\n  int\n]").kind else {
-        panic!()
-    };
+    let TypeKind::Tuple(items) = ty("[\n  string\n  @minValue(1)\n  int\n]").kind else { panic!() };
     assert_eq!(items[1].decorators.len(), 1);
     errs("type t = [string, @minValue(1) int]");
-    let TypeKind::Object(members) =
-        ty("{\n  @minLength(1)\n  a: string\n  b?: int\n  *: bool\n}").kind
-    else {
+    let TypeKind::Object(members) = ty("{\n  @minLength(1)\n  a: string\n  b?: int\n  *: bool\n}").kind else {
         panic!()
     };
     assert_eq!(members.len(), 3);
     assert!(members[1].optional);
     assert!(members[2].key.is_none());
     assert_eq!(members[0].decorators.len(), 1);
-    let TypeKind::Member { base, .. } = ty("resourceInput<'A/b@1'>.properties.x").kind else {
-        panic!()
-    };
+    let TypeKind::Member { base, .. } = ty("resourceInput<'A/b@1'>.properties.x").kind else { panic!() };
     assert!(matches!(base.kind, TypeKind::Member { .. }));
-    assert!(matches!(
-        ty("resourceOutput<'A/b@1'>").kind,
-        TypeKind::Parameterized { .. }
-    ));
+    assert!(matches!(ty("resourceOutput<'A/b@1'>").kind, TypeKind::Parameterized { .. }));
 }
 
 // ---- recovery and robustness ----
@@ -603,15 +408,9 @@ fn recovery_keeps_following_statements() {
 
 #[test]
 fn recovery_inside_objects() {
-    let parsed = parse(
-        "var a = {\n  x: 1\n  y: )\n  z: 3\n}\nparam b int\n",
-        Mode::Template,
-    );
+    let parsed = parse("var a = {\n  x: 1\n  y: )\n  z: 3\n}\nparam b int\n", Mode::Template);
     assert!(!parsed.errors.is_empty());
-    assert!(matches!(
-        parsed.program.statements.last().map(|s| &s.kind),
-        Some(StatementKind::Param { .. })
-    ));
+    assert!(matches!(parsed.program.statements.last().map(|s| &s.kind), Some(StatementKind::Param { .. })));
 }
 
 #[test]
@@ -635,10 +434,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
                 let src = format!("{prefix}{}", open.repeat(100_000));
                 let parsed = parse(&src, Mode::Template);
                 assert!(
-                    parsed
-                        .errors
-                        .iter()
-                        .any(|e| e.message.contains("nesting too deep")),
+                    parsed.errors.iter().any(|e| e.message.contains("nesting too deep")),
                     "{open}: {:?}",
                     parsed.errors.first()
                 );
@@ -652,9 +448,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
             }
         })
         .expect("spawn");
-    handle
-        .join()
-        .expect("parsing deep input must not overflow the stack");
+    handle.join().expect("parsing deep input must not overflow the stack");
 }
 
 #[test]
@@ -697,32 +491,16 @@ fn never_panics_on_odd_input() {
 #[test]
 fn snapshots() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/syntax/bicep");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("testdata/syntax/bicep")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(&dir).expect("testdata/syntax/bicep").flatten().map(|e| e.path()).collect();
     paths.sort();
     assert!(paths.len() >= 6);
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("sample");
-        let mode = if path.extension().is_some_and(|e| e == "bicepparam") {
-            Mode::Params
-        } else {
-            Mode::Template
-        };
+        let mode = if path.extension().is_some_and(|e| e == "bicepparam") { Mode::Params } else { Mode::Template };
         let parsed = parse(&text, mode);
-        assert!(
-            parsed.errors.is_empty(),
-            "{}: {:#?}",
-            path.display(),
-            parsed.errors
-        );
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .replace('.', "_");
+        assert!(parsed.errors.is_empty(), "{}: {:#?}", path.display(), parsed.errors);
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().replace('.', "_");
         insta::assert_snapshot!(name, format!("{:#?}", parsed.program));
     }
 }

@@ -16,9 +16,6 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        SyntaxError {
-            span,
-            message: message.into(),
-        }
+        SyntaxError { span, message: message.into() }
     }
 }

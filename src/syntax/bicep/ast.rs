@@ -40,77 +40,34 @@ pub enum StatementKind {
     /// `metadata name = value`
     Metadata { name: Ident, value: Expr },
     /// `.bicep`: `param name type [= default]`; `.bicepparam`: `param name = value` (no type).
-    Param {
-        name: Ident,
-        ty: Option<DeclaredType>,
-        value: Option<Expr>,
-    },
+    Param { name: Ident, ty: Option<DeclaredType>, value: Option<Expr> },
     /// `var name [type] = value`
-    Var {
-        name: Ident,
-        ty: Option<TypeExpr>,
-        value: Expr,
-    },
+    Var { name: Ident, ty: Option<TypeExpr>, value: Expr },
     /// `resource name 'Type@version' [existing] = body`; the body is an object, an
     /// `if (…) {…}` or a `[for …: …]` expression.
-    Resource {
-        name: Ident,
-        type_string: StringLit,
-        existing: bool,
-        body: Expr,
-    },
+    Resource { name: Ident, type_string: StringLit, existing: bool, body: Expr },
     /// `module name 'path' = body`
-    Module {
-        name: Ident,
-        path: StringLit,
-        body: Expr,
-    },
+    Module { name: Ident, path: StringLit, body: Expr },
     /// `output name type = value` (also `output name resource 'Type@v' = value`).
-    Output {
-        name: Ident,
-        ty: DeclaredType,
-        value: Expr,
-    },
+    Output { name: Ident, ty: DeclaredType, value: Expr },
     /// `type name = type`
     Type { name: Ident, value: TypeExpr },
     /// `func name(params) returnType => body`
-    Func {
-        name: Ident,
-        params: Vec<LambdaParam>,
-        return_ty: TypeExpr,
-        body: Expr,
-    },
+    Func { name: Ident, params: Vec<LambdaParam>, return_ty: TypeExpr, body: Expr },
     /// Every `import` form: `import {a, b as c} from 'f'`, `import * as ns from 'f'`, and the
     /// older provider form `import 'az@1.0.0' [with {…}] [as alias]`.
-    Import {
-        clause: ImportClause,
-        source: Expr,
-        config: Option<Expr>,
-        alias: Option<Ident>,
-    },
+    Import { clause: ImportClause, source: Expr, config: Option<Expr>, alias: Option<Ident> },
     /// `extension name|'spec' [with {…}] [as alias]`, and its older spelling `provider`.
-    Extension {
-        keyword: Ident,
-        spec: Expr,
-        config: Option<Expr>,
-        alias: Option<Ident>,
-    },
+    Extension { keyword: Ident, spec: Expr, config: Option<Expr>, alias: Option<Ident> },
     /// `.bicepparam`: `extensionConfig name with {…}`
     ExtensionConfig { name: Ident, config: Expr },
     /// `assert name = condition`
     Assert { name: Ident, value: Expr },
     /// `test name 'path' = {…}`
-    Test {
-        name: Ident,
-        path: StringLit,
-        body: Expr,
-    },
+    Test { name: Ident, path: StringLit, body: Expr },
     /// `.bicepparam`: `using 'main.bicep'` or `using none` (`path` is `None`), optionally
     /// `with {…}` (deployment configuration).
-    Using {
-        path: Option<StringLit>,
-        config: Option<Expr>,
-    },
+    Using { path: Option<StringLit>, config: Option<Expr> },
     /// `.bicepparam`: `extends 'base.bicepparam'`
     Extends { path: StringLit },
     /// A line the parser could not read; its error is in the parse result.

@@ -136,18 +136,11 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: TokenKind, start: usize) {
-        self.out.tokens.push(Token {
-            kind,
-            span: span(start, self.pos),
-            value: 0,
-            content: Span::default(),
-        });
+        self.out.tokens.push(Token { kind, span: span(start, self.pos), value: 0, content: Span::default() });
     }
 
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
-        self.out
-            .errors
-            .push(SyntaxError::new(span(start, end), message));
+        self.out.errors.push(SyntaxError::new(span(start, end), message));
     }
 
     fn run(&mut self) {
@@ -209,9 +202,7 @@ impl Lexer<'_> {
                 }
                 b'}' => match self.frames.last_mut() {
                     Some(frame) if frame.braces == 0 => {
-                        let Frame {
-                            multiline, dollars, ..
-                        } = *frame;
+                        let Frame { multiline, dollars, .. } = *frame;
                         self.frames.pop();
                         self.pos += 1;
                         self.string(start, multiline, dollars, false);
@@ -228,12 +219,7 @@ impl Lexer<'_> {
             }
         }
         let end = self.bytes.len();
-        self.out.tokens.push(Token {
-            kind: TokenKind::Eof,
-            span: span(end, end),
-            value: 0,
-            content: Span::default(),
-        });
+        self.out.tokens.push(Token { kind: TokenKind::Eof, span: span(end, end), value: 0, content: Span::default() });
     }
 
     fn operator(&mut self, start: usize) {
@@ -312,10 +298,7 @@ impl Lexer<'_> {
         while self.pos < self.bytes.len() && !matches!(self.bytes[self.pos], b'\n' | b'\r') {
             self.pos += 1;
         }
-        self.out.comments.push(Comment {
-            span: span(start, self.pos),
-            block: false,
-        });
+        self.out.comments.push(Comment { span: span(start, self.pos), block: false });
     }
 
     fn block_comment(&mut self) {
@@ -327,19 +310,12 @@ impl Lexer<'_> {
                 self.error(start, start + 2, "unterminated multi-line comment");
             }
         }
-        self.out.comments.push(Comment {
-            span: span(start, self.pos),
-            block: true,
-        });
+        self.out.comments.push(Comment { span: span(start, self.pos), block: true });
     }
 
     /// Whether only blanks precede the current position on its line.
     fn at_line_start(&self) -> bool {
-        self.bytes[..self.pos]
-            .iter()
-            .rev()
-            .take_while(|&&b| b != b'\n' && b != b'\r')
-            .all(|&b| b == b' ' || b == b'\t')
+        self.bytes[..self.pos].iter().rev().take_while(|&&b| b != b'\n' && b != b'\r').all(|&b| b == b' ' || b == b'\t')
     }
 
     /// `#disable-next-line code…` at the start of a line: the name, then codes separated by
@@ -368,25 +344,16 @@ impl Lexer<'_> {
                 break;
             }
             let (s, e) = word(self);
-            codes.push(Ident {
-                name: self.src[s..e].to_string(),
-                span: span(s, e),
-            });
+            codes.push(Ident { name: self.src[s..e].to_string(), span: span(s, e) });
         }
         match name.as_str() {
-            "disable-next-line" if codes.is_empty() => self.error(
-                ne,
-                ne,
-                "expected at least one diagnostic code after '#disable-next-line'",
-            ),
+            "disable-next-line" if codes.is_empty() => {
+                self.error(ne, ne, "expected at least one diagnostic code after '#disable-next-line'")
+            }
             "disable-next-line" | "disable-diagnostics" | "restore-diagnostics" => {}
             _ => self.error(start, ne, format!("unknown directive '#{name}'")),
         }
-        self.out.directives.push(Directive {
-            name,
-            codes,
-            span: span(start, self.pos),
-        });
+        self.out.directives.push(Directive { name, codes, span: span(start, self.pos) });
     }
 
     /// Scans string content from `self.pos` (just after `'`, `'''`, `$'''` or the `}` closing an
@@ -412,10 +379,7 @@ impl Lexer<'_> {
             if multiline {
                 if b == b'\'' && self.starts_with("'''") {
                     // In a longer run of quotes, the last three close the string.
-                    let run = self.bytes[self.pos..]
-                        .iter()
-                        .take_while(|&&c| c == b'\'')
-                        .count();
+                    let run = self.bytes[self.pos..].iter().take_while(|&&c| c == b'\'').count();
                     let end = self.pos + run - 3;
                     text.push_str(&self.src[seg..end]);
                     self.pos += run;
@@ -423,16 +387,9 @@ impl Lexer<'_> {
                 }
                 if b == b'$'
                     && dollars > 0
-                    && self.bytes[self.pos..]
-                        .iter()
-                        .take_while(|&&c| c == b'$')
-                        .count()
-                        >= dollars
+                    && self.bytes[self.pos..].iter().take_while(|&&c| c == b'$').count() >= dollars
                 {
-                    let run = self.bytes[self.pos..]
-                        .iter()
-                        .take_while(|&&c| c == b'$')
-                        .count();
+                    let run = self.bytes[self.pos..].iter().take_while(|&&c| c == b'$').count();
                     if self.at(run) == b'{' {
                         // Extra leading `$` are text; the last `dollars` of them open the hole.
                         let hole = self.pos + run - dollars;
@@ -487,11 +444,7 @@ impl Lexer<'_> {
             (false, false) => Piece::Tail,
         };
         if interpolation {
-            self.frames.push(Frame {
-                braces: 0,
-                multiline,
-                dollars,
-            });
+            self.frames.push(Frame { braces: 0, multiline, dollars });
         }
         let value = self.out.strings.len() as u32;
         self.out.strings.push(text);
@@ -510,14 +463,9 @@ impl Lexer<'_> {
             return None;
         }
         if (0xD800..0xDC00).contains(&code) && self.bytes[self.pos + 1..].starts_with(b"\\u{") {
-            let digits: Vec<u8> = self.bytes[self.pos + 4..]
-                .iter()
-                .copied()
-                .take_while(u8::is_ascii_hexdigit)
-                .collect();
-            let low = std::str::from_utf8(&digits)
-                .ok()
-                .and_then(|h| u32::from_str_radix(h, 16).ok());
+            let digits: Vec<u8> =
+                self.bytes[self.pos + 4..].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
+            let low = std::str::from_utf8(&digits).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
             if let Some(low @ 0xDC00..0xE000) = low
                 && self.at(4 + digits.len()) == b'}'
             {
@@ -540,10 +488,7 @@ impl Lexer<'_> {
             b't' => Some('\t'),
             b'$' => Some('$'),
             b'u' if self.at(1) == b'{' => {
-                let digits = self.bytes[self.pos + 2..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_hexdigit())
-                    .count();
+                let digits = self.bytes[self.pos + 2..].iter().take_while(|b| b.is_ascii_hexdigit()).count();
                 if self.at(2 + digits) == b'}' && (1..=6).contains(&digits) {
                     let hex = &self.src[self.pos + 2..self.pos + 2 + digits];
                     let code = u32::from_str_radix(hex, 16).unwrap_or(u32::MAX);

@@ -77,10 +77,7 @@ pub(super) fn parse(text: &str, mode: Mode) -> ParsedBicep {
     let mut errors = parser.errors;
     errors.sort_by_key(|e| e.span.start);
     ParsedBicep {
-        program: Program {
-            statements,
-            span: Span::new(0, text.len() as u32),
-        },
+        program: Program { statements, span: Span::new(0, text.len() as u32) },
         errors,
         comments: lexed.comments,
         directives: lexed.directives,
@@ -186,21 +183,14 @@ impl<'a> Parser<'a> {
         let token = self.cur();
         if token.kind == TokenKind::Ident {
             self.bump();
-            Ok(Ident {
-                name: self.text(&token).to_string(),
-                span: token.span,
-            })
+            Ok(Ident { name: self.text(&token).to_string(), span: token.span })
         } else {
             Err(self.error_here(&format!("expected {what}")))
         }
     }
 
     fn expect(&mut self, kind: TokenKind, what: &str) -> PResult<Span> {
-        if self.at(kind) {
-            Ok(self.bump().span)
-        } else {
-            Err(self.error_here(&format!("expected {what}")))
-        }
+        if self.at(kind) { Ok(self.bump().span) } else { Err(self.error_here(&format!("expected {what}"))) }
     }
 
     /// Runs `f` one nesting level deeper, failing once the depth bound is reached.
@@ -278,14 +268,8 @@ impl<'a> Parser<'a> {
                 TokenKind::Eof => return,
                 _ if depth == 0 && stop(kind) => return,
                 TokenKind::NewLine if self.at_line_start_declaration() => return,
-                TokenKind::LParen
-                | TokenKind::LBracket
-                | TokenKind::LBrace
-                | TokenKind::Str(Piece::Head) => depth += 1,
-                TokenKind::RParen
-                | TokenKind::RBracket
-                | TokenKind::RBrace
-                | TokenKind::Str(Piece::Tail) => {
+                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace | TokenKind::Str(Piece::Head) => depth += 1,
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace | TokenKind::Str(Piece::Tail) => {
                     if depth == 0 {
                         return;
                     }

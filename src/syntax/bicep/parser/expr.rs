@@ -5,8 +5,8 @@
 use super::{DECLARATION_KEYWORDS, Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
-    BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty,
-    Statement, StringLit, StringPart, UnaryOp,
+    BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
+    StringLit, StringPart, UnaryOp,
 };
 use crate::syntax::bicep::lexer::{Piece, Token, TokenKind};
 
@@ -101,14 +101,7 @@ impl Parser<'_> {
             self.bump();
             let right = self.binary(prec + 1)?;
             let span = left.span.cover(right.span);
-            left = Expr {
-                kind: ExprKind::Binary {
-                    op,
-                    left: Box::new(left),
-                    right: Box::new(right),
-                },
-                span,
-            };
+            left = Expr { kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span };
         }
         Ok(left)
     }
@@ -123,13 +116,7 @@ impl Parser<'_> {
         let start = self.bump().span.start;
         let operand = self.postfix_expr()?;
         let span = Span::new(start, operand.span.end);
-        Ok(Expr {
-            kind: ExprKind::Unary {
-                op,
-                operand: Box::new(operand),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::Unary { op, operand: Box::new(operand) }, span })
     }
 
     pub(super) fn postfix_expr(&mut self) -> PResult<Expr> {
@@ -145,21 +132,14 @@ impl Parser<'_> {
             let op = self.peek();
             if !matches!(
                 op,
-                TokenKind::Dot
-                    | TokenKind::DoubleColon
-                    | TokenKind::LBracket
-                    | TokenKind::LParen
-                    | TokenKind::Bang
+                TokenKind::Dot | TokenKind::DoubleColon | TokenKind::LBracket | TokenKind::LParen | TokenKind::Bang
             ) {
                 return Ok(expr);
             }
             self.chain_link()?;
             let start = expr.span.start;
             let kind = self.postfix_op(op, Box::new(expr))?;
-            expr = Expr {
-                kind,
-                span: Span::new(start, self.last_end),
-            };
+            expr = Expr { kind, span: Span::new(start, self.last_end) };
         }
     }
 
@@ -195,22 +175,13 @@ impl Parser<'_> {
         let from_end = self.eat(TokenKind::Hat);
         let index = self.expr()?;
         self.expect(TokenKind::RBracket, "']' after the index")?;
-        Ok(ExprKind::Index {
-            base,
-            index: Box::new(index),
-            safe,
-            from_end,
-        })
+        Ok(ExprKind::Index { base, index: Box::new(index), safe, from_end })
     }
 
     fn call_op(&mut self, callee: Expr) -> PResult<ExprKind> {
         let (base, name) = match callee.kind {
             ExprKind::Ident(name) => (None, name),
-            ExprKind::Member {
-                base,
-                name,
-                safe: false,
-            } => (Some(base), name),
+            ExprKind::Member { base, name, safe: false } => (Some(base), name),
             _ => {
                 let span = self.cur().span;
                 self.error_at(span, "expected a function name before '('");
@@ -248,10 +219,7 @@ impl Parser<'_> {
         if self.at(TokenKind::Ellipsis) {
             let start = self.bump().span.start;
             let inner = self.expr()?;
-            return Ok(Expr {
-                span: Span::new(start, inner.span.end),
-                kind: ExprKind::Spread(Box::new(inner)),
-            });
+            return Ok(Expr { span: Span::new(start, inner.span.end), kind: ExprKind::Spread(Box::new(inner)) });
         }
         self.expr()
     }
@@ -261,10 +229,7 @@ impl Parser<'_> {
             TokenKind::Int => Ok(self.int_literal()),
             TokenKind::Str(Piece::Complete | Piece::Head) => {
                 let lit = self.string()?;
-                Ok(Expr {
-                    span: lit.span,
-                    kind: ExprKind::String(lit),
-                })
+                Ok(Expr { span: lit.span, kind: ExprKind::String(lit) })
             }
             TokenKind::Ident => self.ident_or_lambda(),
             TokenKind::LParen => self.paren_or_lambda(),
@@ -282,17 +247,11 @@ impl Parser<'_> {
         let kind = match self.text(&token).parse::<i64>() {
             Ok(value) => ExprKind::Int(value),
             Err(_) => {
-                self.error_at(
-                    token.span,
-                    "integer literal is out of the 64-bit signed range",
-                );
+                self.error_at(token.span, "integer literal is out of the 64-bit signed range");
                 ExprKind::Error
             }
         };
-        Expr {
-            kind,
-            span: token.span,
-        }
+        Expr { kind, span: token.span }
     }
 
     fn ident_or_lambda(&mut self) -> PResult<Expr> {
@@ -307,15 +266,9 @@ impl Parser<'_> {
             "true" => ExprKind::Bool(true),
             "false" => ExprKind::Bool(false),
             "null" => ExprKind::Null,
-            name => ExprKind::Ident(Ident {
-                name: name.to_string(),
-                span: token.span,
-            }),
+            name => ExprKind::Ident(Ident { name: name.to_string(), span: token.span }),
         };
-        Ok(Expr {
-            kind,
-            span: token.span,
-        })
+        Ok(Expr { kind, span: token.span })
     }
 
     /// `(expr)`, line breaks allowed just inside the parentheses; or a lambda.
@@ -328,10 +281,7 @@ impl Parser<'_> {
         let inner = self.expr()?;
         self.skip_nl_before(TokenKind::RParen);
         self.expect(TokenKind::RParen, "')' to close the parenthesis")?;
-        Ok(Expr {
-            kind: ExprKind::Paren(Box::new(inner)),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span: Span::new(start, self.last_end) })
     }
 
     /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
@@ -372,10 +322,7 @@ impl Parser<'_> {
                 TokenKind::Comma => {
                     self.bump();
                 }
-                _ => params.push(LambdaParam {
-                    name: self.ident("a lambda parameter")?,
-                    ty: None,
-                }),
+                _ => params.push(LambdaParam { name: self.ident("a lambda parameter")?, ty: None }),
             }
         }
         self.bump();
@@ -391,13 +338,7 @@ impl Parser<'_> {
         self.in_interpolation = saved;
         let body = body?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr {
-            kind: ExprKind::Lambda {
-                params,
-                body: Box::new(body),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::Lambda { params, body: Box::new(body) }, span })
     }
 
     /// A lambda or function body may start on the next line, unless that line starts a
@@ -425,10 +366,7 @@ impl Parser<'_> {
             self.in_interpolation = saved;
             result?;
         }
-        Ok(StringLit {
-            parts,
-            span: Span::new(head.span.start, self.last_end),
-        })
+        Ok(StringLit { parts, span: Span::new(head.span.start, self.last_end) })
     }
 
     /// The `${…}` holes of a string and the text after each, up to the string's tail.
@@ -454,16 +392,9 @@ impl Parser<'_> {
 
     fn text_part(&mut self, parts: &mut Vec<StringPart>, token: Token) {
         // Each piece is read once, so its decoded text can be moved out.
-        let text = self
-            .strings
-            .get_mut(token.value as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
+        let text = self.strings.get_mut(token.value as usize).map(std::mem::take).unwrap_or_default();
         if !text.is_empty() {
-            parts.push(StringPart::Text {
-                text,
-                span: token.content,
-            });
+            parts.push(StringPart::Text { text, span: token.content });
         }
     }
 
@@ -475,10 +406,7 @@ impl Parser<'_> {
         }
         // The parentheses are syntax here, not a `Paren` node.
         let condition = match self.paren_or_lambda()? {
-            Expr {
-                kind: ExprKind::Paren(inner),
-                ..
-            } => *inner,
+            Expr { kind: ExprKind::Paren(inner), .. } => *inner,
             other => other,
         };
         if !self.at(TokenKind::LBrace) {
@@ -486,13 +414,7 @@ impl Parser<'_> {
         }
         let body = self.object()?;
         let span = Span::new(start, body.span.end);
-        Ok(Expr {
-            kind: ExprKind::If {
-                condition: Box::new(condition),
-                body: Box::new(body),
-            },
-            span,
-        })
+        Ok(Expr { kind: ExprKind::If { condition: Box::new(condition), body: Box::new(body) }, span })
     }
 
     fn array(&mut self) -> PResult<Expr> {
@@ -509,10 +431,7 @@ impl Parser<'_> {
             return self.for_expr(start, false);
         }
         let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
-        Ok(Expr {
-            kind: ExprKind::Array(items),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Array(items), span: Span::new(start, self.last_end) })
     }
 
     /// `[for item in xs: body]` after the `[`; in a resource or module the body is an object
@@ -550,12 +469,7 @@ impl Parser<'_> {
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
         Ok(Expr {
-            kind: ExprKind::For {
-                item: Some(item),
-                index,
-                iterable: Box::new(iterable),
-                body: Box::new(body),
-            },
+            kind: ExprKind::For { item: Some(item), index, iterable: Box::new(iterable), body: Box::new(body) },
             span: Span::new(start, self.last_end),
         })
     }
@@ -563,10 +477,7 @@ impl Parser<'_> {
     pub(super) fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
-        Ok(Expr {
-            kind: ExprKind::Object(items),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(Expr { kind: ExprKind::Object(items), span: Span::new(start, self.last_end) })
     }
 
     fn object_item(&mut self) -> PResult<ObjectItem> {
@@ -584,22 +495,13 @@ impl Parser<'_> {
         let key = self.object_key()?;
         self.expect(TokenKind::Colon, "':' after the property name")?;
         let value = self.expr()?;
-        Ok(ObjectItem::Property(ObjectProperty {
-            decorators,
-            key,
-            value,
-            span: Span::new(start, self.last_end),
-        }))
+        Ok(ObjectItem::Property(ObjectProperty { decorators, key, value, span: Span::new(start, self.last_end) }))
     }
 
     fn nested_resource(&mut self, start: u32, decorators: Vec<Decorator>) -> PResult<ObjectItem> {
         let kind = self.resource()?;
         let span = Span::new(start, self.last_end);
-        Ok(ObjectItem::Resource(Box::new(Statement {
-            decorators,
-            kind,
-            span,
-        })))
+        Ok(ObjectItem::Resource(Box::new(Statement { decorators, kind, span })))
     }
 
     pub(super) fn object_key(&mut self) -> PResult<ObjectKey> {
@@ -635,11 +537,7 @@ impl Parser<'_> {
                     | TokenKind::RBrace
                     | TokenKind::Str(Piece::Tail)
             ) {
-                let closer = if close == TokenKind::RBrace {
-                    "'}'"
-                } else {
-                    "']'"
-                };
+                let closer = if close == TokenKind::RBrace { "'}'" } else { "']'" };
                 return Err(self.error_here(&format!("expected {closer} to close the {what}")));
             }
             let before = self.pos;

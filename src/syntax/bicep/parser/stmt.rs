@@ -5,8 +5,8 @@ use super::{PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::Mode;
 use crate::syntax::bicep::ast::{
-    DeclaredType, Decorator, Expr, ExprKind, Ident, ImportClause, ImportItem, LambdaParam,
-    Statement, StatementKind, StringLit,
+    DeclaredType, Decorator, Expr, ExprKind, Ident, ImportClause, ImportItem, LambdaParam, Statement, StatementKind,
+    StringLit,
 };
 use crate::syntax::bicep::lexer::{Piece, TokenKind};
 
@@ -15,11 +15,7 @@ impl Parser<'_> {
         let start = self.cur().span.start;
         let decorators = self.decorators()?;
         let kind = self.statement_kind()?;
-        Ok(Statement {
-            decorators,
-            kind,
-            span: Span::new(start, self.last_end.max(start)),
-        })
+        Ok(Statement { decorators, kind, span: Span::new(start, self.last_end.max(start)) })
     }
 
     /// `@expr` lines before a statement, object property or type member.
@@ -28,10 +24,7 @@ impl Parser<'_> {
         while self.at(TokenKind::At) {
             let start = self.bump().span.start;
             let expr = self.postfix_expr()?;
-            decorators.push(Decorator {
-                span: Span::new(start, self.last_end),
-                expr,
-            });
+            decorators.push(Decorator { span: Span::new(start, self.last_end), expr });
             // A line break separates the decorator from what it decorates.
             if !self.at(TokenKind::NewLine) {
                 return Err(self.error_here("expected a new line after the decorator"));
@@ -51,34 +44,21 @@ impl Parser<'_> {
             "targetScope" => {
                 self.bump();
                 self.expect(TokenKind::Assign, "'=' after 'targetScope'")?;
-                StatementKind::TargetScope {
-                    value: self.expr()?,
-                }
+                StatementKind::TargetScope { value: self.expr()? }
             }
             "metadata" => {
                 self.bump();
                 let name = self.ident("a metadata name")?;
                 self.expect(TokenKind::Assign, "'=' after the metadata name")?;
-                StatementKind::Metadata {
-                    name,
-                    value: self.expr()?,
-                }
+                StatementKind::Metadata { name, value: self.expr()? }
             }
             "param" => self.param()?,
             "var" => {
                 self.bump();
                 let name = self.ident("a variable name")?;
-                let ty = if self.at(TokenKind::Assign) {
-                    None
-                } else {
-                    Some(self.type_expr()?)
-                };
+                let ty = if self.at(TokenKind::Assign) { None } else { Some(self.type_expr()?) };
                 self.expect(TokenKind::Assign, "'=' after the variable name")?;
-                StatementKind::Var {
-                    name,
-                    ty,
-                    value: self.expr()?,
-                }
+                StatementKind::Var { name, ty, value: self.expr()? }
             }
             "resource" => self.resource()?,
             "module" => {
@@ -86,31 +66,20 @@ impl Parser<'_> {
                 let name = self.ident("a module name")?;
                 let path = self.string_lit("a module path string")?;
                 self.expect(TokenKind::Assign, "'=' after the module path")?;
-                StatementKind::Module {
-                    name,
-                    path,
-                    body: self.resource_body()?,
-                }
+                StatementKind::Module { name, path, body: self.resource_body()? }
             }
             "output" => {
                 self.bump();
                 let name = self.ident("an output name")?;
                 let ty = self.declared_type()?;
                 self.expect(TokenKind::Assign, "'=' after the output type")?;
-                StatementKind::Output {
-                    name,
-                    ty,
-                    value: self.expr()?,
-                }
+                StatementKind::Output { name, ty, value: self.expr()? }
             }
             "type" => {
                 self.bump();
                 let name = self.ident("a type name")?;
                 self.expect(TokenKind::Assign, "'=' after the type name")?;
-                StatementKind::Type {
-                    name,
-                    value: self.type_expr()?,
-                }
+                StatementKind::Type { name, value: self.type_expr()? }
             }
             "func" => self.func()?,
             "import" => self.import()?,
@@ -122,30 +91,20 @@ impl Parser<'_> {
                     return Err(self.error_here("expected 'with' after the extension name"));
                 }
                 self.bump();
-                StatementKind::ExtensionConfig {
-                    name,
-                    config: self.object_expr()?,
-                }
+                StatementKind::ExtensionConfig { name, config: self.object_expr()? }
             }
             "assert" => {
                 self.bump();
                 let name = self.ident("an assertion name")?;
                 self.expect(TokenKind::Assign, "'=' after the assertion name")?;
-                StatementKind::Assert {
-                    name,
-                    value: self.expr()?,
-                }
+                StatementKind::Assert { name, value: self.expr()? }
             }
             "test" => {
                 self.bump();
                 let name = self.ident("a test name")?;
                 let path = self.string_lit("a test file path string")?;
                 self.expect(TokenKind::Assign, "'=' after the test path")?;
-                StatementKind::Test {
-                    name,
-                    path,
-                    body: self.object_expr()?,
-                }
+                StatementKind::Test { name, path, body: self.object_expr()? }
             }
             "using" => {
                 self.bump();
@@ -155,16 +114,11 @@ impl Parser<'_> {
                 } else {
                     Some(self.string_lit("a file path string or 'none' after 'using'")?)
                 };
-                StatementKind::Using {
-                    path,
-                    config: self.with_clause()?,
-                }
+                StatementKind::Using { path, config: self.with_clause()? }
             }
             "extends" => {
                 self.bump();
-                StatementKind::Extends {
-                    path: self.string_lit("a file path string")?,
-                }
+                StatementKind::Extends { path: self.string_lit("a file path string")? }
             }
             _ => {
                 return Err(self.error_here("expected a declaration (param, var, resource, …)"));
@@ -178,11 +132,7 @@ impl Parser<'_> {
         let name = self.ident("a parameter name")?;
         if self.mode == Mode::Params && self.at(TokenKind::Assign) {
             self.bump();
-            return Ok(StatementKind::Param {
-                name,
-                ty: None,
-                value: Some(self.expr()?),
-            });
+            return Ok(StatementKind::Param { name, ty: None, value: Some(self.expr()?) });
         }
         let ty = self.declared_type()?;
         let value = match self.peek() {
@@ -193,20 +143,14 @@ impl Parser<'_> {
             TokenKind::NewLine | TokenKind::Eof => None,
             _ => return Err(self.error_here("expected '=' after the parameter type")),
         };
-        Ok(StatementKind::Param {
-            name,
-            ty: Some(ty),
-            value,
-        })
+        Ok(StatementKind::Param { name, ty: Some(ty), value })
     }
 
     /// A `param` or `output` type: a type expression or `resource 'Type@version'`.
     fn declared_type(&mut self) -> PResult<DeclaredType> {
         if self.at_word("resource") && matches!(self.nth_raw(1), TokenKind::Str(_)) {
             self.bump();
-            return Ok(DeclaredType::Resource(
-                self.string_lit("a resource type string")?,
-            ));
+            return Ok(DeclaredType::Resource(self.string_lit("a resource type string")?));
         }
         Ok(DeclaredType::Type(self.type_expr()?))
     }
@@ -220,12 +164,7 @@ impl Parser<'_> {
             self.bump();
         }
         self.expect(TokenKind::Assign, "'=' after the resource type")?;
-        Ok(StatementKind::Resource {
-            name,
-            type_string,
-            existing,
-            body: self.resource_body()?,
-        })
+        Ok(StatementKind::Resource { name, type_string, existing, body: self.resource_body()? })
     }
 
     /// The value of a resource or module: an object, `if (…) {…}` or `[for …]`; only before
@@ -270,12 +209,7 @@ impl Parser<'_> {
         let return_ty = self.type_expr()?;
         self.expect(TokenKind::Arrow, "'=>' after the function return type")?;
         self.skip_nl_before_body();
-        Ok(StatementKind::Func {
-            name,
-            params,
-            return_ty,
-            body: self.expr()?,
-        })
+        Ok(StatementKind::Func { name, params, return_ty, body: self.expr()? })
     }
 
     fn import(&mut self) -> PResult<StatementKind> {
@@ -288,21 +222,14 @@ impl Parser<'_> {
                     return Err(self.error_here("expected 'as' after '*'"));
                 }
                 self.bump();
-                ImportClause::Wildcard {
-                    alias: self.ident("a namespace name after 'as'")?,
-                }
+                ImportClause::Wildcard { alias: self.ident("a namespace name after 'as'")? }
             }
             _ => {
                 // The older provider form: `import 'az@1.0.0' [with {…}] [as alias]`.
                 let source = self.extension_spec()?;
                 let config = self.with_clause()?;
                 let alias = self.as_clause()?;
-                return Ok(StatementKind::Import {
-                    clause: ImportClause::None,
-                    source,
-                    config,
-                    alias,
-                });
+                return Ok(StatementKind::Import { clause: ImportClause::None, source, config, alias });
             }
         };
         if !self.at_word("from") {
@@ -310,12 +237,7 @@ impl Parser<'_> {
         }
         self.bump();
         let source = self.string_expr("a file path string after 'from'")?;
-        Ok(StatementKind::Import {
-            clause,
-            source,
-            config: None,
-            alias: None,
-        })
+        Ok(StatementKind::Import { clause, source, config: None, alias: None })
     }
 
     /// `{a, b as c}`: separated like object properties; a quoted name needs an alias.
@@ -330,37 +252,22 @@ impl Parser<'_> {
                     if !p.at_word("as") {
                         return Err(p.error_here("expected 'as' and an alias after a quoted name"));
                     }
-                    Ident {
-                        name: lit.as_literal().unwrap_or("").to_string(),
-                        span: lit.span,
-                    }
+                    Ident { name: lit.as_literal().unwrap_or("").to_string(), span: lit.span }
                 }
                 _ => return Err(p.error_here("expected a name to import")),
             };
             let alias = p.as_clause()?;
-            Ok(ImportItem {
-                name,
-                alias,
-                span: Span::new(token.span.start, p.last_end),
-            })
+            Ok(ImportItem { name, alias, span: Span::new(token.span.start, p.last_end) })
         })
     }
 
     fn extension(&mut self) -> PResult<StatementKind> {
         let token = self.bump();
-        let keyword = Ident {
-            name: self.text(&token).to_string(),
-            span: token.span,
-        };
+        let keyword = Ident { name: self.text(&token).to_string(), span: token.span };
         let spec = self.extension_spec()?;
         let config = self.with_clause()?;
         let alias = self.as_clause()?;
-        Ok(StatementKind::Extension {
-            keyword,
-            spec,
-            config,
-            alias,
-        })
+        Ok(StatementKind::Extension { keyword, spec, config, alias })
     }
 
     /// `'az@1.0.0'`, `'br:…'` or a bare name such as `kubernetes`.
@@ -368,10 +275,7 @@ impl Parser<'_> {
         match self.peek() {
             TokenKind::Ident => {
                 let name = self.ident("an extension name")?;
-                Ok(Expr {
-                    span: name.span,
-                    kind: ExprKind::Ident(name),
-                })
+                Ok(Expr { span: name.span, kind: ExprKind::Ident(name) })
             }
             TokenKind::Str(_) => self.string_expr("an extension name or string"),
             _ => Err(self.error_here("expected an extension name or string")),
@@ -410,9 +314,6 @@ impl Parser<'_> {
 
     fn string_expr(&mut self, what: &str) -> PResult<Expr> {
         let lit = self.string_lit(what)?;
-        Ok(Expr {
-            span: lit.span,
-            kind: ExprKind::String(lit),
-        })
+        Ok(Expr { span: lit.span, kind: ExprKind::String(lit) })
     }
 }

@@ -3,9 +3,7 @@
 
 use super::{PResult, Parser};
 use crate::span::Span;
-use crate::syntax::bicep::ast::{
-    Expr, ExprKind, Ident, ObjectTypeMember, TupleTypeItem, TypeExpr, TypeKind, UnaryOp,
-};
+use crate::syntax::bicep::ast::{Expr, ExprKind, Ident, ObjectTypeMember, TupleTypeItem, TypeExpr, TypeKind, UnaryOp};
 use crate::syntax::bicep::lexer::{Piece, TokenKind};
 
 impl Parser<'_> {
@@ -34,10 +32,7 @@ impl Parser<'_> {
             self.bump();
             members.push(self.postfix_type()?);
         }
-        Ok(TypeExpr {
-            kind: TypeKind::Union(members),
-            span: Span::new(start, self.last_end),
-        })
+        Ok(TypeExpr { kind: TypeKind::Union(members), span: Span::new(start, self.last_end) })
     }
 
     fn postfix_type(&mut self) -> PResult<TypeExpr> {
@@ -66,33 +61,21 @@ impl Parser<'_> {
                     if self.at(TokenKind::Star) {
                         // `T.*`, the additional-properties type, reads as a member named `*`.
                         let star = self.bump().span;
-                        let name = Ident {
-                            name: "*".to_string(),
-                            span: star,
-                        };
-                        TypeKind::Member {
-                            base: Box::new(ty),
-                            name,
-                        }
+                        let name = Ident { name: "*".to_string(), span: star };
+                        TypeKind::Member { base: Box::new(ty), name }
                     } else {
                         let name = self.ident("a type or property name after '.'")?;
                         if self.at(TokenKind::Lt) {
                             // `sys.resourceInput<…>`: the namespace adds nothing to the type.
                             self.type_args(name)?
                         } else {
-                            TypeKind::Member {
-                                base: Box::new(ty),
-                                name,
-                            }
+                            TypeKind::Member { base: Box::new(ty), name }
                         }
                     }
                 }
                 _ => return Ok(ty),
             };
-            ty = TypeExpr {
-                span: Span::new(start, self.last_end),
-                kind,
-            };
+            ty = TypeExpr { span: Span::new(start, self.last_end), kind };
         }
     }
 
@@ -108,10 +91,7 @@ impl Parser<'_> {
         }
         let index = self.expr()?;
         self.expect(TokenKind::RBracket, "']' after the type index")?;
-        Ok(TypeKind::Index {
-            base: Box::new(ty),
-            index: Box::new(index),
-        })
+        Ok(TypeKind::Index { base: Box::new(ty), index: Box::new(index) })
     }
 
     fn primary_type(&mut self) -> PResult<TypeExpr> {
@@ -132,9 +112,7 @@ impl Parser<'_> {
                 let lit = self.string()?;
                 literal(ExprKind::String(lit), Span::new(start, self.last_end))
             }
-            TokenKind::Int | TokenKind::Minus | TokenKind::Bang => {
-                TypeKind::Literal(self.literal_operand()?)
-            }
+            TokenKind::Int | TokenKind::Minus | TokenKind::Bang => TypeKind::Literal(self.literal_operand()?),
             TokenKind::LBrace => {
                 self.bump();
                 TypeKind::Object(self.list(TokenKind::RBrace, "object type", |p| p.type_member())?)
@@ -151,10 +129,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.error_here("expected a type")),
         };
-        Ok(TypeExpr {
-            kind,
-            span: Span::new(start, self.last_end),
-        })
+        Ok(TypeExpr { kind, span: Span::new(start, self.last_end) })
     }
 
     /// `-1`, `!true` and plain ints as literal types.
@@ -169,10 +144,7 @@ impl Parser<'_> {
         let operand = self.nested(|p| p.literal_operand())?;
         Ok(Expr {
             span: Span::new(token.span.start, operand.span.end),
-            kind: ExprKind::Unary {
-                op,
-                operand: Box::new(operand),
-            },
+            kind: ExprKind::Unary { op, operand: Box::new(operand) },
         })
     }
 
@@ -196,32 +168,18 @@ impl Parser<'_> {
     fn type_member(&mut self) -> PResult<ObjectTypeMember> {
         let start = self.cur().span.start;
         let decorators = self.decorators()?;
-        let key = if self.eat(TokenKind::Star) {
-            None
-        } else {
-            Some(self.object_key()?)
-        };
+        let key = if self.eat(TokenKind::Star) { None } else { Some(self.object_key()?) };
         let optional = self.eat(TokenKind::Question);
         self.expect(TokenKind::Colon, "':' after the property name")?;
         let ty = self.type_expr()?;
-        Ok(ObjectTypeMember {
-            decorators,
-            key,
-            optional,
-            ty,
-            span: Span::new(start, self.last_end),
-        })
+        Ok(ObjectTypeMember { decorators, key, optional, ty, span: Span::new(start, self.last_end) })
     }
 
     fn tuple_item(&mut self) -> PResult<TupleTypeItem> {
         let start = self.cur().span.start;
         let decorators = self.decorators()?;
         let ty = self.type_expr()?;
-        Ok(TupleTypeItem {
-            decorators,
-            ty,
-            span: Span::new(start, self.last_end),
-        })
+        Ok(TupleTypeItem { decorators, ty, span: Span::new(start, self.last_end) })
     }
 }
 
