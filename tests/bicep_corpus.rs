@@ -167,12 +167,21 @@ fn invalid_files_get_syntax_errors() {
     assert_eq!(syntactic.len(), 22, "the corpus README promises 22 files with syntax errors");
     let mut missing = Vec::new();
     let mut matched = 0;
+    // Line-level agreement with the compiler, for information: its syntax-error lines we flag
+    // too, and our errors that sit on one of those lines.
+    let (mut compiler_lines, mut compiler_lines_hit) = (0, 0);
+    let (mut our_errors, mut our_errors_on_compiler_lines) = (0, 0);
     for (path, lines) in &syntactic {
         let text = read(path);
         let parsed = parse(&text, mode_of(path));
         if parsed.errors.is_empty() {
             missing.push(path.display().to_string());
         }
+        let our_lines: Vec<usize> = parsed.errors.iter().map(|e| line_col(&text, e.span.start).0).collect();
+        compiler_lines += lines.len();
+        compiler_lines_hit += lines.iter().filter(|l| our_lines.contains(l)).count();
+        our_errors += our_lines.len();
+        our_errors_on_compiler_lines += our_lines.iter().filter(|l| lines.contains(l)).count();
         if parsed.errors.iter().any(|e| {
             // The baseline notes an error under the last line of its span.
             let first = line_col(&text, e.span.start).0;
@@ -190,6 +199,10 @@ fn invalid_files_get_syntax_errors() {
         syntactic.len(),
         matched,
         syntactic.len()
+    );
+    println!(
+        "compiler syntax-error lines we flag: {compiler_lines_hit}/{compiler_lines}; \
+         our errors on such lines: {our_errors_on_compiler_lines}/{our_errors}"
     );
     assert!(missing.is_empty(), "no syntax error reported for:\n{}", missing.join("\n"));
 

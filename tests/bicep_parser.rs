@@ -172,6 +172,9 @@ fn literals_and_collections() {
     assert_eq!(shows("union(...xs)"), "union(...xs)");
     assert_eq!(shows("9223372036854775807"), "9223372036854775807");
     errs("var x = 9223372036854775808");
+    errs("var x = --1");
+    errs("var x = !!true");
+    assert_eq!(shows("!(!a)"), "(!((!a)))");
 }
 
 #[test]
@@ -191,7 +194,9 @@ fn strings() {
     assert_eq!(shows(r"'a\'b\\c\n\r\t\$\u{41}'"), "\"a'b\\\\c\\n\\r\\t$A\"");
     assert_eq!(shows("'x${a}y${b}'"), "str(\"x\" ${a} \"y\" ${b})");
     assert_eq!(shows("'${a}'"), "str(${a})");
-    assert_eq!(shows("'${ {a: '}'}.a }'"), "str(${{a: \"}\"}.a})");
+    assert_eq!(shows("'${ f('}') }'"), "str(${f(\"}\")})");
+    errs("var x = '${ {a: 1}.a }'");
+    assert_eq!(shows("'${map(xs, x => [x])}'"), "str(${map(xs, (x) => [x])})");
     assert_eq!(shows("'${'${x}'}'"), "str(${str(${x})})");
     assert_eq!(shows("'$x {y} $'"), "\"$x {y} $\"");
     assert_eq!(shows("'\\u{D801}\\u{DC37}'"), "\"\u{10437}\"");
@@ -216,7 +221,14 @@ fn newline_sensitivity() {
     errs("var a =\n1");
     assert_eq!(shows("true\n? 1\n: 2"), "(true ? 1 : 2)");
     assert_eq!(shows("f(\n  a,\n  b\n)"), "f(a, b)");
-    assert_eq!(shows("(\n  a\n  && b\n)"), "((a And b))");
+    assert_eq!(shows("(\n  a && b\n)"), "((a And b))");
+    errs("var x = (\n  a\n  && b\n)");
+    errs("var x = f(a\n  b)");
+    errs("var x = f(a,)");
+    errs("var x = cond ?\n 1 : 2");
+    errs("resource r 'A/b@1' =\n{\n}");
+    assert!(matches!(one("resource r 'A/b@1' =\n  if (c) {\n}"), StatementKind::Resource { .. }));
+    assert_eq!(shows("map(xs, x =>\n  x)"), "map(xs, (x) => x)");
     errs("var x = [\n  1,\n  2\n]");
 }
 
@@ -367,7 +379,10 @@ fn types() {
     assert!(matches!(ty("\n  | 'a'\n  | 'b'").kind, TypeKind::Union(ref m) if m.len() == 2));
     assert!(matches!(ty("('a' | 'b')[]").kind, TypeKind::Array(_)));
     assert!(matches!(ty("-1 | 1 | true | null").kind, TypeKind::Union(ref m) if m.len() == 4));
-    assert!(matches!(ty("[string, @minValue(1) int]").kind, TypeKind::Tuple(ref i) if i.len() == 2));
+    assert!(matches!(ty("[string, int]").kind, TypeKind::Tuple(ref i) if i.len() == 2));
+    let TypeKind::Tuple(items) = ty("[\n  string\n  @minValue(1)\n  int\n]").kind else { panic!() };
+    assert_eq!(items[1].decorators.len(), 1);
+    errs("type t = [string, @minValue(1) int]");
     let TypeKind::Object(members) = ty("{\n  @minLength(1)\n  a: string\n  b?: int\n  *: bool\n}").kind else {
         panic!()
     };
@@ -407,8 +422,6 @@ fn deep_nesting_is_an_error_not_a_crash() {
                 ("var x = ", "["),
                 ("var x = ", "("),
                 ("var x = ", "{a:"),
-                ("var x = ", "!"),
-                ("var x = ", "-"),
                 ("var x = ", "'${"),
                 ("var x = a", ".b"),
                 ("var x = a", "[0]"),
@@ -426,8 +439,13 @@ fn deep_nesting_is_an_error_not_a_crash() {
                     parsed.errors.first()
                 );
             }
-            let chain = format!("var x = 1{}", " + 1".repeat(100_000));
-            assert!(!parse(&chain, Mode::Template).errors.is_empty());
+            for src in [
+                format!("var x = 1{}", " + 1".repeat(100_000)),
+                format!("var x = {}1", "!".repeat(100_000)),
+                format!("var x = {}1", "-".repeat(100_000)),
+            ] {
+                assert!(!parse(&src, Mode::Template).errors.is_empty());
+            }
         })
         .expect("spawn");
     handle.join().expect("parsing deep input must not overflow the stack");
@@ -457,6 +475,7 @@ fn never_panics_on_odd_input() {
         "é",
         "var é = 1",
         "type t = {",
+        "resource t''=[for(g,x)in s:{e:'${p[}",
         "var x = [\n,\n]",
         "var x = {,}",
         "var x = f(,)",

@@ -157,7 +157,7 @@ impl Lexer<'_> {
                 b'\n' | b'\r' => self.newline(),
                 b'/' if self.at(1) == b'/' => self.line_comment(),
                 b'/' if self.at(1) == b'*' => self.block_comment(),
-                b'#' if is_ident_start(self.at(1)) => self.directive(),
+                b'#' if is_ident_start(self.at(1)) && self.at_line_start() => self.directive(),
                 b'\'' => {
                     if self.starts_with("'''") {
                         self.pos += 3;
@@ -313,13 +313,22 @@ impl Lexer<'_> {
         self.out.comments.push(Comment { span: span(start, self.pos), block: true });
     }
 
-    /// `#disable-next-line code…`: the name, then whitespace-separated codes to the end of line.
+    /// Whether only blanks precede the current position on its line.
+    fn at_line_start(&self) -> bool {
+        self.bytes[..self.pos].iter().rev().take_while(|&&b| b != b'\n' && b != b'\r').all(|&b| b == b' ' || b == b'\t')
+    }
+
+    /// `#disable-next-line code…` at the start of a line: the name, then codes separated by
+    /// blanks up to the end of the line or a comment (the rest of the line lexes normally).
     fn directive(&mut self) {
         let start = self.pos;
         self.pos += 1;
         let word = |lexer: &mut Self| {
             let s = lexer.pos;
-            while !matches!(lexer.at(0), b' ' | b'\t' | b'\n' | b'\r') && lexer.pos < lexer.bytes.len() {
+            while lexer.pos < lexer.bytes.len()
+                && !matches!(lexer.at(0), b' ' | b'\t' | b'\n' | b'\r')
+                && !(lexer.at(0) == b'/' && matches!(lexer.at(1), b'/' | b'*'))
+            {
                 lexer.pos += 1;
             }
             (s, lexer.pos)
@@ -331,14 +340,18 @@ impl Lexer<'_> {
             while matches!(self.at(0), b' ' | b'\t') {
                 self.pos += 1;
             }
-            if matches!(self.at(0), b'\n' | b'\r') || self.pos >= self.bytes.len() {
+            if matches!(self.at(0), b'\n' | b'\r' | b'/') || self.pos >= self.bytes.len() {
                 break;
             }
             let (s, e) = word(self);
             codes.push(Ident { name: self.src[s..e].to_string(), span: span(s, e) });
         }
-        if !matches!(name.as_str(), "disable-next-line" | "disable-diagnostics" | "restore-diagnostics") {
-            self.error(start, ne, format!("unknown directive '#{name}'"));
+        match name.as_str() {
+            "disable-next-line" if codes.is_empty() => {
+                self.error(ne, ne, "expected at least one diagnostic code after '#disable-next-line'")
+            }
+            "disable-next-line" | "disable-diagnostics" | "restore-diagnostics" => {}
+            _ => self.error(start, ne, format!("unknown directive '#{name}'")),
         }
         self.out.directives.push(Directive { name, codes, span: span(start, self.pos) });
     }

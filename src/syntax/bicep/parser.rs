@@ -12,6 +12,27 @@ use super::{Mode, ParsedBicep};
 use crate::span::Span;
 use crate::syntax::SyntaxError;
 
+/// Words that start a declaration: a line starting with one is never a continuation.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "metadata",
+    "targetScope",
+    "param",
+    "var",
+    "resource",
+    "output",
+    "module",
+    "import",
+    "type",
+    "func",
+    "assert",
+    "test",
+    "extension",
+    "provider",
+    "using",
+    "extends",
+    "extensionConfig",
+];
+
 /// Deeper nesting of expressions or types (operator chains included) is reported instead of
 /// parsed. Real templates stay far below it; at this bound even an unoptimised build needs
 /// under 1 MiB of stack.
@@ -28,9 +49,9 @@ pub(super) struct Parser<'a> {
     strings: Vec<String>,
     pos: usize,
     errors: Vec<SyntaxError>,
-    /// Inside parentheses and interpolations line breaks are not significant.
-    skip_newlines: bool,
     depth: u32,
+    /// Inside `${…}`, where object and array literals are not allowed.
+    in_interpolation: bool,
     /// Set when nesting got too deep: recovery stops until the statement level.
     fatal: bool,
     /// End of the last consumed token, for node spans.
@@ -46,8 +67,8 @@ pub(super) fn parse(text: &str, mode: Mode) -> ParsedBicep {
         strings: lexed.strings,
         pos: 0,
         errors: lexed.errors,
-        skip_newlines: false,
         depth: 0,
+        in_interpolation: false,
         fatal: false,
         last_end: 0,
         mode,
@@ -108,27 +129,20 @@ impl<'a> Parser<'a> {
         &self.tokens[i.min(last)]
     }
 
-    /// The current token, past line breaks when they are not significant.
-    fn cur(&mut self) -> Token {
-        if self.skip_newlines {
-            while self.tok(self.pos).kind == TokenKind::NewLine {
-                self.pos += 1;
-            }
-        }
+    fn cur(&self) -> Token {
         *self.tok(self.pos)
     }
 
-    fn peek(&mut self) -> TokenKind {
+    fn peek(&self) -> TokenKind {
         self.cur().kind
     }
 
-    fn at(&mut self, kind: TokenKind) -> bool {
+    fn at(&self, kind: TokenKind) -> bool {
         self.peek() == kind
     }
 
     /// The kind of the `n`th token after the current one, line breaks included.
-    fn nth_raw(&mut self, n: usize) -> TokenKind {
-        self.cur();
+    fn nth_raw(&self, n: usize) -> TokenKind {
         self.tok(self.pos + n).kind
     }
 
@@ -156,17 +170,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Whether a line break was skipped just before the current token.
-    fn after_newline(&mut self) -> bool {
-        self.cur();
-        self.pos > 0 && self.tok(self.pos - 1).kind == TokenKind::NewLine
-    }
-
     fn text(&self, token: &Token) -> &'a str {
         self.src.get(token.span.range()).unwrap_or("")
     }
 
-    fn at_word(&mut self, word: &str) -> bool {
+    fn at_word(&self, word: &str) -> bool {
         let token = self.cur();
         token.kind == TokenKind::Ident && self.text(&token) == word
     }
@@ -183,14 +191,6 @@ impl<'a> Parser<'a> {
 
     fn expect(&mut self, kind: TokenKind, what: &str) -> PResult<Span> {
         if self.at(kind) { Ok(self.bump().span) } else { Err(self.error_here(&format!("expected {what}"))) }
-    }
-
-    /// Runs `f` with line breaks significant (`false`) or not (`true`).
-    fn with_newlines<T>(&mut self, skip: bool, f: impl FnOnce(&mut Self) -> T) -> T {
-        let saved = std::mem::replace(&mut self.skip_newlines, skip);
-        let result = f(self);
-        self.skip_newlines = saved;
-        result
     }
 
     /// Runs `f` one nesting level deeper, failing once the depth bound is reached.
@@ -231,17 +231,31 @@ impl<'a> Parser<'a> {
     }
 
     /// Top-level recovery: skips to the next line break outside brackets (not consuming it),
-    /// stray closing brackets included.
+    /// stray closing brackets included. An unclosed bracket would swallow the rest of the file,
+    /// so a declaration keyword at the start of a line ends the skip too.
     fn skip_statement(&mut self) {
         loop {
             self.skip_until(|kind| kind == TokenKind::NewLine);
             let token = *self.tok(self.pos);
-            if matches!(token.kind, TokenKind::NewLine | TokenKind::Eof) {
-                return;
+            match token.kind {
+                TokenKind::NewLine | TokenKind::Eof => return,
+                _ if self.at_line_start_declaration() => return,
+                _ => {}
             }
             self.last_end = token.span.end;
             self.pos += 1;
         }
+    }
+
+    /// Whether the current token is a line break followed, in the first column, by a
+    /// declaration keyword or a decorator.
+    fn at_line_start_declaration(&self) -> bool {
+        let newline = self.tok(self.pos);
+        let next = self.tok(self.pos + 1);
+        newline.kind == TokenKind::NewLine
+            && next.span.start == newline.span.end
+            && (next.kind == TokenKind::At
+                || next.kind == TokenKind::Ident && DECLARATION_KEYWORDS.contains(&self.text(next)))
     }
 
     /// Skips tokens, keeping brackets balanced, until `stop` holds for a token outside any
@@ -253,6 +267,7 @@ impl<'a> Parser<'a> {
             match kind {
                 TokenKind::Eof => return,
                 _ if depth == 0 && stop(kind) => return,
+                TokenKind::NewLine if self.at_line_start_declaration() => return,
                 TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace | TokenKind::Str(Piece::Head) => depth += 1,
                 TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace | TokenKind::Str(Piece::Tail) => {
                     if depth == 0 {

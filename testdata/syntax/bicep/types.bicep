@@ -6,7 +6,11 @@ type config = {
   *: int
 }
 
-type pair = [string, @minValue(0) int]
+type pair = [
+  string
+  @minValue(0)
+  int
+]
 type names = string[]
 type level =
   | 'low'

@@ -2,7 +2,7 @@
 //! relational, additive, multiplicative, unary, postfix. Operator chains count towards the
 //! nesting bound too, since the trees they build are as deep as nested brackets.
 
-use super::{Fail, PResult, Parser};
+use super::{DECLARATION_KEYWORDS, Fail, PResult, Parser};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
     BinaryOp, Decorator, Expr, ExprKind, Ident, LambdaParam, ObjectItem, ObjectKey, ObjectProperty, Statement,
@@ -45,7 +45,8 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `cond ? a : b`; the `?` and `:` may start a new line.
+    /// `cond ? a : b`; as in the compiler, `?` and `:` (not what follows them) may start a
+    /// new line.
     fn ternary(&mut self) -> PResult<Expr> {
         let condition = self.binary(0)?;
         if !self.next_after_newlines_is(TokenKind::Question) {
@@ -53,11 +54,9 @@ impl Parser<'_> {
         }
         self.skip_nl();
         self.bump();
-        self.skip_nl();
         let then = self.expr()?;
         self.skip_nl_before(TokenKind::Colon);
         self.expect(TokenKind::Colon, "':' in the conditional expression")?;
-        self.skip_nl();
         let otherwise = self.expr()?;
         let span = condition.span.cover(otherwise.span);
         Ok(Expr {
@@ -107,29 +106,17 @@ impl Parser<'_> {
         Ok(left)
     }
 
+    /// At most one prefix operator, as in the compiler: `--1` and `!!x` are errors.
     fn unary(&mut self) -> PResult<Expr> {
-        let saved = self.depth;
-        let mut ops = Vec::new();
-        loop {
-            let op = match self.peek() {
-                TokenKind::Bang => UnaryOp::Not,
-                TokenKind::Minus => UnaryOp::Minus,
-                _ => break,
-            };
-            if let Err(fail) = self.chain_link() {
-                self.depth = saved;
-                return Err(fail);
-            }
-            ops.push((op, self.bump().span.start));
-        }
-        let result = self.postfix_expr();
-        self.depth = saved;
-        let mut expr = result?;
-        for (op, start) in ops.into_iter().rev() {
-            let span = Span::new(start, expr.span.end);
-            expr = Expr { kind: ExprKind::Unary { op, operand: Box::new(expr) }, span };
-        }
-        Ok(expr)
+        let op = match self.peek() {
+            TokenKind::Bang => UnaryOp::Not,
+            TokenKind::Minus => UnaryOp::Minus,
+            _ => return self.postfix_expr(),
+        };
+        let start = self.bump().span.start;
+        let operand = self.postfix_expr()?;
+        let span = Span::new(start, operand.span.end);
+        Ok(Expr { kind: ExprKind::Unary { op, operand: Box::new(operand) }, span })
     }
 
     pub(super) fn postfix_expr(&mut self) -> PResult<Expr> {
@@ -184,16 +171,11 @@ impl Parser<'_> {
 
     fn index_op(&mut self, base: Box<Expr>) -> PResult<ExprKind> {
         self.bump();
-        let saved = std::mem::replace(&mut self.skip_newlines, true);
         let safe = self.eat(TokenKind::Question);
         let from_end = self.eat(TokenKind::Hat);
-        let index = self.expr();
-        let close = index.is_ok() && self.expect(TokenKind::RBracket, "']' after the index").is_ok();
-        self.skip_newlines = saved;
-        match index {
-            Ok(index) if close => Ok(ExprKind::Index { base, index: Box::new(index), safe, from_end }),
-            _ => Err(Fail),
-        }
+        let index = self.expr()?;
+        self.expect(TokenKind::RBracket, "']' after the index")?;
+        Ok(ExprKind::Index { base, index: Box::new(index), safe, from_end })
     }
 
     fn call_op(&mut self, callee: Expr) -> PResult<ExprKind> {
@@ -210,19 +192,27 @@ impl Parser<'_> {
         Ok(ExprKind::Call { base, name, args })
     }
 
-    /// `(args)`: separated by commas or line breaks, line breaks otherwise insignificant.
+    /// `(args)`: separated by commas; line breaks may follow `(` and commas, and precede `)`.
     fn call_args(&mut self) -> PResult<Vec<Expr>> {
         self.bump();
-        self.with_newlines(true, |p| {
-            let mut args = Vec::new();
-            while !p.eat(TokenKind::RParen) {
-                args.push(p.spread_or_expr()?);
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RParen) && !p.after_newline() {
-                    return Err(p.error_here("expected ',' or ')' after the argument"));
+        let mut args = Vec::new();
+        self.skip_nl();
+        while !self.eat(TokenKind::RParen) {
+            args.push(self.spread_or_expr()?);
+            self.skip_nl_before(TokenKind::RParen);
+            match self.peek() {
+                TokenKind::RParen => {}
+                TokenKind::Comma => {
+                    self.bump();
+                    self.skip_nl();
+                    if self.at(TokenKind::RParen) {
+                        return Err(self.error_here("expected an argument after ','"));
+                    }
                 }
+                _ => return Err(self.error_here("expected ',' or ')' after the argument")),
             }
-            Ok(args)
-        })
+        }
+        Ok(args)
     }
 
     fn spread_or_expr(&mut self) -> PResult<Expr> {
@@ -243,6 +233,9 @@ impl Parser<'_> {
             }
             TokenKind::Ident => self.ident_or_lambda(),
             TokenKind::LParen => self.paren_or_lambda(),
+            TokenKind::LBracket | TokenKind::LBrace if self.in_interpolation => {
+                Err(self.error_here("expected an expression without object or array literals"))
+            }
             TokenKind::LBracket => self.array(),
             TokenKind::LBrace => self.object(),
             _ => Err(self.error_here("expected an expression")),
@@ -278,21 +271,17 @@ impl Parser<'_> {
         Ok(Expr { kind, span: token.span })
     }
 
+    /// `(expr)`, line breaks allowed just inside the parentheses; or a lambda.
     fn paren_or_lambda(&mut self) -> PResult<Expr> {
         if self.is_lambda_ahead() {
             return self.lambda();
         }
         let start = self.bump().span.start;
-        let saved = std::mem::replace(&mut self.skip_newlines, true);
-        let inner = self.expr();
-        let close = inner.is_ok() && self.expect(TokenKind::RParen, "')' to close the parenthesis").is_ok();
-        self.skip_newlines = saved;
-        match inner {
-            Ok(inner) if close => {
-                Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span: Span::new(start, self.last_end) })
-            }
-            _ => Err(Fail),
-        }
+        self.skip_nl();
+        let inner = self.expr()?;
+        self.skip_nl_before(TokenKind::RParen);
+        self.expect(TokenKind::RParen, "')' to close the parenthesis")?;
+        Ok(Expr { kind: ExprKind::Paren(Box::new(inner)), span: Span::new(start, self.last_end) })
     }
 
     /// At `(`: whether `()`, `(a)` or `(a, b, …)` is followed by `=>`, scanning tokens only.
@@ -323,29 +312,46 @@ impl Parser<'_> {
     }
 
     fn lambda(&mut self) -> PResult<Expr> {
+        // `is_lambda_ahead` has checked the shape: names separated by commas.
         let start = self.bump().span.start;
-        let params = self.with_newlines(true, |p| {
-            let mut params = Vec::new();
-            while !p.eat(TokenKind::RParen) {
-                params.push(LambdaParam { name: p.ident("a lambda parameter")?, ty: None });
-                p.eat(TokenKind::Comma);
+        let mut params = Vec::new();
+        loop {
+            self.skip_nl();
+            match self.peek() {
+                TokenKind::RParen => break,
+                TokenKind::Comma => {
+                    self.bump();
+                }
+                _ => params.push(LambdaParam { name: self.ident("a lambda parameter")?, ty: None }),
             }
-            Ok(params)
-        })?;
+        }
+        self.bump();
         self.lambda_body(start, params)
     }
 
     fn lambda_body(&mut self, start: u32, params: Vec<LambdaParam>) -> PResult<Expr> {
         self.expect(TokenKind::Arrow, "'=>' after the lambda parameters")?;
-        self.skip_nl_before_expr();
-        let body = self.expr()?;
+        self.skip_nl_before_body();
+        // A lambda body may build objects and arrays even inside an interpolation.
+        let saved = std::mem::replace(&mut self.in_interpolation, false);
+        let body = self.expr();
+        self.in_interpolation = saved;
+        let body = body?;
         let span = Span::new(start, body.span.end);
         Ok(Expr { kind: ExprKind::Lambda { params, body: Box::new(body) }, span })
     }
 
-    /// A lambda body or a `for` body may start on the next line.
-    fn skip_nl_before_expr(&mut self) {
-        self.skip_nl();
+    /// A lambda or function body may start on the next line, unless that line starts a
+    /// declaration (the body is then missing).
+    pub(super) fn skip_nl_before_body(&mut self) {
+        let mut i = self.pos;
+        while self.tok(i).kind == TokenKind::NewLine {
+            i += 1;
+        }
+        let next = *self.tok(i);
+        if next.kind != TokenKind::Ident || !DECLARATION_KEYWORDS.contains(&self.text(&next)) {
+            self.skip_nl();
+        }
     }
 
     /// A string token, with its interpolations, as a literal.
@@ -354,27 +360,34 @@ impl Parser<'_> {
         let mut parts = Vec::new();
         self.text_part(&mut parts, head);
         if head.kind == TokenKind::Str(Piece::Head) {
-            self.with_newlines(true, |p| -> PResult<()> {
-                loop {
-                    let expr = p.expr()?;
-                    parts.push(StringPart::Interpolation(expr));
-                    let token = p.cur();
-                    match token.kind {
-                        TokenKind::Str(Piece::Middle) => {
-                            p.bump();
-                            p.text_part(&mut parts, token);
-                        }
-                        TokenKind::Str(Piece::Tail) => {
-                            p.bump();
-                            p.text_part(&mut parts, token);
-                            return Ok(());
-                        }
-                        _ => return Err(p.error_here("expected '}' to close the interpolation")),
-                    }
-                }
-            })?;
+            // An interpolation cannot span lines, nor hold object or array literals.
+            let saved = std::mem::replace(&mut self.in_interpolation, true);
+            let result = self.holes(&mut parts);
+            self.in_interpolation = saved;
+            result?;
         }
         Ok(StringLit { parts, span: Span::new(head.span.start, self.last_end) })
+    }
+
+    /// The `${…}` holes of a string and the text after each, up to the string's tail.
+    fn holes(&mut self, parts: &mut Vec<StringPart>) -> PResult<()> {
+        loop {
+            let expr = self.expr()?;
+            parts.push(StringPart::Interpolation(expr));
+            let token = self.cur();
+            match token.kind {
+                TokenKind::Str(Piece::Middle) => {
+                    self.bump();
+                    self.text_part(parts, token);
+                }
+                TokenKind::Str(Piece::Tail) => {
+                    self.bump();
+                    self.text_part(parts, token);
+                    return Ok(());
+                }
+                _ => return Err(self.error_here("expected '}' to close the interpolation")),
+            }
+        }
     }
 
     fn text_part(&mut self, parts: &mut Vec<StringPart>, token: Token) {
@@ -385,16 +398,21 @@ impl Parser<'_> {
         }
     }
 
-    /// `if (condition) body`, the body of a resource, module or loop.
+    /// `if (condition) {…}`, the body of a resource, module or loop.
     pub(super) fn if_expr(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        self.expect(TokenKind::LParen, "'(' after 'if'")?;
-        let condition = self.with_newlines(true, |p| {
-            let condition = p.expr()?;
-            p.expect(TokenKind::RParen, "')' after the condition")?;
-            Ok(condition)
-        })?;
-        let body = self.expr()?;
+        if !self.at(TokenKind::LParen) {
+            return Err(self.error_here("expected '(' after 'if'"));
+        }
+        // The parentheses are syntax here, not a `Paren` node.
+        let condition = match self.paren_or_lambda()? {
+            Expr { kind: ExprKind::Paren(inner), .. } => *inner,
+            other => other,
+        };
+        if !self.at(TokenKind::LBrace) {
+            return Err(self.error_here("expected '{' after the condition"));
+        }
+        let body = self.object()?;
         let span = Span::new(start, body.span.end);
         Ok(Expr { kind: ExprKind::If { condition: Box::new(condition), body: Box::new(body) }, span })
     }
@@ -410,36 +428,44 @@ impl Parser<'_> {
             && self.text(&token) == "for"
             && matches!(self.tok(i + 1).kind, TokenKind::Ident | TokenKind::LParen)
         {
-            self.skip_nl();
-            return self.for_expr(start);
+            return self.for_expr(start, false);
         }
         let items = self.list(TokenKind::RBracket, "array", |p| p.spread_or_expr())?;
         Ok(Expr { kind: ExprKind::Array(items), span: Span::new(start, self.last_end) })
     }
 
-    fn for_expr(&mut self, start: u32) -> PResult<Expr> {
+    /// `[for item in xs: body]` after the `[`; in a resource or module the body is an object
+    /// or `if (…) {…}`.
+    pub(super) fn for_expr(&mut self, start: u32, resource_body: bool) -> PResult<Expr> {
+        self.skip_nl();
+        if !self.at_word("for") {
+            return Err(self.error_here("expected 'for'"));
+        }
         self.bump();
-        let (item, index, iterable) = self.with_newlines(true, |p| {
-            let (item, index) = if p.eat(TokenKind::LParen) {
-                let item = p.ident("a loop item name")?;
-                p.expect(TokenKind::Comma, "',' after the loop item name")?;
-                let index = p.ident("a loop index name")?;
-                p.expect(TokenKind::RParen, "')' after the loop index name")?;
-                (item, Some(index))
-            } else {
-                (p.ident("a loop item name")?, None)
-            };
-            if !p.at_word("in") {
-                return Err(p.error_here("expected 'in' after the loop variable"));
-            }
-            p.bump();
-            let iterable = p.expr()?;
-            p.expect(TokenKind::Colon, "':' after the loop expression")?;
-            Ok((item, index, iterable))
-        })?;
-        self.skip_nl_before_expr();
-        let body =
-            if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen { self.if_expr()? } else { self.expr()? };
+        let (item, index) = if self.eat(TokenKind::LParen) {
+            let item = self.ident("a loop item name")?;
+            self.expect(TokenKind::Comma, "',' after the loop item name")?;
+            let index = self.ident("a loop index name")?;
+            self.expect(TokenKind::RParen, "')' after the loop index name")?;
+            (item, Some(index))
+        } else {
+            (self.ident("a loop item name or '('")?, None)
+        };
+        if !self.at_word("in") {
+            return Err(self.error_here("expected 'in' after the loop variable"));
+        }
+        self.bump();
+        let iterable = self.expr()?;
+        self.expect(TokenKind::Colon, "':' after the loop expression")?;
+        let body = if !resource_body {
+            self.expr()?
+        } else if self.at(TokenKind::LBrace) {
+            self.object()?
+        } else if self.at_word("if") {
+            self.if_expr()?
+        } else {
+            return Err(self.error_here("expected '{' or 'if' for the loop body"));
+        };
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
         Ok(Expr {
@@ -448,7 +474,7 @@ impl Parser<'_> {
         })
     }
 
-    fn object(&mut self) -> PResult<Expr> {
+    pub(super) fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let items = self.list(TokenKind::RBrace, "object", |p| p.object_item())?;
         Ok(Expr { kind: ExprKind::Object(items), span: Span::new(start, self.last_end) })
@@ -494,47 +520,59 @@ impl Parser<'_> {
         what: &str,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> PResult<Vec<T>> {
-        self.with_newlines(false, |p| {
-            let mut items = Vec::new();
-            loop {
-                p.skip_nl();
-                let kind = p.peek();
-                if kind == close {
-                    p.bump();
-                    return Ok(items);
-                }
-                if matches!(kind, TokenKind::Eof | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace) {
-                    let closer = if close == TokenKind::RBrace { "'}'" } else { "']'" };
-                    return Err(p.error_here(&format!("expected {closer} to close the {what}")));
-                }
-                match item(p) {
-                    Ok(value) => items.push(value),
-                    Err(fail) => {
-                        if p.fatal {
-                            return Err(fail);
-                        }
-                        p.skip_item();
+        let mut items = Vec::new();
+        loop {
+            self.skip_nl();
+            let kind = self.peek();
+            if kind == close {
+                self.bump();
+                return Ok(items);
+            }
+            // Any other closer (one `skip_item` would stop at) belongs to an outer construct.
+            if matches!(
+                kind,
+                TokenKind::Eof
+                    | TokenKind::RParen
+                    | TokenKind::RBracket
+                    | TokenKind::RBrace
+                    | TokenKind::Str(Piece::Tail)
+            ) {
+                let closer = if close == TokenKind::RBrace { "'}'" } else { "']'" };
+                return Err(self.error_here(&format!("expected {closer} to close the {what}")));
+            }
+            let before = self.pos;
+            match item(self) {
+                Ok(value) => items.push(value),
+                Err(fail) => {
+                    if self.fatal {
+                        return Err(fail);
                     }
-                }
-                match p.peek() {
-                    TokenKind::Comma => {
-                        p.bump();
-                        // Items on separate lines are separated by the line break alone.
-                        if p.at(TokenKind::NewLine) {
-                            let span = p.cur().span;
-                            p.error_at(span, "unexpected new line after a comma");
-                        }
-                    }
-                    TokenKind::NewLine => {}
-                    next if next == close => {}
-                    _ => {
-                        p.error_here(&format!("expected a new line or ',' after the {what} item"));
-                        p.skip_item();
-                        p.eat(TokenKind::Comma);
-                    }
+                    self.skip_item();
                 }
             }
-        })
+            match self.peek() {
+                TokenKind::Comma => {
+                    self.bump();
+                    // Items on separate lines are separated by the line break alone.
+                    if self.at(TokenKind::NewLine) {
+                        let span = self.cur().span;
+                        self.error_at(span, "unexpected new line after a comma");
+                    }
+                }
+                TokenKind::NewLine => {}
+                next if next == close => {}
+                _ => {
+                    self.error_here(&format!("expected a new line or ',' after the {what} item"));
+                    self.skip_item();
+                    self.eat(TokenKind::Comma);
+                }
+            }
+            // Every round must consume something; what cannot be skipped here is left to
+            // the enclosing construct.
+            if self.pos == before {
+                return Err(Fail);
+            }
+        }
     }
 
     fn skip_item(&mut self) {

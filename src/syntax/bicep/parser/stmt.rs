@@ -25,7 +25,10 @@ impl Parser<'_> {
             let start = self.bump().span.start;
             let expr = self.postfix_expr()?;
             decorators.push(Decorator { span: Span::new(start, self.last_end), expr });
-            // A line break (significant or not) separates the decorator from what it decorates.
+            // A line break separates the decorator from what it decorates.
+            if !self.at(TokenKind::NewLine) {
+                return Err(self.error_here("expected a new line after the decorator"));
+            }
             self.skip_nl();
         }
         Ok(decorators)
@@ -101,7 +104,7 @@ impl Parser<'_> {
                 let name = self.ident("a test name")?;
                 let path = self.string_lit("a test file path string")?;
                 self.expect(TokenKind::Assign, "'=' after the test path")?;
-                StatementKind::Test { name, path, body: self.expr()? }
+                StatementKind::Test { name, path, body: self.object_expr()? }
             }
             "using" => {
                 self.bump();
@@ -164,36 +167,48 @@ impl Parser<'_> {
         Ok(StatementKind::Resource { name, type_string, existing, body: self.resource_body()? })
     }
 
-    /// The value of a resource or module: an object, `if (…) {…}` or `[for …]`.
+    /// The value of a resource or module: an object, `if (…) {…}` or `[for …]`; only before
+    /// `if` may the line break after `=`.
     fn resource_body(&mut self) -> PResult<Expr> {
-        // The body may start on the line after `=`.
-        self.skip_nl();
-        if self.at_word("if") && self.nth_raw(1) == TokenKind::LParen {
+        let mut i = self.pos;
+        while self.tok(i).kind == TokenKind::NewLine {
+            i += 1;
+        }
+        let next = *self.tok(i);
+        if next.kind == TokenKind::Ident && self.text(&next) == "if" {
+            self.skip_nl();
             return self.if_expr();
         }
-        self.expr()
+        match self.peek() {
+            TokenKind::LBrace => self.object(),
+            TokenKind::LBracket => {
+                let start = self.bump().span.start;
+                self.for_expr(start, true)
+            }
+            _ => Err(self.error_here("expected '{', 'if' or '[for' for the body")),
+        }
     }
 
     fn func(&mut self) -> PResult<StatementKind> {
         self.bump();
         let name = self.ident("a function name")?;
         self.expect(TokenKind::LParen, "'(' after the function name")?;
-        let params = self.with_newlines(true, |p| {
-            let mut params = Vec::new();
-            while !p.at(TokenKind::RParen) {
-                let name = p.ident("a parameter name")?;
-                let ty = p.type_expr()?;
-                params.push(LambdaParam { name, ty: Some(ty) });
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RParen) {
-                    return Err(p.error_here("expected ',' or ')' after the function parameter"));
-                }
+        let mut params = Vec::new();
+        self.skip_nl();
+        while !self.eat(TokenKind::RParen) {
+            let name = self.ident("a parameter name")?;
+            let ty = self.type_expr()?;
+            params.push(LambdaParam { name, ty: Some(ty) });
+            self.skip_nl();
+            if self.eat(TokenKind::Comma) {
+                self.skip_nl();
+            } else if !self.at(TokenKind::RParen) {
+                return Err(self.error_here("expected ',' or ')' after the function parameter"));
             }
-            p.bump();
-            Ok(params)
-        })?;
+        }
         let return_ty = self.type_expr()?;
         self.expect(TokenKind::Arrow, "'=>' after the function return type")?;
-        self.skip_nl();
+        self.skip_nl_before_body();
         Ok(StatementKind::Func { name, params, return_ty, body: self.expr()? })
     }
 
@@ -225,28 +240,24 @@ impl Parser<'_> {
         Ok(StatementKind::Import { clause, source, config: None, alias: None })
     }
 
+    /// `{a, b as c}`: separated like object properties; a quoted name needs an alias.
     fn import_items(&mut self) -> PResult<Vec<ImportItem>> {
         self.bump();
-        self.with_newlines(true, |p| {
-            let mut items = Vec::new();
-            while !p.at(TokenKind::RBrace) {
-                let token = p.cur();
-                let name = match token.kind {
-                    TokenKind::Ident => p.ident("a name")?,
-                    TokenKind::Str(Piece::Complete) => {
-                        let lit = p.string_lit("a name")?;
-                        Ident { name: lit.as_literal().unwrap_or("").to_string(), span: lit.span }
+        self.list(TokenKind::RBrace, "import list", |p| {
+            let token = p.cur();
+            let name = match token.kind {
+                TokenKind::Ident => p.ident("a name")?,
+                TokenKind::Str(Piece::Complete) => {
+                    let lit = p.string_lit("a name")?;
+                    if !p.at_word("as") {
+                        return Err(p.error_here("expected 'as' and an alias after a quoted name"));
                     }
-                    _ => return Err(p.error_here("expected a name to import")),
-                };
-                let alias = p.as_clause()?;
-                items.push(ImportItem { name, alias, span: Span::new(token.span.start, p.last_end) });
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::RBrace) && !p.after_newline() {
-                    return Err(p.error_here("expected ',' or '}' after the imported name"));
+                    Ident { name: lit.as_literal().unwrap_or("").to_string(), span: lit.span }
                 }
-            }
-            p.bump();
-            Ok(items)
+                _ => return Err(p.error_here("expected a name to import")),
+            };
+            let alias = p.as_clause()?;
+            Ok(ImportItem { name, alias, span: Span::new(token.span.start, p.last_end) })
         })
     }
 

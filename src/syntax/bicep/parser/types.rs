@@ -43,19 +43,7 @@ impl Parser<'_> {
                 TokenKind::LBracket => {
                     self.chain_link()?;
                     self.bump();
-                    self.with_newlines(true, |p| {
-                        if p.eat(TokenKind::RBracket) {
-                            return Ok(TypeKind::Array(Box::new(ty)));
-                        }
-                        if p.at(TokenKind::Star) && p.nth_raw(1) == TokenKind::RBracket {
-                            p.bump();
-                            p.bump();
-                            return Ok(TypeKind::Element(Box::new(ty)));
-                        }
-                        let index = p.expr()?;
-                        p.expect(TokenKind::RBracket, "']' after the type index")?;
-                        Ok(TypeKind::Index { base: Box::new(ty), index: Box::new(index) })
-                    })?
+                    self.bracket_suffix(ty)?
                 }
                 TokenKind::Question => {
                     self.chain_link()?;
@@ -91,6 +79,21 @@ impl Parser<'_> {
         }
     }
 
+    /// After `T[`: `T[]`, `T[*]` or `T[index]`.
+    fn bracket_suffix(&mut self, ty: TypeExpr) -> PResult<TypeKind> {
+        if self.eat(TokenKind::RBracket) {
+            return Ok(TypeKind::Array(Box::new(ty)));
+        }
+        if self.at(TokenKind::Star) && self.nth_raw(1) == TokenKind::RBracket {
+            self.bump();
+            self.bump();
+            return Ok(TypeKind::Element(Box::new(ty)));
+        }
+        let index = self.expr()?;
+        self.expect(TokenKind::RBracket, "']' after the type index")?;
+        Ok(TypeKind::Index { base: Box::new(ty), index: Box::new(index) })
+    }
+
     fn primary_type(&mut self) -> PResult<TypeExpr> {
         let token = self.cur();
         let start = token.span.start;
@@ -120,11 +123,8 @@ impl Parser<'_> {
             }
             TokenKind::LParen => {
                 self.bump();
-                let inner = self.with_newlines(true, |p| {
-                    let inner = p.type_expr()?;
-                    p.expect(TokenKind::RParen, "')' to close the type")?;
-                    Ok(inner)
-                })?;
+                let inner = self.type_expr()?;
+                self.expect(TokenKind::RParen, "')' to close the type")?;
                 TypeKind::Paren(Box::new(inner))
             }
             _ => return Err(self.error_here("expected a type")),
@@ -148,19 +148,20 @@ impl Parser<'_> {
         })
     }
 
-    /// `name<T, …>`
+    /// `name<T, …>`; line breaks may follow `<` and commas, and precede `>`.
     fn type_args(&mut self, name: Ident) -> PResult<TypeKind> {
         self.bump();
-        let args = self.with_newlines(true, |p| {
-            let mut args = Vec::new();
-            while !p.eat(TokenKind::Gt) {
-                args.push(p.type_expr()?);
-                if !p.eat(TokenKind::Comma) && !p.at(TokenKind::Gt) {
-                    return Err(p.error_here("expected ',' or '>' after the type argument"));
-                }
+        let mut args = Vec::new();
+        self.skip_nl();
+        while !self.eat(TokenKind::Gt) {
+            args.push(self.type_expr()?);
+            self.skip_nl();
+            if self.eat(TokenKind::Comma) {
+                self.skip_nl();
+            } else if !self.at(TokenKind::Gt) {
+                return Err(self.error_here("expected ',' or '>' after the type argument"));
             }
-            Ok(args)
-        })?;
+        }
         Ok(TypeKind::Parameterized { name, args })
     }
 
