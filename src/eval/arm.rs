@@ -9,31 +9,119 @@ use crate::source::{FileId, Origin};
 use crate::syntax::arm::{ArmDocument, Json, JsonKind};
 use std::collections::HashMap;
 
+/// Nested deployments nest at most this deep.
+const MAX_NESTING: usize = 16;
+
 pub fn evaluate_root(file: FileId, context: &str, doc: &ArmDocument, deployment: &mut Deployment) {
-    let mut eval = ArmEval { file, root: &doc.root, cache: HashMap::new(), in_progress: Vec::new(), copy_index: None };
-    let Some(resources) = doc.root.get("resources") else { return };
-    let list: Vec<(Option<&str>, &Json)> = match &resources.kind {
-        JsonKind::Array(items) => items.iter().map(|r| (None, r)).collect(),
-        JsonKind::Object(members) => members.iter().map(|m| (Some(m.name.as_str()), &m.value)).collect(),
-        _ => return,
-    };
-    for (symbol, json) in list {
-        eval.resource(json, symbol, None, context, deployment);
-    }
+    let mut eval = ArmEval::new(file, &doc.root, None, Tri::Yes, 0);
+    eval.resources(&doc.root, context, deployment);
 }
 
 struct ArmEval<'a> {
     file: FileId,
+    /// The template whose parameters and variables expressions read.
     root: &'a Json,
+    /// What an enclosing deployment passes (`properties.parameters`), by lower-case name;
+    /// `None` for a root template (parameters take defaults).
+    inputs: Option<HashMap<String, Node>>,
+    /// Whether this template is deployed: a nested deployment may have a condition.
+    deployed: Tri,
+    depth: usize,
     /// Evaluated parameters and variables, keyed `p:name` / `v:name` in lower case.
     cache: HashMap<String, Node>,
     in_progress: Vec<String>,
     copy_index: Option<Node>,
+    /// The indices of the property copy loops being evaluated, by lower-case name.
+    named_copies: Vec<(String, i64)>,
 }
 
 impl<'a> ArmEval<'a> {
+    fn new(file: FileId, root: &'a Json, inputs: Option<HashMap<String, Node>>, deployed: Tri, depth: usize) -> Self {
+        ArmEval {
+            file,
+            root,
+            inputs,
+            deployed,
+            depth,
+            cache: HashMap::new(),
+            in_progress: Vec::new(),
+            copy_index: None,
+            named_copies: Vec::new(),
+        }
+    }
+
     fn origin(&self, json: &Json) -> Origin {
         Origin::new(self.file, json.span)
+    }
+
+    /// Deploys the resources of `template` (an array, or an object keyed by symbolic name).
+    fn resources(&mut self, template: &'a Json, context: &str, deployment: &mut Deployment) {
+        let Some(resources) = template.get("resources") else { return };
+        let list: Vec<(Option<&str>, &Json)> = match &resources.kind {
+            JsonKind::Array(items) => items.iter().map(|r| (None, r)).collect(),
+            JsonKind::Object(members) => members.iter().map(|m| (Some(m.name.as_str()), &m.value)).collect(),
+            _ => return,
+        };
+        for (symbol, json) in list {
+            self.resource(json, symbol, None, context, deployment);
+        }
+    }
+
+    /// A `Microsoft.Resources/deployments` with an inline template deploys its resources: with
+    /// `expressionEvaluationOptions.scope` `inner` (what Bicep emits) the template has its own
+    /// parameters, given by `properties.parameters`; otherwise it reads the outer ones.
+    /// Returns false when there is no inline template (a `templateLink`).
+    fn nested_deployment(
+        &mut self,
+        resource: &Resource,
+        json: &'a Json,
+        context: &str,
+        deployment: &mut Deployment,
+    ) -> bool {
+        let Some(properties) = json.get("properties") else { return false };
+        let Some(template) = properties.get("template").filter(|t| matches!(t.kind, JsonKind::Object(_))) else {
+            return false;
+        };
+        let context = format!("{context} › deployment {}", resource.name.value.describe());
+        if self.depth >= MAX_NESTING {
+            deployment.problems.push((resource.declaration, format!("nested deployments deeper than {MAX_NESTING}")));
+            return true;
+        }
+        let deployed = resource.deployed.clone();
+        let inner = properties
+            .get("expressionEvaluationOptions")
+            .and_then(|o| o.get("scope"))
+            .and_then(Json::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        if inner {
+            let mut inputs = HashMap::new();
+            if let Some(Value::Object(given)) =
+                resource.body.get("properties").and_then(|p| p.get("parameters")).map(|n| &n.value)
+            {
+                for (name, entry) in given {
+                    let value = match entry.get("value") {
+                        Some(v) => v.clone(),
+                        None => Node::new(
+                            Value::unknown(
+                                format!("parameter `{name}` of the nested deployment is a reference"),
+                                entry.origin,
+                            ),
+                            entry.origin,
+                        ),
+                    };
+                    inputs.insert(name.to_ascii_lowercase(), value);
+                }
+            }
+            let mut nested = ArmEval::new(self.file, template, Some(inputs), deployed, self.depth + 1);
+            nested.resources(template, &context, deployment);
+        } else {
+            let outer_deployed = std::mem::replace(&mut self.deployed, deployed);
+            self.depth += 1;
+            self.resources(template, &context, deployment);
+            self.depth -= 1;
+            self.deployed = outer_deployed;
+        }
+        true
     }
 
     fn resource(
@@ -72,6 +160,7 @@ impl<'a> ArmEval<'a> {
                 (Some(Node { value: Value::Unknown(u), .. }), Tri::Yes) => Tri::Unknown(u.clone()),
                 (_, d) => d,
             };
+            let deployed = self.deployed.clone().and(deployed);
             let mut resource_type = json.get("type").and_then(Json::as_str).unwrap_or("").to_string();
             let mut name = json.get("name").map_or(Node::new(Value::Null, self.origin(json)), |n| self.json(n));
             if let Some(p) = parent {
@@ -111,12 +200,14 @@ impl<'a> ArmEval<'a> {
                 context: instance_context.clone(),
             });
             let this = deployment.resources.len() - 1;
-            let pushed = &deployment.resources[this];
-            if pushed.is_type("Microsoft.Resources/deployments") {
+            let pushed = deployment.resources[this].clone();
+            if pushed.is_type("Microsoft.Resources/deployments")
+                && !self.nested_deployment(&pushed, json, &instance_context, deployment)
+            {
                 deployment.opaque.push(OpaqueDeployment {
-                    label: format!("nested deployment {}", pushed.name.value.describe()),
+                    label: format!("linked deployment {}", pushed.name.value.describe()),
                     origin: pushed.declaration,
-                    inputs: pushed.body.clone(),
+                    inputs: pushed.body,
                 });
             }
             if let Some(children) = json.get("resources").and_then(Json::as_array) {
@@ -167,10 +258,47 @@ impl<'a> ArmEval<'a> {
             },
             JsonKind::Array(items) => Value::Array(items.iter().map(|i| self.json(i)).collect()),
             JsonKind::Object(members) => {
-                Value::Object(members.iter().map(|m| (m.name.clone(), self.json(&m.value))).collect())
+                let mut out = Vec::new();
+                for m in members {
+                    match (m.name.eq_ignore_ascii_case("copy"), &m.value.kind) {
+                        // Property iteration: `"copy": [{"name", "count", "input"}]` builds arrays.
+                        (true, JsonKind::Array(loops)) => {
+                            for spec in loops {
+                                out.push(self.property_copy(spec));
+                            }
+                        }
+                        _ => out.push((m.name.clone(), self.json(&m.value))),
+                    }
+                }
+                Value::Object(out)
             }
         };
         Node::new(value, origin)
+    }
+
+    /// One property `copy` entry: the property `name` holds `count` evaluations of `input`,
+    /// each with `copyIndex('name')` bound.
+    fn property_copy(&mut self, spec: &Json) -> (String, Node) {
+        let origin = self.origin(spec);
+        let name = spec.get("name").and_then(Json::as_str).unwrap_or("copy").to_string();
+        let count = spec.get("count").map(|c| self.json(c).value);
+        let Some(input) = spec.get("input") else {
+            return (name, Node::new(Value::unknown("the property copy has no `input`", origin), origin));
+        };
+        let value = match count {
+            Some(Value::Int(n)) if n >= 0 && n as usize <= MAX_ELEMENTS => {
+                let mut items = Vec::new();
+                for i in 0..n {
+                    self.named_copies.push((name.to_ascii_lowercase(), i));
+                    items.push(self.json(input));
+                    self.named_copies.pop();
+                }
+                Value::Array(items)
+            }
+            Some(Value::Unknown(u)) => Value::Unknown(u),
+            _ => Value::unknown(format!("the count of property copy `{name}` is not known"), origin),
+        };
+        (name, Node::new(value, origin))
     }
 
     fn expr(&mut self, expr: &ArmExpr, origin: Origin) -> Node {
@@ -203,6 +331,17 @@ impl<'a> ArmEval<'a> {
                 match (lower.as_str(), args.as_slice()) {
                     ("parameters", [ArmExpr::String(p)]) => return self.parameter(p, origin),
                     ("variables", [ArmExpr::String(v)]) => return self.variable(v, origin),
+                    ("copyindex", [ArmExpr::String(loop_name), rest @ ..]) => {
+                        let offset = match rest.first() {
+                            Some(a) => self.expr(a, origin).value,
+                            None => Value::Int(0),
+                        };
+                        let lower = loop_name.to_ascii_lowercase();
+                        match (self.named_copies.iter().rev().find(|(n, _)| *n == lower), offset) {
+                            (Some((_, i)), Value::Int(o)) => Value::Int(i + o),
+                            _ => Value::unknown(format!("`copyIndex('{loop_name}')` outside that copy loop"), origin),
+                        }
+                    }
                     ("copyindex", _) => {
                         let offset = match args.first() {
                             Some(a) => self.expr(a, origin).value,
@@ -233,8 +372,13 @@ impl<'a> ArmEval<'a> {
         let resolved = match self.cached(&key) {
             Some(n) => n,
             None => {
-                let node = match member.value.get("defaultValue") {
-                    Some(default) => {
+                let given = self.inputs.as_ref().map(|i| i.get(&name.to_ascii_lowercase()).cloned());
+                let node = match (given, member.value.get("defaultValue")) {
+                    (Some(Some(mut given)), _) => {
+                        given.trace.insert(0, TraceStep { origin: given.origin, label: format!("passed as `{name}`") });
+                        given
+                    }
+                    (_, Some(default)) => {
                         let mut n = self.guarded(&key, default, origin);
                         n.trace.insert(
                             0,
@@ -242,14 +386,14 @@ impl<'a> ArmEval<'a> {
                         );
                         n
                     }
-                    None => Node::new(
-                        Value::Unknown(Unknown {
-                            reason: format!("parameter `{name}` has no default and no parameter file gives it"),
-                            origin: decl,
-                            source: Some(decl),
-                        }),
-                        decl,
-                    ),
+                    (given, None) => {
+                        let reason = if given.is_some() {
+                            format!("parameter `{name}` has no default and the enclosing deployment does not give it")
+                        } else {
+                            format!("parameter `{name}` has no default and no parameter file gives it")
+                        };
+                        Node::new(Value::Unknown(Unknown { reason, origin: decl, source: Some(decl) }), decl)
+                    }
                 };
                 self.cache.insert(key, node.clone());
                 node
@@ -268,6 +412,7 @@ impl<'a> ArmEval<'a> {
             None => {
                 let mut n = self.guarded(&key, json, origin);
                 n.trace.insert(0, TraceStep { origin: n.origin, label: format!("variable `{name}`") });
+                n.value.identify_unknowns();
                 self.cache.insert(key, n.clone());
                 n
             }

@@ -45,7 +45,7 @@ pub fn evaluate_root(workspace: &Workspace, file: FileId, deployment: &mut Deplo
     let Parsed::Bicep(parsed) = workspace.parsed(file) else { return };
     let mut build = Build { workspace, deployment, stack: vec![file] };
     let context = workspace.file(file).display.clone();
-    let mut eval = BicepEval::new(&mut build, file, &parsed.program, None, context);
+    let mut eval = BicepEval::new(&mut build, file, &parsed.program, None, context, Tri::Yes);
     eval.run();
 }
 
@@ -71,9 +71,13 @@ struct BicepEval<'w, 'b, 'd> {
     context: String,
     /// What a module's caller passes; `None` for a root template (parameters take defaults).
     inputs: Option<HashMap<String, Node>>,
+    /// Whether this template is deployed at all: a module under an unknown condition may not be.
+    deployed: Tri,
     decls: HashMap<&'w str, &'w Statement>,
     cache: HashMap<String, Node>,
     resources: HashMap<String, Option<Resolved>>,
+    /// The instances of each top-level resource loop, once expanded (for `servers[i]`).
+    loops: HashMap<String, Vec<usize>>,
     in_progress: Vec<String>,
 }
 
@@ -84,6 +88,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         program: &'w Program,
         inputs: Option<HashMap<String, Node>>,
         context: String,
+        deployed: Tri,
     ) -> Self {
         let decls = program.statements.iter().filter_map(|s| declared_name(s).map(|n| (n, s))).collect();
         BicepEval {
@@ -92,9 +97,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             program,
             context,
             inputs,
+            deployed,
             decls,
             cache: HashMap::new(),
             resources: HashMap::new(),
+            loops: HashMap::new(),
             in_progress: Vec::new(),
         }
     }
@@ -114,7 +121,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             match &statement.kind {
                 StatementKind::Resource { name, body, .. } => {
                     if matches!(body.kind, ExprKind::For { .. }) {
-                        self.expand_loop(statement, None, &Vec::new());
+                        self.loop_instances(&name.name);
                     } else {
                         self.resolve_resource(&name.name);
                     }
@@ -146,13 +153,27 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         resolved
     }
 
-    fn expand_loop(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals) {
-        let StatementKind::Resource { body, name, .. } = &statement.kind else { return };
-        let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return };
+    /// Deploys the elements of a top-level resource loop, once, and returns their instances.
+    fn loop_instances(&mut self, name: &str) -> Vec<usize> {
+        if let Some(done) = self.loops.get(name) {
+            return done.clone();
+        }
+        let Some(statement) = self.decls.get(name).copied() else { return Vec::new() };
+        self.loops.insert(name.to_string(), Vec::new());
+        let instances = self.expand_loop(statement, None, &Vec::new());
+        self.loops.insert(name.to_string(), instances.clone());
+        instances
+    }
+
+    fn expand_loop(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals) -> Vec<usize> {
+        let StatementKind::Resource { body, name, .. } = &statement.kind else { return Vec::new() };
+        let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return Vec::new() };
+        let mut instances = Vec::new();
         for (locals, label, deployed) in self.loop_elements(item.as_ref(), index.as_ref(), iterable, locals, &name.name)
         {
-            self.instance_with_body(statement, inner, parent, &locals, deployed, Some(label));
+            instances.extend(self.instance_with_body(statement, inner, parent, &locals, deployed, Some(label)));
         }
+        instances
     }
 
     /// The elements of a `for`: locals for each, a label, and whether it is known to exist.
@@ -179,7 +200,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             Value::Array(items) if items.len() <= MAX_ELEMENTS => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| {
+                .map(|(i, mut v)| {
+                    // An element keeps where its array came from (a parameter default, a variable).
+                    let mut trace = array.trace.clone();
+                    trace.append(&mut v.trace);
+                    v.trace = trace;
                     (bind(v, Node::new(Value::Int(i as i64), array.origin)), format!("{label}[{i}]"), Tri::Yes)
                 })
                 .collect(),
@@ -236,6 +261,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             }
             _ => (deployed, body),
         };
+        let deployed = self.deployed.clone().and(deployed);
         let ExprKind::Object(items) = &object.kind else { return None };
         let (mut resource_type, api_version) = split_type(type_string.as_literal().unwrap_or(""));
         let mut parent = parent;
@@ -248,22 +274,16 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                     let key = p.key.literal().unwrap_or("");
                     match key {
                         "name" => name = self.expr(&p.value, locals),
-                        "parent" => {
-                            if let ExprKind::Ident(id) = &p.value.kind
-                                && let Some(r) = self.resolve_resource(&id.name)
-                            {
-                                parent = Some(r.index);
-                            }
-                        }
+                        "parent" => parent = self.resource_instance(&p.value, locals).or(parent),
                         "scope" | "dependsOn" => {}
                         _ => {
                             let value = self.expr(&p.value, locals);
-                            members.push((key.to_string(), value));
+                            set_member(&mut members, key.to_string(), value);
                         }
                     }
                 }
                 ObjectItem::Spread(e) => {
-                    let spread = self.expr(e, locals);
+                    let spread = self.spread(e, locals);
                     spread_into(&mut members, spread);
                 }
                 ObjectItem::Resource(child) => nested.push(child.as_ref()),
@@ -323,15 +343,52 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         if let StatementKind::Resource { body, .. } = &statement.kind
             && matches!(body.kind, ExprKind::For { .. })
         {
-            return self
-                .unknown(format!("`{name}` is a resource loop; its elements are not evaluated by reference"), span);
+            self.in_progress.push(name.to_string());
+            let instances = self.loop_instances(name);
+            self.in_progress.pop();
+            let elements = instances.iter().map(|&i| self.instance_value(i, only)).collect();
+            return Node::new(Value::Array(elements), self.origin(span));
         }
         self.in_progress.push(name.to_string());
         let resolved = self.resolve_resource(name);
         self.in_progress.pop();
         match resolved {
-            Some(r) => relocate(resource_object(&self.build.deployment.resources[r.index], only), self.origin(span)),
+            Some(r) => relocate(self.instance_value(r.index, only), self.origin(span)),
             None => self.unknown(format!("resource `{name}` is not deployed"), span),
+        }
+    }
+
+    fn is_resource_loop(&self, name: &str, locals: &Locals) -> bool {
+        !locals.iter().any(|(n, _)| n == name)
+            && matches!(
+                self.decls.get(name).map(|s| &s.kind),
+                Some(StatementKind::Resource { body, .. }) if matches!(body.kind, ExprKind::For { .. })
+            )
+    }
+
+    fn instance_value(&self, index: usize, only: Option<&str>) -> Node {
+        resource_object(index, &self.build.deployment.resources[index], only)
+    }
+
+    /// The deployed instance an expression names: `server`, or `servers[i]` of a resource loop
+    /// whose elements are known.
+    fn resource_instance(&mut self, expr: &'w Expr, locals: &Locals) -> Option<usize> {
+        let is_resource = |this: &Self, name: &str| {
+            !locals.iter().any(|(n, _)| n == name)
+                && matches!(this.decls.get(name).map(|s| &s.kind), Some(StatementKind::Resource { .. }))
+        };
+        match &expr.kind {
+            ExprKind::Ident(id) if is_resource(self, &id.name) => self.resolve_resource(&id.name).map(|r| r.index),
+            ExprKind::Index { base, index, from_end: false, .. } => {
+                let ExprKind::Ident(id) = &base.kind else { return None };
+                if !is_resource(self, &id.name) {
+                    return None;
+                }
+                let Value::Int(i) = self.expr(index, locals).value else { return None };
+                let instances = self.loop_instances(&id.name);
+                usize::try_from(i).ok().and_then(|i| instances.get(i).copied())
+            }
+            _ => None,
         }
     }
 
@@ -355,7 +412,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 self.unknown(format!("`{name}` is a module loop; its elements are not evaluated by reference"), span)
             }
             _ => self
-                .module_instance(statement, body, &Vec::new(), None)
+                .module_instance(statement, body, &Vec::new(), None, Tri::Yes)
                 .unwrap_or_else(|| self.unknown(format!("module `{name}` is not deployed"), span)),
         };
         self.in_progress.pop();
@@ -366,8 +423,10 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
     fn module_loop(&mut self, statement: &'w Statement) {
         let StatementKind::Module { body, name, .. } = &statement.kind else { return };
         let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return };
-        for (locals, label, _) in self.loop_elements(item.as_ref(), index.as_ref(), iterable, &Vec::new(), &name.name) {
-            self.module_instance(statement, inner, &locals, Some(label));
+        for (locals, label, deployed) in
+            self.loop_elements(item.as_ref(), index.as_ref(), iterable, &Vec::new(), &name.name)
+        {
+            self.module_instance(statement, inner, &locals, Some(label), deployed);
         }
     }
 
@@ -379,22 +438,30 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         body: &'w Expr,
         locals: &Locals,
         label: Option<String>,
+        deployed: Tri,
     ) -> Option<Node> {
         let StatementKind::Module { name: symbol, path, .. } = &statement.kind else { return None };
-        let object = match &body.kind {
+        let (deployed, object) = match &body.kind {
             ExprKind::If { condition, body } => {
                 // A module under an unknown condition is evaluated: it may be deployed.
-                if self.expr(condition, locals).value == Value::Bool(false) {
-                    return None;
-                }
-                body.as_ref()
+                let condition = match self.expr(condition, locals).value {
+                    Value::Bool(false) => return None,
+                    Value::Bool(true) => Tri::Yes,
+                    other => Tri::Unknown(other.first_unknown().cloned().unwrap_or(Unknown {
+                        reason: "the module's condition is not a boolean".into(),
+                        origin: self.origin(body.span),
+                        source: None,
+                    })),
+                };
+                (deployed.and(condition), body.as_ref())
             }
-            _ => body,
+            _ => (deployed, body),
         };
+        let deployed = self.deployed.clone().and(deployed);
         let value = self.expr(object, locals);
         let module_origin = self.origin(symbol.span.cover(path.span));
         let outputs = match local_module(path) {
-            Some(relative) => self.call_module(symbol, relative, &value, label.as_deref(), path.span),
+            Some(relative) => self.call_module(symbol, relative, &value, label.as_deref(), path.span, deployed),
             None => {
                 let shown = path.as_literal().unwrap_or("a registry module");
                 self.build.deployment.opaque.push(OpaqueDeployment {
@@ -423,6 +490,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         value: &Node,
         label: Option<&str>,
         span: Span,
+        deployed: Tri,
     ) -> Node {
         let origin = self.origin(span);
         let workspace = self.build.workspace;
@@ -465,7 +533,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let instance = label.map_or(String::new(), |l| format!(" {l}"));
         let context = format!("{} › module {}{instance} ({relative})", self.context, symbol.name);
         self.build.stack.push(module_file);
-        let mut module = BicepEval::new(self.build, module_file, &parsed.program, Some(inputs), context);
+        let mut module = BicepEval::new(self.build, module_file, &parsed.program, Some(inputs), context, deployed);
         module.run();
         let outputs = module.outputs();
         self.build.stack.pop();
@@ -531,6 +599,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let node = match self.guarded(&key, value) {
             Some(mut node) => {
                 node.trace.insert(0, TraceStep { origin: node.origin, label: format!("variable `{name}`") });
+                node.value.identify_unknowns();
                 node
             }
             None => return self.unknown(format!("variable `{name}` refers to itself"), span),
@@ -563,7 +632,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 let mut out = Vec::new();
                 for item in items {
                     match &item.kind {
-                        ExprKind::Spread(inner) => match self.expr(inner, locals) {
+                        ExprKind::Spread(_) => match self.spread(item, locals) {
                             Node { value: Value::Array(more), .. } => out.extend(more),
                             other => out.push(other),
                         },
@@ -583,7 +652,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                             };
                             let value = self.expr(&p.value, locals);
                             match key {
-                                Some(key) => members.push((key, value)),
+                                Some(key) => set_member(&mut members, key, value),
                                 None => members.push((
                                     UNKNOWN_SPREAD.to_string(),
                                     self.unknown("an object key is not known", p.key.span()),
@@ -591,7 +660,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                             }
                         }
                         ObjectItem::Spread(e) => {
-                            let spread = self.expr(e, locals);
+                            let spread = self.spread(e, locals);
                             spread_into(&mut members, spread);
                         }
                         ObjectItem::Resource(_) => {}
@@ -621,6 +690,13 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 return member(base, &name.name, origin);
             }
             ExprKind::ResourceAccess { base, name } => return self.nested_resource(base, &name.name, origin),
+            ExprKind::Index { base: loop_base, .. } if matches!(&loop_base.kind, ExprKind::Ident(id) if self.is_resource_loop(&id.name, locals)) =>
+            {
+                return match self.resource_instance(expr, locals) {
+                    Some(i) => relocate(self.instance_value(i, None), origin),
+                    None => Node::new(Value::unknown("this element of the resource loop is not known", origin), origin),
+                };
+            }
             ExprKind::Index { base, index, safe, from_end } => {
                 let base = self.expr(base, locals);
                 let index = self.expr(index, locals);
@@ -701,8 +777,23 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         Node::new(value, origin)
     }
 
+    /// The value spread by `...x` (the parser may or may not wrap it in a spread node).
+    fn spread(&mut self, expr: &'w Expr, locals: &Locals) -> Node {
+        match &expr.kind {
+            ExprKind::Spread(inner) => self.expr(inner, locals),
+            _ => self.expr(expr, locals),
+        }
+    }
+
     fn string(&mut self, s: &'w StringLit, locals: &Locals) -> Node {
         let origin = self.origin(s.span);
+        // `'${x}'` is `x` as a string: an id stays an id.
+        if let [StringPart::Interpolation(e)] = s.parts.as_slice() {
+            let node = self.expr(e, locals);
+            if matches!(node.value, Value::ResourceId(_) | Value::String(_) | Value::Partial(_) | Value::Unknown(_)) {
+                return relocate(node, origin);
+            }
+        }
         let mut parts = Vec::new();
         let mut trace = Vec::new();
         for part in &s.parts {
@@ -770,12 +861,12 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 Some(e) => self.expr(e, &Vec::new()).value,
                 None => Value::unknown("the nested resource has no name", origin),
             };
-            let declaration = self.origin(name.span.cover(type_string.span));
             let name = Value::concat(vec![parent_id.name.clone(), Value::String("/".into()), leaf], origin);
             let id = Value::ResourceId(Box::new(ResourceId {
                 resource_type,
                 name: name.clone(),
-                target: Some(declaration),
+                scope: Vec::new(),
+                target: None,
             }));
             return Node::new(
                 Value::Object(vec![("id".into(), Node::new(id, origin)), ("name".into(), Node::new(name, origin))]),
@@ -854,12 +945,17 @@ fn spread_into(members: &mut Vec<(String, Node)>, spread: Node) {
     match spread.value {
         Value::Object(more) => {
             for (k, v) in more {
-                members.retain(|(existing, _)| existing != &k);
-                members.push((k, v));
+                set_member(members, k, v);
             }
         }
         _ => members.push((UNKNOWN_SPREAD.to_string(), spread)),
     }
+}
+
+/// A later property or spread replaces an earlier one of the same name, as in Bicep.
+fn set_member(members: &mut Vec<(String, Node)>, key: String, value: Node) {
+    members.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&key));
+    members.push((key, value));
 }
 
 /// `'Microsoft.X/y@2024-01-01'` → (`Microsoft.X/y`, `2024-01-01`).
@@ -881,7 +977,7 @@ fn declared_name(statement: &Statement) -> Option<&str> {
 }
 
 /// A resource as a value: what `server.id`, `server.name` and `server.properties.x` read.
-fn resource_object(resource: &Resource, only: Option<&str>) -> Node {
+fn resource_object(index: usize, resource: &Resource, only: Option<&str>) -> Node {
     let origin = resource.declaration;
     let wanted = |key: &str| only.is_none_or(|o| o == key);
     let mut members = Vec::new();
@@ -889,7 +985,8 @@ fn resource_object(resource: &Resource, only: Option<&str>) -> Node {
         let id = ResourceId {
             resource_type: resource.resource_type.clone(),
             name: resource.name.value.clone(),
-            target: Some(resource.declaration),
+            scope: Vec::new(),
+            target: Some(index),
         };
         members.push(("id".to_string(), Node::new(Value::ResourceId(Box::new(id)), origin)));
     }

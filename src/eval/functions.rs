@@ -76,6 +76,20 @@ pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
             }
         }
         ("coalesce", _) => values.into_iter().find(|v| *v != Value::Null).unwrap_or(Value::Null),
+        ("items", [Value::Object(members)]) => {
+            let mut entries: Vec<&(String, Node)> = members.iter().collect();
+            // ARM returns the entries sorted by key.
+            entries.sort_by_key(|(k, _)| k.to_ascii_lowercase());
+            Value::Array(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let key = Node::new(Value::String(k.clone()), v.origin);
+                        Node::new(Value::Object(vec![("key".into(), key), ("value".into(), v.clone())]), v.origin)
+                    })
+                    .collect(),
+            )
+        }
         ("createarray", _) => Value::Array(values.into_iter().map(|v| Node::new(v, origin)).collect()),
         ("bool", [Value::Bool(b)]) => Value::Bool(*b),
         ("bool", [Value::String(s)]) => match s.to_ascii_lowercase().as_str() {
@@ -100,9 +114,13 @@ pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
 }
 
 /// `if()` and `coalesce()` pick among their arguments, so one unknown argument need not make
-/// the result unknown; `concat()` keeps the known parts of a string.
+/// the result unknown; `concat()` keeps the known parts of a string; `resourceId()` is an id
+/// whatever its names are.
 fn tolerates_unknown(name: &str) -> bool {
-    matches!(name, "if" | "coalesce" | "concat" | "format")
+    matches!(
+        name,
+        "if" | "coalesce" | "concat" | "format" | "resourceid" | "subscriptionresourceid" | "tenantresourceid"
+    )
 }
 
 fn tri(t: Tri) -> Value {
@@ -175,9 +193,13 @@ fn resource_id(args: &[Value], origin: Origin) -> Value {
             return Value::ResourceId(Box::new(ResourceId {
                 resource_type: resource_type.clone(),
                 name: Value::concat(name_parts, origin),
+                scope: args[..i].to_vec(),
                 target: None,
             }));
         }
     }
-    Value::unknown("`resourceId()` arguments do not name a resource type and its names", origin)
+    match args.iter().find_map(Value::first_unknown) {
+        Some(u) => Value::Unknown(u.clone()),
+        None => Value::unknown("`resourceId()` arguments do not name a resource type and its names", origin),
+    }
 }

@@ -1,7 +1,7 @@
 //! Links children named in full (`'server/rule'`, `concat(server, '/rule')`) to their parent:
 //! the resource of the parent type whose name is the child's name without its last segment.
 
-use crate::model::{Deployment, StrPart, Tri, Value};
+use crate::model::{Deployment, Resource, StrPart, Tri, Value};
 
 pub fn link_parents(deployment: &mut Deployment) {
     for child in 0..deployment.resources.len() {
@@ -14,10 +14,59 @@ pub fn link_parents(deployment: &mut Deployment) {
             continue;
         }
         let Some(parent_name) = parent_name(&resource.name.value) else { continue };
-        let parent = deployment.resources.iter().position(|candidate| {
+        let named = |candidate: &Resource| {
             candidate.is_type(parent_type) && candidate.name.value.loosely_equals(&parent_name) == Tri::Yes
-        });
-        deployment.resources[child].parent = parent;
+        };
+        deployment.resources[child].parent = best(deployment, child, named);
+    }
+    // A child declared under an `existing` reference to a server this deployment also deploys
+    // belongs to that server.
+    for child in 0..deployment.resources.len() {
+        let Some(parent) = deployment.resources[child].parent else { continue };
+        let reference = &deployment.resources[parent];
+        if !reference.existing {
+            continue;
+        }
+        let twin = |candidate: &Resource| {
+            candidate.is_type(&reference.resource_type)
+                && candidate.name.value.loosely_equals(&reference.name.value) == Tri::Yes
+        };
+        if let Some(deployed) = best(deployment, child, twin)
+            && !deployment.resources[deployed].existing
+        {
+            deployment.resources[child].parent = Some(deployed);
+        }
+    }
+}
+
+/// The resource that matches, preferring one the deployment creates over an `existing`
+/// reference, then one from the same module instance as `child`.
+fn best(deployment: &Deployment, child: usize, matches: impl Fn(&Resource) -> bool) -> Option<usize> {
+    let context = &deployment.resources[child].context;
+    deployment
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i != child && matches(r))
+        .min_by_key(|(i, r)| (r.existing, !same_instance(&r.context, context), *i))
+        .map(|(i, _)| i)
+}
+
+/// Whether two contexts are the same module instance (loop elements aside).
+fn same_instance(a: &str, b: &str) -> bool {
+    module_instance(a) == module_instance(b)
+}
+
+/// `main.bicep › module pg (pg.bicep) › rules[1]` → `main.bicep › module pg (pg.bicep)`.
+fn module_instance(context: &str) -> &str {
+    const MODULE: &str = " › module ";
+    match context.rfind(MODULE) {
+        Some(at) => {
+            let rest = &context[at + MODULE.len()..];
+            let end = rest.find(" › ").map_or(context.len(), |j| at + MODULE.len() + j);
+            &context[..end]
+        }
+        None => context.split(" › ").next().unwrap_or(context),
     }
 }
 

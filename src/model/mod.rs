@@ -43,12 +43,21 @@ impl Resource {
     pub fn leaf_name(&self) -> Value {
         match &self.name.value {
             Value::String(s) => Value::String(s.rsplit('/').next().unwrap_or(s).to_string()),
-            Value::Partial(parts) => match parts.last() {
-                Some(StrPart::Text(t)) if t.contains('/') => {
-                    Value::String(t.rsplit('/').next().unwrap_or(t).to_string())
+            Value::Partial(parts) => {
+                // What follows the last known `/`: text, unknown parts, or both.
+                let Some(slash) = parts.iter().rposition(|p| matches!(p, StrPart::Text(t) if t.contains('/'))) else {
+                    return self.name.value.clone();
+                };
+                let mut tail = Vec::new();
+                if let StrPart::Text(t) = &parts[slash] {
+                    tail.push(Value::String(t.rsplit('/').next().unwrap_or("").to_string()));
                 }
-                _ => self.name.value.clone(),
-            },
+                tail.extend(parts[slash + 1..].iter().map(|p| match p {
+                    StrPart::Text(t) => Value::String(t.clone()),
+                    StrPart::Unknown(u) => Value::Unknown(u.clone()),
+                }));
+                Value::concat(tail, self.name.origin)
+            }
             other => other.clone(),
         }
     }

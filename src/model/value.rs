@@ -48,8 +48,61 @@ pub struct ResourceId {
     pub resource_type: String,
     /// Full name, segments joined by `/` (`server/rule`), possibly partial.
     pub name: Value,
-    /// The declaration it refers to, when it came from a symbolic reference.
-    pub target: Option<Origin>,
+    /// `[subscriptionId, resourceGroupName]` when the id names them (`resourceId(sub, rg, …)`,
+    /// a literal `/subscriptions/…` id); empty for the deployment's own scope.
+    pub scope: Vec<Value>,
+    /// The resource instance (its index in the deployment) when it came from a symbolic
+    /// reference such as `server.id`.
+    pub target: Option<usize>,
+}
+
+impl ResourceId {
+    /// Whether two ids name the same resource, three-valued: an id in another subscription or
+    /// resource group than the deployment's cannot be compared with a local one.
+    pub fn same_resource(&self, other: &ResourceId) -> Tri {
+        if !self.resource_type.eq_ignore_ascii_case(&other.resource_type) {
+            return Tri::No;
+        }
+        if let (Some(x), Some(y)) = (self.target, other.target) {
+            return Tri::from(x == y);
+        }
+        let names = self.name.loosely_equals(&other.name);
+        if names == Tri::No || self.scope.len() == other.scope.len() {
+            let scopes = self.scope.iter().zip(&other.scope).map(|(a, b)| a.loosely_equals(b));
+            return std::iter::once(names).chain(scopes).fold(Tri::Yes, Tri::and);
+        }
+        let explicit = if self.scope.is_empty() { other } else { self };
+        let shown: Vec<String> = explicit.scope.iter().map(Value::describe).collect();
+        Tri::Unknown(Unknown {
+            reason: format!(
+                "the id names the scope {}; the deployment's subscription and resource group are known only at deployment",
+                shown.join("/")
+            ),
+            origin: explicit.origin_hint(),
+            source: None,
+        })
+    }
+
+    fn origin_hint(&self) -> Origin {
+        self.name.first_unknown().map(|u| u.origin).unwrap_or_default()
+    }
+
+    /// Reads a literal id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}…`.
+    pub fn parse(text: &str) -> Option<ResourceId> {
+        let rest = text.strip_prefix('/')?;
+        let parts: Vec<&str> = rest.split('/').collect();
+        let providers = parts.iter().position(|p| p.eq_ignore_ascii_case("providers"))?;
+        let scope: Vec<Value> =
+            parts[..providers].chunks(2).filter_map(|pair| pair.get(1).map(|v| Value::String(v.to_string()))).collect();
+        let tail = &parts[providers + 1..];
+        // namespace, then alternating type and name segments
+        if tail.len() < 3 || tail.len().is_multiple_of(2) {
+            return None;
+        }
+        let types: Vec<&str> = std::iter::once(tail[0]).chain(tail[1..].iter().step_by(2).copied()).collect();
+        let names: Vec<&str> = tail[2..].iter().step_by(2).copied().collect();
+        Some(ResourceId { resource_type: types.join("/"), name: Value::String(names.join("/")), scope, target: None })
+    }
 }
 
 /// Why a value is not known, and the place that made it so.
@@ -141,6 +194,28 @@ impl Value {
         }
     }
 
+    /// Gives each unknown computed once (the value of a variable) an identity, so that two uses
+    /// of it compare equal: `'pg-${suffix}'` names the same server wherever it is written.
+    /// Array elements are left alone: a loop evaluates one expression to different values.
+    pub fn identify_unknowns(&mut self) {
+        let stamp = |u: &mut Unknown| {
+            if u.source.is_none() {
+                u.source = Some(u.origin);
+            }
+        };
+        match self {
+            Value::Unknown(u) => stamp(u),
+            Value::Partial(parts) => parts.iter_mut().for_each(|p| {
+                if let StrPart::Unknown(u) = p {
+                    stamp(u)
+                }
+            }),
+            Value::Object(members) => members.iter_mut().for_each(|(_, n)| n.value.identify_unknowns()),
+            Value::ResourceId(id) => id.name.identify_unknowns(),
+            _ => {}
+        }
+    }
+
     /// Whether `needle` occurs anywhere in this value (an id passed inside an object or array).
     pub fn mentions(&self, needle: &Value) -> bool {
         match self {
@@ -192,14 +267,12 @@ impl Value {
             (Value::Int(a), Value::Int(b)) => Tri::from(a == b),
             (Value::Bool(a), Value::Bool(b)) => Tri::from(a == b),
             (Value::Null, Value::Null) => Tri::Yes,
-            (Value::ResourceId(a), Value::ResourceId(b)) => {
-                if !a.resource_type.eq_ignore_ascii_case(&b.resource_type) {
-                    return Tri::No;
+            (Value::ResourceId(a), Value::ResourceId(b)) => a.same_resource(b),
+            (Value::String(s), Value::ResourceId(id)) | (Value::ResourceId(id), Value::String(s)) => {
+                match ResourceId::parse(s) {
+                    Some(parsed) => parsed.same_resource(id),
+                    None => Tri::No,
                 }
-                if let (Some(x), Some(y)) = (a.target, b.target) {
-                    return Tri::from(x == y);
-                }
-                a.name.loosely_equals(&b.name)
             }
             (Value::Partial(a), Value::Partial(b)) if same_parts(a, b) => Tri::Yes,
             (Value::Unknown(a), Value::Unknown(b)) if a.source.is_some() && a.source == b.source => Tri::Yes,
@@ -250,6 +323,17 @@ fn partial_can_equal(a: &Value, b: &Value) -> bool {
         _ => String::new(),
     };
     text.len() >= prefix.len() + suffix.len() && text.starts_with(&prefix) && text.ends_with(&suffix)
+}
+
+impl Tri {
+    /// Three-valued conjunction: no wins, then unknown.
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::No, _) | (_, Tri::No) => Tri::No,
+            (Tri::Unknown(u), _) | (_, Tri::Unknown(u)) => Tri::Unknown(u),
+            _ => Tri::Yes,
+        }
+    }
 }
 
 impl From<bool> for Tri {

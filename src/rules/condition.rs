@@ -180,7 +180,8 @@ pub struct Evidence {
     pub message: String,
     pub location: Origin,
     pub trace: Vec<TraceStep>,
-    /// Whether the evidence points at a value that is written (better than a missing one).
+    /// Whether the evidence is about something the template says (a value, a missing related
+    /// resource) rather than a property it leaves out: a finding prefers such evidence.
     pub written: bool,
 }
 
@@ -430,50 +431,45 @@ fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
     decided.or(unknown).or(otherwise).unwrap_or_else(Outcome::pass)
 }
 
+/// A server parameter: every configuration of that name is judged (two that disagree leave the
+/// result to deployment order, so the worse one counts); a configuration whose name is unknown
+/// may be this one.
 fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVerdict) -> Outcome {
     let deployment = subject.deployment;
-    let resource = subject.resource();
-    let mut unnamed: Option<Outcome> = None;
+    let what = format!("server parameter `{name}`");
+    let mut named = Vec::new();
+    let mut unnamed = Vec::new();
     for config in deployment.children(subject.index, "configurations") {
         if config.existing {
             continue;
         }
         match config.leaf_name().loosely_equals(&Value::String(name.to_string())) {
-            Tri::Yes => {
-                let what = format!("server parameter `{name}`");
-                return match lookup(&config.body, &["properties".into(), "value".into()]) {
-                    PropertyLookup::Found(node) => compare(node, &what, test),
-                    PropertyLookup::Missing => {
-                        missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
-                    }
-                    PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
-                };
-            }
-            Tri::Unknown(u) if unnamed.is_none() => {
-                // A configuration whose name is unknown may be this parameter.
-                unnamed = Some(Outcome {
-                    verdict: Tri::Unknown(u.clone()),
-                    evidence: Some(Evidence {
-                        message: format!(
-                            "server parameter `{name}` may be set by a configuration whose name cannot be resolved: {}",
-                            u.reason
-                        ),
-                        location: config.name.origin,
-                        trace: config.name.trace.clone(),
-                        written: true,
-                    }),
-                });
-            }
-            _ => {}
+            Tri::Yes => named.push(match lookup(&config.body, &["properties".into(), "value".into()]) {
+                PropertyLookup::Found(node) => compare(node, &what, test),
+                PropertyLookup::Missing => {
+                    missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
+                }
+                PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
+            }),
+            Tri::Unknown(u) => unnamed.push(Outcome {
+                verdict: Tri::Unknown(u.clone()),
+                evidence: Some(Evidence {
+                    message: format!(
+                        "{what} may be set by a configuration whose name cannot be resolved: {}",
+                        u.reason
+                    ),
+                    location: config.name.origin,
+                    trace: config.name.trace.clone(),
+                    written: true,
+                }),
+            }),
+            Tri::No => {}
         }
     }
-    match (missing, unnamed) {
-        (MissingVerdict::Pass, Some(out)) if matches!(test, Test::NotOneOf(_)) => out,
-        (_, Some(out)) => out,
-        (missing, None) => {
-            missing_outcome(missing, &format!("server parameter `{name}`"), resource.declaration, "is not set")
-        }
+    if named.is_empty() {
+        named.push(missing_outcome(missing, &what, subject.resource().declaration, "is not set"));
     }
+    combine(named.into_iter().chain(unnamed), false)
 }
 
 fn referenced_by(
@@ -488,12 +484,25 @@ fn referenced_by(
     let target_id = Value::ResourceId(Box::new(ResourceId {
         resource_type: target.resource_type.clone(),
         name: target.name.value.clone(),
-        target: Some(target.declaration),
+        scope: Vec::new(),
+        target: Some(subject.index),
     }));
     let mut unknown: Option<Outcome> = None;
+    // The finding is about this resource: it points here, and the link that could not be
+    // resolved is its trace.
     let mut note_unknown = |u: &Unknown, node: &Node| {
         if unknown.is_none() {
-            unknown = Some(unknown_outcome(&format!("the link of a `{resource_type}`"), u, node));
+            let mut trace = node.trace.clone();
+            trace.push(TraceStep { origin: node.origin, label: format!("this `{resource_type}` link: {}", u.reason) });
+            unknown = Some(Outcome {
+                verdict: Tri::Unknown(u.clone()),
+                evidence: Some(Evidence {
+                    message: format!("whether a `{resource_type}` connects to this resource is unknown: {}", u.reason),
+                    location: target.declaration,
+                    trace,
+                    written: true,
+                }),
+            });
         }
     };
     for (index, candidate) in deployment.of_type(resource_type) {
@@ -547,7 +556,7 @@ fn referenced_by(
                 message: format!("whether a `{resource_type}` connects to this resource is unknown: {reason}"),
                 location: target.declaration,
                 trace: vec![TraceStep { origin: opaque.origin, label: opaque.label.clone() }],
-                written: false,
+                written: true,
             }),
         };
     }
@@ -557,7 +566,7 @@ fn referenced_by(
             message: format!("no `{resource_type}` in the deployment connects to this resource"),
             location: target.declaration,
             trace: Vec::new(),
-            written: false,
+            written: true,
         }),
     })
 }

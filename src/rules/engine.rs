@@ -15,12 +15,18 @@ pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
                 }
                 let subject = Subject { deployment, index, node: &resource.body };
                 let outcome = check.expect.evaluate(&subject);
-                let verdict = match outcome.verdict {
-                    Tri::Yes => continue,
-                    Tri::No => Verdict::Fail,
-                    Tri::Unknown(_) => Verdict::Unknown,
+                // A resource that may not be deployed fails only if it is: unknown, saying why.
+                let (verdict, undecided) = match (outcome.verdict, &resource.deployed) {
+                    (Tri::Yes, _) => continue,
+                    (Tri::No, Tri::Unknown(u)) => (Verdict::Unknown, Some(u.reason.clone())),
+                    (Tri::No, _) => (Verdict::Fail, None),
+                    (Tri::Unknown(_), _) => (Verdict::Unknown, None),
                 };
-                let Some(evidence) = outcome.evidence else { continue };
+                let Some(mut evidence) = outcome.evidence else { continue };
+                if let Some(reason) = undecided {
+                    evidence.message =
+                        format!("{} if deployed; whether it is deployed is unknown: {reason}", evidence.message);
+                }
                 findings.push(Finding {
                     rule: rule_index,
                     verdict,
