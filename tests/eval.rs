@@ -198,3 +198,314 @@ fn scanning_the_same_tree_twice_gives_the_same_report() {
     assert_eq!(a.findings, b.findings);
     assert_eq!(a.errors, b.errors);
 }
+
+/// "<rule> <verdict> <resource>" for each finding of a scan, sorted.
+fn verdicts(report: &ScanReport) -> Vec<String> {
+    let mut out: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {} {}", report.rules[f.rule].id, f.verdict.as_str(), f.resource_name))
+        .collect();
+    out.sort();
+    out
+}
+
+fn has(report: &ScanReport, expected: &str) -> bool {
+    verdicts(report).iter().any(|v| v == expected)
+}
+
+/// A flexible server that passes PG201, PG204 and PG401.
+const HARDENED: &str = "properties: {
+    network: { publicNetworkAccess: 'Disabled', delegatedSubnetResourceId: 'subnet' }
+    backup: { geoRedundantBackup: 'Enabled' }
+  }";
+
+#[test]
+fn children_of_loop_elements_link_through_parent() {
+    let main = format!(
+        "resource srv 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = [for n in ['a', 'b']: {{
+  name: 'pg-${{n}}'
+  location: 'westeurope'
+  {HARDENED}
+}}]
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = [for (n, i) in ['a', 'b']: {{
+  parent: srv[i]
+  name: 'require_secure_transport'
+  properties: {{ value: 'off' }}
+}}]
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    let tls = findings(&report, "PG103");
+    assert_eq!(tls.len(), 1, "one place, two servers: {tls:#?}");
+    assert_eq!(tls[0].verdict, Verdict::Fail);
+    assert_eq!(tls[0].contexts.len(), 2);
+}
+
+#[test]
+fn a_child_of_an_existing_reference_belongs_to_the_deployed_server() {
+    let main = format!(
+        "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg1'
+  location: 'westeurope'
+  {HARDENED}
+}}
+resource ref 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing = {{
+  name: 'pg1'
+}}
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {{
+  parent: ref
+  name: 'require_secure_transport'
+  properties: {{ value: 'off' }}
+}}
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report), vec!["PG103 fail pg1".to_string()]);
+}
+
+#[test]
+fn configurations_whose_names_are_unknown_make_parameters_unknown() {
+    let main = format!(
+        "param settings array
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg1'
+  location: 'westeurope'
+  {HARDENED}
+}}
+resource cfg 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = [for s in settings: {{
+  parent: server
+  name: s.name
+  properties: {{ value: s.value }}
+}}]
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report), vec!["PG103 unknown pg1".to_string()]);
+}
+
+#[test]
+fn every_configuration_of_a_parameter_is_judged() {
+    let main = format!(
+        "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg1'
+  location: 'westeurope'
+  {HARDENED}
+}}
+resource on 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {{
+  parent: server
+  name: 'require_secure_transport'
+  properties: {{ value: 'on' }}
+}}
+resource off 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {{
+  parent: server
+  name: 'require_secure_transport'
+  properties: {{ value: 'off' }}
+}}
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report), vec!["PG103 fail pg1".to_string()]);
+}
+
+#[test]
+fn names_with_an_unknown_part_computed_once_still_link() {
+    let main = format!(
+        "var suffix = uniqueString(resourceGroup().id)
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg-${{suffix}}'
+  location: 'westeurope'
+  {HARDENED}
+}}
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {{
+  name: '${{server.name}}/require_secure_transport'
+  properties: {{ value: 'off' }}
+}}
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report), vec!["PG103 fail pg-{…}".to_string()]);
+}
+
+#[test]
+fn an_endpoint_to_one_module_instance_does_not_cover_another() {
+    let module = format!(
+        "param name string
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: name
+  location: 'westeurope'
+  properties: {{
+    network: {{ publicNetworkAccess: 'Disabled' }}
+    backup: {{ geoRedundantBackup: 'Enabled' }}
+  }}
+}}
+output id string = server.id
+"
+    );
+    let main = "module a 'srv.bicep' = {
+  name: 'a'
+  params: { name: 'pg-a' }
+}
+module b 'srv.bicep' = {
+  name: 'b'
+  params: { name: 'pg-b' }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {
+  name: 'pe'
+  location: 'westeurope'
+  properties: {
+    privateLinkServiceConnections: [
+      { name: 'b', properties: { privateLinkServiceId: '${b.outputs.id}', groupIds: ['postgresqlServer'] } }
+    ]
+  }
+}
+";
+    let (_dir, report) = scan_files(&[("main.bicep", main), ("srv.bicep", &module)]);
+    assert!(has(&report, "PG204 fail pg-a"), "{:?}", verdicts(&report));
+    assert!(
+        !verdicts(&report).iter().any(|v| v.starts_with("PG204") && v.ends_with("pg-b")),
+        "{:?}",
+        verdicts(&report)
+    );
+}
+
+#[test]
+fn an_id_in_another_resource_group_is_unknown_not_a_match() {
+    let main = format!(
+        "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg1'
+  location: 'westeurope'
+  properties: {{
+    network: {{ publicNetworkAccess: 'Disabled' }}
+    backup: {{ geoRedundantBackup: 'Enabled' }}
+  }}
+}}
+resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {{
+  name: 'pe'
+  location: 'westeurope'
+  properties: {{
+    privateLinkServiceConnections: [
+      {{
+        name: 'c'
+        properties: {{
+          privateLinkServiceId: resourceId('other-rg', 'Microsoft.DBforPostgreSQL/flexibleServers', 'pg1')
+          groupIds: ['postgresqlServer']
+        }}
+      }}
+    ]
+  }}
+}}
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report), vec!["PG204 unknown pg1".to_string()]);
+}
+
+#[test]
+fn a_later_spread_overrides_an_earlier_property() {
+    let main = "var base = { network: { publicNetworkAccess: 'Enabled' } }
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg1'
+  location: 'westeurope'
+  properties: {
+    network: { publicNetworkAccess: 'Disabled' }
+    backup: { geoRedundantBackup: 'Enabled' }
+    ...base
+  }
+}
+";
+    let (_dir, report) = scan_files(&[("main.bicep", main)]);
+    assert!(has(&report, "PG201 fail pg1"), "{:?}", verdicts(&report));
+}
+
+#[test]
+fn a_subnet_id_built_by_resource_id_is_set_even_with_unknown_names() {
+    let main = "param vnetName string
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg1'
+  location: 'westeurope'
+  properties: {
+    network: { delegatedSubnetResourceId: resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'pg') }
+    backup: { geoRedundantBackup: 'Enabled' }
+  }
+}
+";
+    let (_dir, report) = scan_files(&[("main.bicep", main)]);
+    assert!(verdicts(&report).is_empty(), "{:?}", verdicts(&report));
+}
+
+#[test]
+fn arm_inline_nested_deployments_and_property_copy_are_evaluated() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "nested",
+      "properties": {
+        "mode": "Incremental",
+        "expressionEvaluationOptions": { "scope": "inner" },
+        "parameters": { "access": { "value": "Enabled" } },
+        "template": {
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "contentVersion": "1.0.0.0",
+          "parameters": { "access": { "type": "string" } },
+          "resources": [
+            {
+              "type": "Microsoft.DBforPostgreSQL/flexibleServers",
+              "apiVersion": "2024-08-01",
+              "name": "pg-nested",
+              "location": "westeurope",
+              "properties": {
+                "network": { "publicNetworkAccess": "[parameters('access')]" },
+                "backup": { "geoRedundantBackup": "Enabled" }
+              }
+            },
+            {
+              "type": "Microsoft.Network/privateEndpoints",
+              "apiVersion": "2023-11-01",
+              "name": "pe",
+              "location": "westeurope",
+              "properties": {
+                "copy": [
+                  {
+                    "name": "privateLinkServiceConnections",
+                    "count": 1,
+                    "input": {
+                      "name": "[format('c{0}', copyIndex('privateLinkServiceConnections'))]",
+                      "properties": {
+                        "privateLinkServiceId": "[resourceId('Microsoft.DBforPostgreSQL/flexibleServers', 'pg-nested')]",
+                        "groupIds": ["postgresqlServer"]
+                      }
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        }
+      }
+    }
+  ]
+}"#;
+    let (_dir, report) = scan_files(&[("azuredeploy.json", template)]);
+    assert_eq!(verdicts(&report), vec!["PG201 fail pg-nested".to_string()]);
+}
+
+#[test]
+fn a_resource_under_an_unknown_condition_is_unknown_not_failed() {
+    let main = "param deployRule bool
+param serverName string = 'pg1'
+resource rule 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = if (deployRule) {
+  name: '${serverName}/all'
+  properties: { startIpAddress: '0.0.0.0', endIpAddress: '255.255.255.255' }
+}
+";
+    let (_dir, report) = scan_files(&[("main.bicep", main)]);
+    let open = findings(&report, "PG203");
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].verdict, Verdict::Unknown);
+    assert!(open[0].message.contains("if deployed") && open[0].message.contains("`deployRule`"), "{}", open[0].message);
+}
