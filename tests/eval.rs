@@ -329,19 +329,17 @@ resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-0
 
 #[test]
 fn an_endpoint_to_one_module_instance_does_not_cover_another() {
-    let module = format!(
-        "param name string
-resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+    let module = "param name string
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: name
   location: 'westeurope'
-  properties: {{
-    network: {{ publicNetworkAccess: 'Disabled' }}
-    backup: {{ geoRedundantBackup: 'Enabled' }}
-  }}
-}}
+  properties: {
+    network: { publicNetworkAccess: 'Disabled' }
+    backup: { geoRedundantBackup: 'Enabled' }
+  }
+}
 output id string = server.id
-"
-    );
+";
     let main = "module a 'srv.bicep' = {
   name: 'a'
   params: { name: 'pg-a' }
@@ -360,7 +358,7 @@ resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {
   }
 }
 ";
-    let (_dir, report) = scan_files(&[("main.bicep", main), ("srv.bicep", &module)]);
+    let (_dir, report) = scan_files(&[("main.bicep", main), ("srv.bicep", module)]);
     assert!(has(&report, "PG204 fail pg-a"), "{:?}", verdicts(&report));
     assert!(
         !verdicts(&report).iter().any(|v| v.starts_with("PG204") && v.ends_with("pg-b")),
@@ -371,33 +369,31 @@ resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {
 
 #[test]
 fn an_id_in_another_resource_group_is_unknown_not_a_match() {
-    let main = format!(
-        "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+    let main = "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: 'pg1'
   location: 'westeurope'
-  properties: {{
-    network: {{ publicNetworkAccess: 'Disabled' }}
-    backup: {{ geoRedundantBackup: 'Enabled' }}
-  }}
-}}
-resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {{
+  properties: {
+    network: { publicNetworkAccess: 'Disabled' }
+    backup: { geoRedundantBackup: 'Enabled' }
+  }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {
   name: 'pe'
   location: 'westeurope'
-  properties: {{
+  properties: {
     privateLinkServiceConnections: [
-      {{
+      {
         name: 'c'
-        properties: {{
+        properties: {
           privateLinkServiceId: resourceId('other-rg', 'Microsoft.DBforPostgreSQL/flexibleServers', 'pg1')
           groupIds: ['postgresqlServer']
-        }}
-      }}
+        }
+      }
     ]
-  }}
-}}
-"
-    );
-    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+  }
+}
+";
+    let (_dir, report) = scan_files(&[("main.bicep", main)]);
     assert_eq!(verdicts(&report), vec!["PG204 unknown pg1".to_string()]);
 }
 
