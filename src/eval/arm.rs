@@ -410,7 +410,7 @@ impl<'a> ArmEval<'a> {
         let resolved = match self.cached(&key) {
             Some(n) => n,
             None => {
-                let mut n = self.guarded(&key, json, origin);
+                let mut n = functions::bounded(self.guarded(&key, json, origin), &format!("variable `{name}`"));
                 n.trace.insert(0, TraceStep { origin: n.origin, label: format!("variable `{name}`") });
                 n.value.identify_unknowns();
                 self.cache.insert(key, n.clone());

@@ -20,6 +20,10 @@ use std::path::PathBuf;
 /// Modules nest at most this deep (a guard beside the cycle check).
 const MAX_MODULE_DEPTH: usize = 32;
 
+/// A deployment evaluates at most this many module calls: modules calling modules twice at
+/// each level would otherwise take exponential time.
+const MAX_MODULE_CALLS: usize = 2000;
+
 pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
     let Parsed::Bicep(parsed) = workspace.parsed(file) else { return Vec::new() };
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
@@ -43,7 +47,7 @@ fn local_module(path: &StringLit) -> Option<&str> {
 
 pub fn evaluate_root(workspace: &Workspace, file: FileId, deployment: &mut Deployment) {
     let Parsed::Bicep(parsed) = workspace.parsed(file) else { return };
-    let mut build = Build { workspace, deployment, stack: vec![file] };
+    let mut build = Build { workspace, deployment, stack: vec![file], module_calls: 0 };
     let context = workspace.file(file).display.clone();
     let mut eval = BicepEval::new(&mut build, file, &parsed.program, None, context, Tri::Yes);
     eval.run();
@@ -54,6 +58,8 @@ struct Build<'w, 'd> {
     deployment: &'d mut Deployment,
     /// The module chain from the root, to stop at a cycle.
     stack: Vec<FileId>,
+    /// Module calls evaluated so far.
+    module_calls: usize,
 }
 
 type Locals = Vec<(String, Node)>;
@@ -513,13 +519,34 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 origin,
             );
         };
-        if self.build.stack.contains(&module_file) || self.build.stack.len() >= MAX_MODULE_DEPTH {
+        let cycle = self.build.stack.contains(&module_file);
+        if cycle || self.build.stack.len() >= MAX_MODULE_DEPTH {
             let chain: Vec<&str> = self.build.stack.iter().map(|f| workspace.file(*f).display.as_str()).collect();
-            self.build.deployment.problems.push((
+            let chain = format!("{} → {}", chain.join(" → "), workspace.file(module_file).display);
+            let (problem, reason) = if cycle {
+                (format!("module cycle: {chain}"), "the module is part of a cycle")
+            } else {
+                (format!("modules nested deeper than {MAX_MODULE_DEPTH}: {chain}"), "the module is nested too deep")
+            };
+            self.build.deployment.problems.push((origin, problem));
+            return Node::new(Value::unknown(reason, origin), origin);
+        }
+        self.build.module_calls += 1;
+        if self.build.module_calls > MAX_MODULE_CALLS {
+            if self.build.module_calls == MAX_MODULE_CALLS + 1 {
+                self.build.deployment.problems.push((
+                    origin,
+                    format!(
+                        "the deployment calls modules more than {MAX_MODULE_CALLS} times; the rest are not evaluated"
+                    ),
+                ));
+            }
+            self.build.deployment.opaque.push(OpaqueDeployment {
+                label: format!("module `{}` ({relative})", symbol.name),
                 origin,
-                format!("module cycle: {} → {}", chain.join(" → "), workspace.file(module_file).display),
-            ));
-            return Node::new(Value::unknown("the module is part of a cycle", origin), origin);
+                inputs: value.clone(),
+            });
+            return Node::new(Value::unknown("the module is not evaluated (too many module calls)", origin), origin);
         }
         let mut inputs = HashMap::new();
         if let Some(Node { value: Value::Object(params), .. }) = value.get("params") {
@@ -587,6 +614,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 Node::new(Value::Unknown(Unknown { reason, origin: decl, source: Some(decl) }), decl)
             }
         };
+        let node = functions::bounded(node, &format!("parameter `{name}`"));
         self.cache.insert(key, node.clone());
         relocate(node, self.origin(span))
     }
@@ -597,7 +625,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             return relocate(node.clone(), self.origin(span));
         }
         let node = match self.guarded(&key, value) {
-            Some(mut node) => {
+            Some(node) => {
+                let mut node = functions::bounded(node, &format!("variable `{name}`"));
                 node.trace.insert(0, TraceStep { origin: node.origin, label: format!("variable `{name}`") });
                 node.value.identify_unknowns();
                 node

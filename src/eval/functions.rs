@@ -8,6 +8,19 @@ use crate::source::Origin;
 /// Loops and `range()` are expanded only up to this many elements.
 pub const MAX_ELEMENTS: usize = 1000;
 
+/// A variable or parameter value bigger than this (see `Value::exceeds`) is not kept: it
+/// becomes unknown, so that values doubling from variable to variable stay cheap.
+pub const MAX_VALUE_WEIGHT: usize = 100_000;
+
+/// A value too big to keep, or the value itself.
+pub fn bounded(node: Node, what: &str) -> Node {
+    if node.value.exceeds(MAX_VALUE_WEIGHT) {
+        let origin = node.origin;
+        return Node::new(Value::unknown(format!("{what} is too large to evaluate"), origin), origin);
+    }
+    node
+}
+
 /// Calls a function on evaluated arguments. `name` is compared without regard to case.
 pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
     let lower = name.to_ascii_lowercase();

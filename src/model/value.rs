@@ -123,6 +123,9 @@ pub enum Tri {
     Unknown(Unknown),
 }
 
+/// A partly known string keeps at most this many parts.
+const MAX_PARTS: usize = 64;
+
 impl Node {
     pub fn new(value: Value, origin: Origin) -> Self {
         Node { value, origin, trace: Vec::new() }
@@ -194,6 +197,29 @@ impl Value {
         }
     }
 
+    /// Whether the value is bigger than `limit` (nodes, plus string bytes / 16): templates
+    /// can double a value in each variable, and the evaluator must not follow them to the end.
+    pub fn exceeds(&self, limit: usize) -> bool {
+        fn weigh(value: &Value, budget: &mut usize) -> bool {
+            let cost = 1 + match value {
+                Value::String(s) => s.len() / 16,
+                Value::Partial(parts) => parts.len(),
+                _ => 0,
+            };
+            if *budget < cost {
+                return true;
+            }
+            *budget -= cost;
+            match value {
+                Value::Array(items) => items.iter().any(|n| weigh(&n.value, budget)),
+                Value::Object(members) => members.iter().any(|(_, n)| weigh(&n.value, budget)),
+                _ => false,
+            }
+        }
+        let mut budget = limit;
+        weigh(self, &mut budget)
+    }
+
     /// Gives each unknown computed once (the value of a variable) an identity, so that two uses
     /// of it compare equal: `'pg-${suffix}'` names the same server wherever it is written.
     /// Array elements are left alone: a loop evaluates one expression to different values.
@@ -252,6 +278,23 @@ impl Value {
                     return Value::unknown("an array or object used as a string", origin);
                 }
             }
+        }
+        // A string of many unknown parts (doubled from variable to variable) keeps only its
+        // known ends, so it stays small.
+        if out.len() > MAX_PARTS {
+            let first = out.iter().find_map(|p| match p {
+                StrPart::Unknown(u) => Some(u.clone()),
+                StrPart::Text(_) => None,
+            });
+            let head = match out.first() {
+                Some(StrPart::Text(t)) => Some(StrPart::Text(t.clone())),
+                _ => None,
+            };
+            let tail = match out.last() {
+                Some(StrPart::Text(t)) => Some(StrPart::Text(t.clone())),
+                _ => None,
+            };
+            out = head.into_iter().chain(first.map(StrPart::Unknown)).chain(tail).collect();
         }
         match out.as_slice() {
             [] => Value::String(String::new()),
