@@ -2,6 +2,9 @@
 //! (0 clean, 1 findings at or above the threshold or a file that failed to parse, 2 the tool
 //! itself could not work).
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use pgguard::report::{self, Format, RenderOptions};
 use pgguard::rules::{Severity, Verdict};

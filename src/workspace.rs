@@ -5,7 +5,7 @@ use crate::source::{FileId, SourceFile};
 use crate::syntax::arm::ArmDocument;
 use crate::syntax::bicep::ParsedBicep;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug)]
 pub enum Parsed {
@@ -48,7 +48,21 @@ impl Workspace {
     }
 }
 
-/// One key per file however it was named (`a/../b.bicep`, a symlink).
+/// One key per file however its path is spelled (`a/../b.bicep`, `./b.bicep`): absolute, with
+/// `.` and `..` resolved lexically. No file system call: module lookups are frequent, and
+/// `canonicalize` cost a `readlink` per path component.
 pub fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    let absolute =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
