@@ -127,6 +127,16 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
             Ok(doc) if doc.kind == arm::ArmKind::Other => return empty(errors),
             Ok(doc) if doc.kind == arm::ArmKind::Template => {
                 let (found, problems) = judge(id, &display, &doc);
+                // Only reporters read a template's text again, and only where something is
+                // reported: a clean template's text is not kept.
+                if found.is_empty() && problems.is_empty() && errors.is_empty() {
+                    return Loaded {
+                        source: SourceFile::new(path.to_path_buf(), display, String::new()),
+                        parsed: Parsed::ArmJudged,
+                        errors,
+                        findings,
+                    };
+                }
                 findings = found;
                 errors.extend(problems);
                 Parsed::ArmJudged
