@@ -108,10 +108,16 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            return error(format!("not valid UTF-8 (at byte {at}, line {line})"));
+            // Keep the text with the bad bytes replaced, so the error can show where it is:
+            // nothing before the first bad byte moves.
+            let at = e.utf8_error().valid_up_to() as u32;
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Loaded {
+                source: SourceFile::new(path.to_path_buf(), display.clone(), text),
+                parsed: Parsed::None,
+                errors: vec![syntax_error(&display, id, Span::new(at, at + 1), "not valid UTF-8")],
+                findings: Vec::new(),
+            };
         }
     };
     let mut errors = Vec::new();
