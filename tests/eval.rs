@@ -505,3 +505,110 @@ resource rule 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-0
     assert_eq!(open[0].verdict, Verdict::Unknown);
     assert!(open[0].message.contains("if deployed") && open[0].message.contains("`deployRule`"), "{}", open[0].message);
 }
+
+/// The report of a scan of these files.
+fn scan_case(files: &[(&str, &str)]) -> ScanReport {
+    scan_files(files).1
+}
+
+#[test]
+fn an_element_of_a_filtered_loop_is_found_by_its_position() {
+    let main = "var names = ['a', 'b', 'c']
+resource srv 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = [for n in names: if (n != 'a') {
+  name: 'pg-${n}'
+  location: 'westeurope'
+  properties: { network: { delegatedSubnetResourceId: 'subnet' }, backup: { geoRedundantBackup: 'Enabled' } }
+}]
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: srv[1]
+  name: 'require_secure_transport'
+  properties: { value: 'off' }
+}
+";
+    assert_eq!(verdicts(&scan_case(&[("main.bicep", main)])), vec!["PG103 fail pg-b".to_string()]);
+}
+
+#[test]
+fn an_unknown_spread_may_replace_what_comes_before_it() {
+    let main = "param extra object
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg1'
+  location: 'westeurope'
+  properties: {
+    network: { publicNetworkAccess: 'Disabled', delegatedSubnetResourceId: 'subnet' }
+    backup: { geoRedundantBackup: 'Enabled' }
+    ...extra
+  }
+}
+";
+    let report = scan_case(&[("main.bicep", main)]);
+    assert!(has(&report, "PG201 unknown pg1") && has(&report, "PG401 unknown pg1"), "{:?}", verdicts(&report));
+}
+
+#[test]
+fn unknowns_of_two_module_calls_are_different_values() {
+    let module = "param base string
+var suffix = uniqueString(base)
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg-${suffix}'
+  location: 'westeurope'
+  properties: { network: { delegatedSubnetResourceId: 'subnet' }, backup: { geoRedundantBackup: 'Enabled' } }
+}
+output n string = server.name
+";
+    let main = "module m1 'pg.bicep' = {
+  name: 'm1'
+  params: { base: 'one' }
+}
+module m2 'pg.bicep' = {
+  name: 'm2'
+  params: { base: 'two' }
+}
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  name: '${m2.outputs.n}/require_secure_transport'
+  properties: { value: 'off' }
+}
+";
+    let (dir, report) = scan_files(&[("main.bicep", main), ("pg.bicep", module)]);
+    let tls = findings(&report, "PG103");
+    assert_eq!(tls.len(), 1, "{tls:#?}");
+    assert_eq!(contexts(&dir, tls[0]), vec!["main.bicep › module m2 (pg.bicep)".to_string()]);
+}
+
+#[test]
+fn an_endpoint_through_an_existing_reference_reaches_the_deployed_server() {
+    let main = "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg2'
+  location: 'westeurope'
+  properties: { network: { publicNetworkAccess: 'Disabled' }, backup: { geoRedundantBackup: 'Enabled' } }
+}
+resource ref 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing = {
+  name: 'pg2'
+}
+resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {
+  name: 'pe'
+  location: 'westeurope'
+  properties: {
+    privateLinkServiceConnections: [ { name: 'c', properties: { privateLinkServiceId: ref.id, groupIds: ['postgresqlServer'] } } ]
+  }
+}
+";
+    assert!(verdicts(&scan_case(&[("main.bicep", main)])).is_empty());
+}
+
+#[test]
+fn a_configuration_under_an_unknown_condition_is_unknown() {
+    let main = "param setTls bool
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg1'
+  location: 'westeurope'
+  properties: { network: { delegatedSubnetResourceId: 'subnet' }, backup: { geoRedundantBackup: 'Enabled' } }
+}
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = if (setTls) {
+  parent: server
+  name: 'require_secure_transport'
+  properties: { value: 'off' }
+}
+";
+    assert_eq!(verdicts(&scan_case(&[("main.bicep", main)])), vec!["PG103 unknown pg1".to_string()]);
+}

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 const MAX_NESTING: usize = 16;
 
 pub fn evaluate_root(file: FileId, context: &str, doc: &ArmDocument, deployment: &mut Deployment) {
-    let mut eval = ArmEval::new(file, &doc.root, None, Tri::Yes, 0);
+    let mut eval = ArmEval::new(file, &doc.root, None, Tri::Yes, 0, 0);
     eval.resources(&doc.root, context, deployment);
 }
 
@@ -27,6 +27,9 @@ struct ArmEval<'a> {
     /// Whether this template is deployed: a nested deployment may have a condition.
     deployed: Tri,
     depth: usize,
+    /// Which template instance this is: 0 for the root, a nested deployment's resource index
+    /// plus one for its inner scope; unknowns of different instances differ.
+    instance: u32,
     /// Evaluated parameters and variables, keyed `p:name` / `v:name` in lower case.
     cache: HashMap<String, Node>,
     in_progress: Vec<String>,
@@ -36,13 +39,21 @@ struct ArmEval<'a> {
 }
 
 impl<'a> ArmEval<'a> {
-    fn new(file: FileId, root: &'a Json, inputs: Option<HashMap<String, Node>>, deployed: Tri, depth: usize) -> Self {
+    fn new(
+        file: FileId,
+        root: &'a Json,
+        inputs: Option<HashMap<String, Node>>,
+        deployed: Tri,
+        depth: usize,
+        instance: u32,
+    ) -> Self {
         ArmEval {
             file,
             root,
             inputs,
             deployed,
             depth,
+            instance,
             cache: HashMap::new(),
             in_progress: Vec::new(),
             copy_index: None,
@@ -112,7 +123,8 @@ impl<'a> ArmEval<'a> {
                     inputs.insert(name.to_ascii_lowercase(), value);
                 }
             }
-            let mut nested = ArmEval::new(self.file, template, Some(inputs), deployed, self.depth + 1);
+            let instance = deployment.resources.len() as u32 + 1;
+            let mut nested = ArmEval::new(self.file, template, Some(inputs), deployed, self.depth + 1, instance);
             nested.resources(template, &context, deployment);
         } else {
             let outer_deployed = std::mem::replace(&mut self.deployed, deployed);
@@ -392,7 +404,10 @@ impl<'a> ArmEval<'a> {
                         } else {
                             format!("parameter `{name}` has no default and no parameter file gives it")
                         };
-                        Node::new(Value::Unknown(Unknown { reason, origin: decl, source: Some(decl) }), decl)
+                        Node::new(
+                            Value::Unknown(Unknown { reason, origin: decl, source: Some((decl, self.instance)) }),
+                            decl,
+                        )
                     }
                 };
                 self.cache.insert(key, node.clone());
@@ -412,7 +427,7 @@ impl<'a> ArmEval<'a> {
             None => {
                 let mut n = functions::bounded(self.guarded(&key, json, origin), &format!("variable `{name}`"));
                 n.trace.insert(0, TraceStep { origin: n.origin, label: format!("variable `{name}`") });
-                n.value.identify_unknowns();
+                n.value.identify_unknowns(self.instance);
                 self.cache.insert(key, n.clone());
                 n
             }

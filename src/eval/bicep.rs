@@ -49,7 +49,7 @@ pub fn evaluate_root(workspace: &Workspace, file: FileId, deployment: &mut Deplo
     let Parsed::Bicep(parsed) = workspace.parsed(file) else { return };
     let mut build = Build { workspace, deployment, stack: vec![file], module_calls: 0 };
     let context = workspace.file(file).display.clone();
-    let mut eval = BicepEval::new(&mut build, file, &parsed.program, None, context, Tri::Yes);
+    let mut eval = BicepEval::new(&mut build, file, &parsed.program, None, context, Tri::Yes, 0);
     eval.run();
 }
 
@@ -79,11 +79,15 @@ struct BicepEval<'w, 'b, 'd> {
     inputs: Option<HashMap<String, Node>>,
     /// Whether this template is deployed at all: a module under an unknown condition may not be.
     deployed: Tri,
+    /// Which call of its template this is (the root is 0), so that unknowns of two module
+    /// calls are not taken for the same value.
+    instance: u32,
     decls: HashMap<&'w str, &'w Statement>,
     cache: HashMap<String, Node>,
     resources: HashMap<String, Option<Resolved>>,
     /// The instances of each top-level resource loop, once expanded (for `servers[i]`).
-    loops: HashMap<String, Vec<usize>>,
+    /// Indexed by loop position; `None` where the element's condition is false.
+    loops: HashMap<String, Vec<Option<usize>>>,
     in_progress: Vec<String>,
 }
 
@@ -95,6 +99,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         inputs: Option<HashMap<String, Node>>,
         context: String,
         deployed: Tri,
+        instance: u32,
     ) -> Self {
         let decls = program.statements.iter().filter_map(|s| declared_name(s).map(|n| (n, s))).collect();
         BicepEval {
@@ -104,6 +109,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             context,
             inputs,
             deployed,
+            instance,
             decls,
             cache: HashMap::new(),
             resources: HashMap::new(),
@@ -160,7 +166,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
     }
 
     /// Deploys the elements of a top-level resource loop, once, and returns their instances.
-    fn loop_instances(&mut self, name: &str) -> Vec<usize> {
+    fn loop_instances(&mut self, name: &str) -> Vec<Option<usize>> {
         if let Some(done) = self.loops.get(name) {
             return done.clone();
         }
@@ -171,13 +177,13 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         instances
     }
 
-    fn expand_loop(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals) -> Vec<usize> {
+    fn expand_loop(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals) -> Vec<Option<usize>> {
         let StatementKind::Resource { body, name, .. } = &statement.kind else { return Vec::new() };
         let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return Vec::new() };
         let mut instances = Vec::new();
         for (locals, label, deployed) in self.loop_elements(item.as_ref(), index.as_ref(), iterable, locals, &name.name)
         {
-            instances.extend(self.instance_with_body(statement, inner, parent, &locals, deployed, Some(label)));
+            instances.push(self.instance_with_body(statement, inner, parent, &locals, deployed, Some(label)));
         }
         instances
     }
@@ -352,7 +358,13 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             self.in_progress.push(name.to_string());
             let instances = self.loop_instances(name);
             self.in_progress.pop();
-            let elements = instances.iter().map(|&i| self.instance_value(i, only)).collect();
+            let elements = instances
+                .iter()
+                .map(|i| match i {
+                    Some(i) => self.instance_value(*i, only),
+                    None => Node::new(Value::Null, self.origin(span)),
+                })
+                .collect();
             return Node::new(Value::Array(elements), self.origin(span));
         }
         self.in_progress.push(name.to_string());
@@ -392,7 +404,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 }
                 let Value::Int(i) = self.expr(index, locals).value else { return None };
                 let instances = self.loop_instances(&id.name);
-                usize::try_from(i).ok().and_then(|i| instances.get(i).copied())
+                usize::try_from(i).ok().and_then(|i| instances.get(i).copied().flatten())
             }
             _ => None,
         }
@@ -560,7 +572,9 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         let instance = label.map_or(String::new(), |l| format!(" {l}"));
         let context = format!("{} › module {}{instance} ({relative})", self.context, symbol.name);
         self.build.stack.push(module_file);
-        let mut module = BicepEval::new(self.build, module_file, &parsed.program, Some(inputs), context, deployed);
+        let instance = self.build.module_calls as u32;
+        let mut module =
+            BicepEval::new(self.build, module_file, &parsed.program, Some(inputs), context, deployed, instance);
         module.run();
         let outputs = module.outputs();
         self.build.stack.pop();
@@ -611,7 +625,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 } else {
                     format!("parameter `{name}` has no default and no parameter file gives it")
                 };
-                Node::new(Value::Unknown(Unknown { reason, origin: decl, source: Some(decl) }), decl)
+                Node::new(Value::Unknown(Unknown { reason, origin: decl, source: Some((decl, self.instance)) }), decl)
             }
         };
         let node = functions::bounded(node, &format!("parameter `{name}`"));
@@ -628,7 +642,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             Some(node) => {
                 let mut node = functions::bounded(node, &format!("variable `{name}`"));
                 node.trace.insert(0, TraceStep { origin: node.origin, label: format!("variable `{name}`") });
-                node.value.identify_unknowns();
+                node.value.identify_unknowns(self.instance);
                 node
             }
             None => return self.unknown(format!("variable `{name}` refers to itself"), span),
@@ -977,7 +991,21 @@ fn spread_into(members: &mut Vec<(String, Node)>, spread: Node) {
                 set_member(members, k, v);
             }
         }
-        _ => members.push((UNKNOWN_SPREAD.to_string(), spread)),
+        _ => {
+            // An unknown spread may replace any property written before it.
+            let unknown = spread.value.first_unknown().cloned().unwrap_or(Unknown {
+                reason: "the spread value is not an object".into(),
+                origin: spread.origin,
+                source: None,
+            });
+            for (key, node) in members.iter_mut() {
+                if key != UNKNOWN_SPREAD {
+                    let reason = format!("it may be replaced by a later spread: {}", unknown.reason);
+                    node.value = Value::Unknown(Unknown { reason, origin: spread.origin, source: None });
+                }
+            }
+            members.push((UNKNOWN_SPREAD.to_string(), spread));
+        }
     }
 }
 

@@ -19,20 +19,25 @@ pub fn link_parents(deployment: &mut Deployment) {
         };
         deployment.resources[child].parent = best(deployment, child, named);
     }
-    // A child declared under an `existing` reference to a server this deployment also deploys
-    // belongs to that server.
-    for child in 0..deployment.resources.len() {
-        let Some(parent) = deployment.resources[child].parent else { continue };
-        let reference = &deployment.resources[parent];
-        if !reference.existing {
+    // An `existing` reference to a resource this deployment also deploys is that resource:
+    // its children belong to it, and its id is its id.
+    for reference in 0..deployment.resources.len() {
+        let r = &deployment.resources[reference];
+        if !r.existing {
             continue;
         }
         let twin = |candidate: &Resource| {
-            candidate.is_type(&reference.resource_type)
-                && candidate.name.value.loosely_equals(&reference.name.value) == Tri::Yes
+            !candidate.existing
+                && candidate.is_type(&r.resource_type)
+                && candidate.name.value.loosely_equals(&r.name.value) == Tri::Yes
         };
-        if let Some(deployed) = best(deployment, child, twin)
-            && !deployment.resources[deployed].existing
+        if let Some(deployed) = best(deployment, reference, twin) {
+            deployment.twins.insert(reference, deployed);
+        }
+    }
+    for child in 0..deployment.resources.len() {
+        if let Some(parent) = deployment.resources[child].parent
+            && let Some(&deployed) = deployment.twins.get(&parent)
         {
             deployment.resources[child].parent = Some(deployed);
         }

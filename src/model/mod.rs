@@ -81,6 +81,9 @@ pub struct Deployment {
     /// Deployments whose content pgguard cannot see (registry modules, unreadable modules,
     /// ARM nested deployments): what they receive may create related resources.
     pub opaque: Vec<OpaqueDeployment>,
+    /// An `existing` reference (by index) to a resource this deployment also deploys, and that
+    /// resource: `ref.id` is the deployed server's id.
+    pub twins: HashMap<usize, usize>,
     index: Index,
 }
 
@@ -102,7 +105,14 @@ pub struct OpaqueDeployment {
 
 impl Deployment {
     pub fn new(root: FileId) -> Self {
-        Deployment { root, resources: Vec::new(), problems: Vec::new(), opaque: Vec::new(), index: Index::default() }
+        Deployment {
+            root,
+            resources: Vec::new(),
+            problems: Vec::new(),
+            opaque: Vec::new(),
+            twins: HashMap::new(),
+            index: Index::default(),
+        }
     }
 
     /// Builds the lookups; call once every resource is in and linked to its parent.

@@ -110,9 +110,10 @@ impl ResourceId {
 pub struct Unknown {
     pub reason: String,
     pub origin: Origin,
-    /// The declaration whose value is unknown (a parameter): two unknowns from the same
-    /// source within one evaluation are the same value.
-    pub source: Option<Origin>,
+    /// The declaration whose value is unknown (a parameter, a variable's expression) and the
+    /// template instance it was evaluated in (the root is 0, each module call its own number):
+    /// two unknowns from the same source are the same value.
+    pub source: Option<(Origin, u32)>,
 }
 
 /// A three-valued answer to a question about values.
@@ -223,10 +224,10 @@ impl Value {
     /// Gives each unknown computed once (the value of a variable) an identity, so that two uses
     /// of it compare equal: `'pg-${suffix}'` names the same server wherever it is written.
     /// Array elements are left alone: a loop evaluates one expression to different values.
-    pub fn identify_unknowns(&mut self) {
+    pub fn identify_unknowns(&mut self, instance: u32) {
         let stamp = |u: &mut Unknown| {
             if u.source.is_none() {
-                u.source = Some(u.origin);
+                u.source = Some((u.origin, instance));
             }
         };
         match self {
@@ -236,8 +237,8 @@ impl Value {
                     stamp(u)
                 }
             }),
-            Value::Object(members) => members.iter_mut().for_each(|(_, n)| n.value.identify_unknowns()),
-            Value::ResourceId(id) => id.name.identify_unknowns(),
+            Value::Object(members) => members.iter_mut().for_each(|(_, n)| n.value.identify_unknowns(instance)),
+            Value::ResourceId(id) => id.name.identify_unknowns(instance),
             _ => {}
         }
     }

@@ -431,6 +431,19 @@ fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
     decided.or(unknown).or(otherwise).unwrap_or_else(Outcome::pass)
 }
 
+/// A failure that holds only if the resource it comes from is deployed: unknown when that is
+/// unknown, saying so.
+pub(crate) fn if_deployed(mut outcome: Outcome, deployed: &Tri) -> Outcome {
+    if let (Tri::No, Tri::Unknown(u)) = (&outcome.verdict, deployed) {
+        outcome.verdict = Tri::Unknown(u.clone());
+        if let Some(evidence) = &mut outcome.evidence {
+            evidence.message =
+                format!("{} if deployed; whether it is deployed is unknown: {}", evidence.message, u.reason);
+        }
+    }
+    outcome
+}
+
 /// A server parameter: every configuration of that name is judged (two that disagree leave the
 /// result to deployment order, so the worse one counts); a configuration whose name is unknown
 /// may be this one.
@@ -444,13 +457,16 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
             continue;
         }
         match config.leaf_name().loosely_equals(&Value::String(name.to_string())) {
-            Tri::Yes => named.push(match lookup(&config.body, &["properties".into(), "value".into()]) {
-                PropertyLookup::Found(node) => compare(node, &what, test),
-                PropertyLookup::Missing => {
-                    missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
-                }
-                PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
-            }),
+            Tri::Yes => {
+                let outcome = match lookup(&config.body, &["properties".into(), "value".into()]) {
+                    PropertyLookup::Found(node) => compare(node, &what, test),
+                    PropertyLookup::Missing => {
+                        missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
+                    }
+                    PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
+                };
+                named.push(if_deployed(outcome, &config.deployed));
+            }
             Tri::Unknown(u) => unnamed.push(Outcome {
                 verdict: Tri::Unknown(u.clone()),
                 evidence: Some(Evidence {
@@ -521,7 +537,10 @@ fn referenced_by(
             };
             for item in items {
                 let PropertyLookup::Found(link) = lookup(item, id_path) else { continue };
-                let linked = match link.value.loosely_equals(&target_id) {
+                // `ref.id` of an `existing` reference to this very resource is its id.
+                let via_twin = matches!(&link.value, Value::ResourceId(id)
+                    if id.target.and_then(|t| deployment.twins.get(&t)) == Some(&subject.index));
+                let linked = match if via_twin { Tri::Yes } else { link.value.loosely_equals(&target_id) } {
                     Tri::Yes => true,
                     Tri::No => false,
                     Tri::Unknown(u) => {

@@ -2,7 +2,7 @@
 //! template deploys (not `existing` ones, which declare nothing of their own).
 
 use crate::model::{Deployment, Resource, StrPart, Tri, Value};
-use crate::rules::condition::Subject;
+use crate::rules::condition::{Subject, if_deployed};
 use crate::rules::{Finding, Rule, Verdict};
 
 pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
@@ -14,19 +14,14 @@ pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
                     continue;
                 }
                 let subject = Subject { deployment, index, node: &resource.body };
-                let outcome = check.expect.evaluate(&subject);
-                // A resource that may not be deployed fails only if it is: unknown, saying why.
-                let (verdict, undecided) = match (outcome.verdict, &resource.deployed) {
-                    (Tri::Yes, _) => continue,
-                    (Tri::No, Tri::Unknown(u)) => (Verdict::Unknown, Some(u.reason.clone())),
-                    (Tri::No, _) => (Verdict::Fail, None),
-                    (Tri::Unknown(_), _) => (Verdict::Unknown, None),
+                // A resource that may not be deployed fails only if it is.
+                let outcome = if_deployed(check.expect.evaluate(&subject), &resource.deployed);
+                let verdict = match outcome.verdict {
+                    Tri::Yes => continue,
+                    Tri::No => Verdict::Fail,
+                    Tri::Unknown(_) => Verdict::Unknown,
                 };
-                let Some(mut evidence) = outcome.evidence else { continue };
-                if let Some(reason) = undecided {
-                    evidence.message =
-                        format!("{} if deployed; whether it is deployed is unknown: {reason}", evidence.message);
-                }
+                let Some(evidence) = outcome.evidence else { continue };
                 findings.push(Finding {
                     rule: rule_index,
                     verdict,
