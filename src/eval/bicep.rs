@@ -287,7 +287,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                     match key {
                         "name" => name = self.expr(&p.value, locals),
                         "parent" => parent = self.resource_instance(&p.value, locals).or(parent),
-                        "scope" | "dependsOn" => {}
+                        "dependsOn" => {}
                         _ => {
                             let value = self.expr(&p.value, locals);
                             set_member(&mut members, key.to_string(), value);

@@ -26,8 +26,12 @@ pub fn link_parents(deployment: &mut Deployment) {
         if !r.existing {
             continue;
         }
+        // A reference with its own `scope` (another resource group) is not the local twin.
+        let unscoped = |x: &Resource| x.body.get("scope").is_none();
         let twin = |candidate: &Resource| {
             !candidate.existing
+                && unscoped(r)
+                && unscoped(candidate)
                 && candidate.is_type(&r.resource_type)
                 && candidate.name.value.loosely_equals(&r.name.value) == Tri::Yes
         };
