@@ -103,6 +103,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, ToolError> {
     let mut rules = pgguard::rules::builtin()?;
     if let Some(dir) = &args.rules {
         rules.extend(pgguard::rules::from_dir(dir)?);
+        pgguard::rules::check_unique(&rules)?;
     }
     let report = scan(&args.paths, ScanOptions { rules, threads: args.threads })?;
     let format = match args.format {

@@ -612,3 +612,36 @@ resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-0
 ";
     assert_eq!(verdicts(&scan_case(&[("main.bicep", main)])), vec!["PG103 unknown pg1".to_string()]);
 }
+
+#[test]
+fn a_parameter_default_with_an_unknown_part_names_children_too() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "serverName": { "type": "string", "defaultValue": "[concat('pg-', uniqueString(resourceGroup().id))]" } },
+  "resources": [
+    { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2024-08-01", "name": "[parameters('serverName')]",
+      "location": "westeurope",
+      "properties": { "network": { "publicNetworkAccess": "Disabled", "delegatedSubnetResourceId": "subnet" }, "backup": { "geoRedundantBackup": "Enabled" } } },
+    { "type": "Microsoft.DBforPostgreSQL/flexibleServers/configurations", "apiVersion": "2024-08-01",
+      "name": "[concat(parameters('serverName'), '/require_secure_transport')]", "properties": { "value": "off" } }
+  ]
+}"#;
+    assert_eq!(verdicts(&scan_case(&[("azuredeploy.json", template)])), vec!["PG103 fail pg-{…}".to_string()]);
+}
+
+#[test]
+fn children_nested_in_a_conditional_resource_share_its_condition() {
+    let main = "param deploy bool
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = if (deploy) {
+  name: 'pg'
+  location: 'westeurope'
+  properties: { network: { delegatedSubnetResourceId: 'subnet' }, backup: { geoRedundantBackup: 'Enabled' } }
+  resource all 'firewallRules' = {
+    name: 'all'
+    properties: { startIpAddress: '0.0.0.0', endIpAddress: '255.255.255.255' }
+  }
+}
+";
+    assert_eq!(verdicts(&scan_case(&[("main.bicep", main)])), vec!["PG203 unknown pg/all".to_string()]);
+}

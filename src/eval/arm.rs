@@ -3,7 +3,7 @@
 //! (as an array, or an object keyed by symbolic name in languageVersion 2.0).
 
 use crate::eval::arm_expr::{self, ArmExpr, StringForm};
-use crate::eval::functions::{self, MAX_ELEMENTS};
+use crate::eval::functions::{self, MAX_ELEMENTS, MAX_LOOP_ELEMENTS, MAX_REFERENCE_DEPTH};
 use crate::model::{Deployment, Node, OpaqueDeployment, Resource, TraceStep, Tri, Unknown, Value};
 use crate::source::{FileId, Origin};
 use crate::syntax::arm::{ArmDocument, Json, JsonKind};
@@ -36,6 +36,8 @@ struct ArmEval<'a> {
     copy_index: Option<Node>,
     /// The indices of the property copy loops being evaluated, by lower-case name.
     named_copies: Vec<(String, i64)>,
+    /// Copy elements expanded so far in the deployment: nested copies multiply.
+    expanded: usize,
 }
 
 impl<'a> ArmEval<'a> {
@@ -58,6 +60,7 @@ impl<'a> ArmEval<'a> {
             in_progress: Vec::new(),
             copy_index: None,
             named_copies: Vec::new(),
+            expanded: 0,
         }
     }
 
@@ -125,7 +128,9 @@ impl<'a> ArmEval<'a> {
             }
             let instance = deployment.resources.len() as u32 + 1;
             let mut nested = ArmEval::new(self.file, template, Some(inputs), deployed, self.depth + 1, instance);
+            nested.expanded = self.expanded;
             nested.resources(template, &context, deployment);
+            self.expanded = nested.expanded;
         } else {
             let outer_deployed = std::mem::replace(&mut self.deployed, deployed);
             self.depth += 1;
@@ -233,11 +238,16 @@ impl<'a> ArmEval<'a> {
 
     /// The `copyIndex()` of each element of a `copy` loop, with a label; one unknown element
     /// when the count cannot be known.
+    fn within_budget(&mut self, elements: usize) -> bool {
+        self.expanded += elements;
+        self.expanded <= MAX_LOOP_ELEMENTS
+    }
+
     fn copy_instances(&mut self, copy: &'a Json) -> Vec<(Option<Node>, String)> {
         let name = copy.get("name").and_then(Json::as_str).unwrap_or("copy").to_string();
         let count = copy.get("count").map(|c| self.json(c));
         match count.as_ref().map(|c| &c.value) {
-            Some(Value::Int(n)) if *n >= 0 && (*n as usize) <= MAX_ELEMENTS => {
+            Some(Value::Int(n)) if *n >= 0 && (*n as usize) <= MAX_ELEMENTS && self.within_budget(*n as usize) => {
                 (0..*n).map(|i| (Some(Node::new(Value::Int(i), self.origin(copy))), format!("{name}[{i}]"))).collect()
             }
             Some(Value::Unknown(u)) => {
@@ -298,7 +308,7 @@ impl<'a> ArmEval<'a> {
             return (name, Node::new(Value::unknown("the property copy has no `input`", origin), origin));
         };
         let value = match count {
-            Some(Value::Int(n)) if n >= 0 && n as usize <= MAX_ELEMENTS => {
+            Some(Value::Int(n)) if n >= 0 && n as usize <= MAX_ELEMENTS && self.within_budget(n as usize) => {
                 let mut items = Vec::new();
                 for i in 0..n {
                     self.named_copies.push((name.to_ascii_lowercase(), i));
@@ -350,7 +360,7 @@ impl<'a> ArmEval<'a> {
                         };
                         let lower = loop_name.to_ascii_lowercase();
                         match (self.named_copies.iter().rev().find(|(n, _)| *n == lower), offset) {
-                            (Some((_, i)), Value::Int(o)) => Value::Int(i + o),
+                            (Some((_, i)), Value::Int(o)) if i.checked_add(o).is_some() => Value::Int(i + o),
                             _ => Value::unknown(format!("`copyIndex('{loop_name}')` outside that copy loop"), origin),
                         }
                     }
@@ -360,7 +370,7 @@ impl<'a> ArmEval<'a> {
                             None => Value::Int(0),
                         };
                         match (self.copy_index.as_ref().map(|n| &n.value), offset) {
-                            (Some(Value::Int(i)), Value::Int(o)) => Value::Int(i + o),
+                            (Some(Value::Int(i)), Value::Int(o)) if i.checked_add(o).is_some() => Value::Int(i + o),
                             (Some(Value::Unknown(u)), _) => Value::Unknown(u.clone()),
                             _ => Value::unknown("`copyIndex()` outside a copy loop with a known count", origin),
                         }
@@ -385,7 +395,7 @@ impl<'a> ArmEval<'a> {
             Some(n) => n,
             None => {
                 let given = self.inputs.as_ref().map(|i| i.get(&name.to_ascii_lowercase()).cloned());
-                let node = match (given, member.value.get("defaultValue")) {
+                let mut node = match (given, member.value.get("defaultValue")) {
                     (Some(Some(mut given)), _) => {
                         given.trace.insert(0, TraceStep { origin: given.origin, label: format!("passed as `{name}`") });
                         given
@@ -410,6 +420,7 @@ impl<'a> ArmEval<'a> {
                         )
                     }
                 };
+                node.value.identify_unknowns(self.instance);
                 self.cache.insert(key, node.clone());
                 node
             }
@@ -443,6 +454,10 @@ impl<'a> ArmEval<'a> {
     fn guarded(&mut self, key: &str, json: &Json, origin: Origin) -> Node {
         if self.in_progress.iter().any(|k| k == key) {
             return Node::new(Value::unknown(format!("`{}` refers to itself", &key[2..]), origin), origin);
+        }
+        // A chain of references too long to follow without exhausting the stack.
+        if self.in_progress.len() >= MAX_REFERENCE_DEPTH {
+            return Node::new(Value::unknown("variables refer to each other too deeply", origin), origin);
         }
         self.in_progress.push(key.to_string());
         // Variables and defaults do not see the copy index of the resource that uses them.

@@ -3,7 +3,7 @@
 //! conditions, loops, nested and `parent:` children, and local modules with their outputs.
 
 use crate::eval::arm::{member, relocate};
-use crate::eval::functions::{self, MAX_ELEMENTS};
+use crate::eval::functions::{self, MAX_ELEMENTS, MAX_LOOP_ELEMENTS, MAX_REFERENCE_DEPTH};
 use crate::model::{
     Deployment, Node, OpaqueDeployment, Resource, ResourceId, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value,
 };
@@ -47,7 +47,7 @@ fn local_module(path: &StringLit) -> Option<&str> {
 
 pub fn evaluate_root(workspace: &Workspace, file: FileId, deployment: &mut Deployment) {
     let Parsed::Bicep(parsed) = workspace.parsed(file) else { return };
-    let mut build = Build { workspace, deployment, stack: vec![file], module_calls: 0 };
+    let mut build = Build { workspace, deployment, stack: vec![file], module_calls: 0, loop_elements: 0 };
     let context = workspace.file(file).display.clone();
     let mut eval = BicepEval::new(&mut build, file, &parsed.program, None, context, Tri::Yes, 0);
     eval.run();
@@ -60,6 +60,8 @@ struct Build<'w, 'd> {
     stack: Vec<FileId>,
     /// Module calls evaluated so far.
     module_calls: usize,
+    /// Loop elements expanded so far: nested loops multiply.
+    loop_elements: usize,
 }
 
 type Locals = Vec<(String, Node)>;
@@ -172,17 +174,25 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
         }
         let Some(statement) = self.decls.get(name).copied() else { return Vec::new() };
         self.loops.insert(name.to_string(), Vec::new());
-        let instances = self.expand_loop(statement, None, &Vec::new());
+        let instances = self.expand_loop(statement, None, &Vec::new(), &Tri::Yes);
         self.loops.insert(name.to_string(), instances.clone());
         instances
     }
 
-    fn expand_loop(&mut self, statement: &'w Statement, parent: Option<usize>, locals: &Locals) -> Vec<Option<usize>> {
+    /// `parent_deployed`: whether the enclosing resource is deployed (a nested loop).
+    fn expand_loop(
+        &mut self,
+        statement: &'w Statement,
+        parent: Option<usize>,
+        locals: &Locals,
+        parent_deployed: &Tri,
+    ) -> Vec<Option<usize>> {
         let StatementKind::Resource { body, name, .. } = &statement.kind else { return Vec::new() };
         let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return Vec::new() };
         let mut instances = Vec::new();
         for (locals, label, deployed) in self.loop_elements(item.as_ref(), index.as_ref(), iterable, locals, &name.name)
         {
+            let deployed = parent_deployed.clone().and(deployed);
             instances.push(self.instance_with_body(statement, inner, parent, &locals, deployed, Some(label)));
         }
         instances
@@ -208,8 +218,12 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             }
             l
         };
+        let within_budget = |n: usize, build: &mut Build| {
+            build.loop_elements += n;
+            build.loop_elements <= MAX_LOOP_ELEMENTS
+        };
         match array.value {
-            Value::Array(items) if items.len() <= MAX_ELEMENTS => items
+            Value::Array(items) if items.len() <= MAX_ELEMENTS && within_budget(items.len(), self.build) => items
                 .into_iter()
                 .enumerate()
                 .map(|(i, mut v)| {
@@ -224,7 +238,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 let u = match other.first_unknown() {
                     Some(u) => u.clone(),
                     None => {
-                        Unknown { reason: "the loop's array is not known".into(), origin: array.origin, source: None }
+                        let reason = match other {
+                            Value::Array(_) => "the loop has more elements than pgguard expands",
+                            _ => "the loop's array is not an array",
+                        };
+                        Unknown { reason: reason.into(), origin: array.origin, source: None }
                     }
                 };
                 let unknown = Node::new(Value::Unknown(u.clone()), array.origin);
@@ -332,12 +350,13 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             context,
         });
         let index = self.build.deployment.resources.len() - 1;
+        let parent_deployed = self.build.deployment.resources[index].deployed.clone();
         for child in nested {
             let StatementKind::Resource { body, .. } = &child.kind else { continue };
             if matches!(body.kind, ExprKind::For { .. }) {
-                self.expand_loop(child, Some(index), locals);
+                self.expand_loop(child, Some(index), locals, &parent_deployed);
             } else {
-                self.instance(child, Some(index), locals, Tri::Yes, None);
+                self.instance(child, Some(index), locals, parent_deployed.clone(), None);
             }
         }
         Some(index)
@@ -628,7 +647,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 Node::new(Value::Unknown(Unknown { reason, origin: decl, source: Some((decl, self.instance)) }), decl)
             }
         };
-        let node = functions::bounded(node, &format!("parameter `{name}`"));
+        let mut node = functions::bounded(node, &format!("parameter `{name}`"));
+        node.value.identify_unknowns(self.instance);
         self.cache.insert(key, node.clone());
         relocate(node, self.origin(span))
     }
@@ -652,7 +672,8 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
     }
 
     fn guarded(&mut self, key: &str, expr: &'w Expr) -> Option<Node> {
-        if self.in_progress.iter().any(|k| k == key) {
+        // A cycle, or a chain of references too long to follow without exhausting the stack.
+        if self.in_progress.len() >= MAX_REFERENCE_DEPTH || self.in_progress.iter().any(|k| k == key) {
             return None;
         }
         self.in_progress.push(key.to_string());
@@ -727,7 +748,11 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 if *safe && base.value == Value::Null {
                     return Node::new(Value::Null, origin);
                 }
-                if *safe && matches!(base.value, Value::Object(_)) && base.get(&name.name).is_none() {
+                if *safe
+                    && matches!(base.value, Value::Object(_))
+                    && base.get(&name.name).is_none()
+                    && base.get(UNKNOWN_SPREAD).is_none()
+                {
                     return Node::new(Value::Null, origin);
                 }
                 return member(base, &name.name, origin);
@@ -745,15 +770,15 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 let index = self.expr(index, locals);
                 match (&base.value, &index.value) {
                     (Value::Array(items), Value::Int(i)) => {
-                        let position = if *from_end { items.len() as i64 - i } else { *i };
-                        match usize::try_from(position).ok().and_then(|p| items.get(p)) {
+                        let position = if *from_end { (items.len() as i64).checked_sub(*i) } else { Some(*i) };
+                        match position.and_then(|p| usize::try_from(p).ok()).and_then(|p| items.get(p)) {
                             Some(item) => return relocate(item.clone(), origin),
                             None if *safe => Value::Null,
                             None => Value::unknown(format!("index {i} is out of range"), origin),
                         }
                     }
                     (Value::Object(_), Value::String(key)) => {
-                        if *safe && base.get(key).is_none() {
+                        if *safe && base.get(key).is_none() && base.get(UNKNOWN_SPREAD).is_none() {
                             Value::Null
                         } else {
                             return member(base, key, origin);
@@ -905,12 +930,7 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
                 None => Value::unknown("the nested resource has no name", origin),
             };
             let name = Value::concat(vec![parent_id.name.clone(), Value::String("/".into()), leaf], origin);
-            let id = Value::ResourceId(Box::new(ResourceId {
-                resource_type,
-                name: name.clone(),
-                scope: Vec::new(),
-                target: None,
-            }));
+            let id = Value::ResourceId(Box::new(ResourceId::local(resource_type, name.clone(), None)));
             return Node::new(
                 Value::Object(vec![("id".into(), Node::new(id, origin)), ("name".into(), Node::new(name, origin))]),
                 origin,
@@ -933,13 +953,9 @@ impl<'w, 'b, 'd> BicepEval<'w, 'b, 'd> {
             (BinaryOp::And, Value::Bool(false), _) | (BinaryOp::And, _, Value::Bool(false)) => Value::Bool(false),
             (BinaryOp::Or, Value::Bool(true), _) | (BinaryOp::Or, _, Value::Bool(true)) => Value::Bool(true),
             (BinaryOp::And | BinaryOp::Or, Value::Bool(a), Value::Bool(_)) => Value::Bool(*a),
+            // Bicep's `==` compares strings with case; `=~` without.
             (BinaryOp::Equals | BinaryOp::NotEquals, a, b) => {
-                let same = match (a, b) {
-                    // Bicep's `==` compares strings with case; `=~` without.
-                    (Value::String(x), Value::String(y)) => Tri::from(x == y),
-                    _ => a.loosely_equals(b),
-                };
-                negate_if(same, op == BinaryOp::NotEquals)
+                negate_if(a.strictly_equals(b), op == BinaryOp::NotEquals)
             }
             (BinaryOp::EqualsInsensitive | BinaryOp::NotEqualsInsensitive, a, b) => {
                 negate_if(a.loosely_equals(b), op == BinaryOp::NotEqualsInsensitive)
@@ -1039,12 +1055,7 @@ fn resource_object(index: usize, resource: &Resource, only: Option<&str>) -> Nod
     let wanted = |key: &str| only.is_none_or(|o| o == key);
     let mut members = Vec::new();
     if wanted("id") {
-        let id = ResourceId {
-            resource_type: resource.resource_type.clone(),
-            name: resource.name.value.clone(),
-            scope: Vec::new(),
-            target: Some(index),
-        };
+        let id = ResourceId::local(resource.resource_type.clone(), resource.name.value.clone(), Some(index));
         members.push(("id".to_string(), Node::new(Value::ResourceId(Box::new(id)), origin)));
     }
     if wanted("name") {

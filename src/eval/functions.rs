@@ -8,6 +8,13 @@ use crate::source::Origin;
 /// Loops and `range()` are expanded only up to this many elements.
 pub const MAX_ELEMENTS: usize = 1000;
 
+/// A deployment expands at most this many loop elements in all (nested loops multiply);
+/// past it, a loop's elements are unknown.
+pub const MAX_LOOP_ELEMENTS: usize = 100_000;
+
+/// Variables and parameters referring to each other are followed this deep.
+pub const MAX_REFERENCE_DEPTH: usize = 256;
+
 /// A variable or parameter value bigger than this (see `Value::exceeds`) is not kept: it
 /// becomes unknown, so that values doubling from variable to variable stay cheap.
 pub const MAX_VALUE_WEIGHT: usize = 100_000;
@@ -51,14 +58,20 @@ pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
             Value::String(_) | Value::Partial(_) => v.clone(),
             Value::Int(i) => Value::String(i.to_string()),
             Value::Bool(b) => Value::String(if *b { "True" } else { "False" }.into()),
-            _ => Value::unknown("`string()` of an array or object", origin),
+            Value::Null => Value::String(String::new()),
+            _ => Value::unknown(format!("`string()` of {}", v.describe()), origin),
         },
         ("empty", [v]) => match v {
             Value::Null => Value::Bool(true),
             Value::String(s) => Value::Bool(s.is_empty()),
             Value::Array(a) => Value::Bool(a.is_empty()),
             Value::Object(o) => Value::Bool(o.is_empty()),
-            Value::Partial(_) | Value::ResourceId(_) => Value::Bool(false),
+            Value::ResourceId(_) => Value::Bool(false),
+            Value::Partial(_) => match v.is_non_empty_string() {
+                Tri::Yes => Value::Bool(false),
+                Tri::No => Value::Bool(true),
+                Tri::Unknown(u) => Value::Unknown(u),
+            },
             _ => Value::unknown("`empty()` of this value", origin),
         },
         ("length", [v]) => match v {
@@ -71,9 +84,12 @@ pub fn call(name: &str, args: Vec<Node>, origin: Origin) -> Value {
             if *count < 0 || *count as usize > MAX_ELEMENTS {
                 return Value::unknown(format!("`range()` of {count} elements is not expanded"), origin);
             }
-            Value::Array((0..*count).map(|i| Node::new(Value::Int(start + i), origin)).collect())
+            match start.checked_add(*count) {
+                Some(_) => Value::Array((0..*count).map(|i| Node::new(Value::Int(start + i), origin)).collect()),
+                None => Value::unknown("`range()` past the largest integer", origin),
+            }
         }
-        ("equals", [a, b]) => tri(a.loosely_equals(b)),
+        ("equals", [a, b]) => tri(a.strictly_equals(b)),
         ("not", [Value::Bool(b)]) => Value::Bool(!b),
         ("and", _) if values.iter().all(|v| matches!(v, Value::Bool(_))) => {
             Value::Bool(values.iter().all(|v| *v == Value::Bool(true)))
@@ -169,19 +185,25 @@ fn format(fmt: &str, args: &[Value], origin: Origin) -> Value {
             }
             '{' => {
                 let mut spec = String::new();
+                let mut closed = false;
                 for c in chars.by_ref() {
                     if c == '}' {
+                        closed = true;
                         break;
                     }
                     spec.push(c);
                 }
-                let index = spec.split([':', ',']).next().unwrap_or("").trim();
-                let Some(arg) = index.parse::<usize>().ok().and_then(|i| args.get(i)) else {
+                // Alignment and format strings (`{0,5}`, `{0:D3}`) are .NET's; not computed.
+                if !closed || spec.contains([':', ',']) {
+                    return Value::unknown(format!("`format()` placeholder `{{{spec}` is not evaluated"), origin);
+                }
+                let Some(arg) = spec.trim().parse::<usize>().ok().and_then(|i| args.get(i)) else {
                     return Value::unknown(format!("`format()` placeholder `{{{spec}}}` has no argument"), origin);
                 };
                 parts.push(Value::String(std::mem::take(&mut text)));
                 parts.push(arg.clone());
             }
+            '}' => return Value::unknown("`format()` has a lone `}`", origin),
             c => text.push(c),
         }
     }
@@ -203,10 +225,17 @@ fn resource_id(args: &[Value], origin: Origin) -> Value {
                 }
                 name_parts.push(name.clone());
             }
+            // Before the type: `[subscriptionId, ]resourceGroupName`.
+            let (subscription, resource_group) = match &args[..i] {
+                [] => (None, None),
+                [rg] => (None, Some(rg.clone())),
+                [sub, rg, ..] => (Some(sub.clone()), Some(rg.clone())),
+            };
             return Value::ResourceId(Box::new(ResourceId {
                 resource_type: resource_type.clone(),
                 name: Value::concat(name_parts, origin),
-                scope: args[..i].to_vec(),
+                subscription,
+                resource_group,
                 target: None,
             }));
         }
@@ -214,5 +243,60 @@ fn resource_id(args: &[Value], origin: Origin) -> Value {
     match args.iter().find_map(Value::first_unknown) {
         Some(u) => Value::Unknown(u.clone()),
         None => Value::unknown("`resourceId()` arguments do not name a resource type and its names", origin),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn call_with(name: &str, args: &[Value]) -> Value {
+        let origin = Origin::new(FileId(0), crate::span::Span::default());
+        call(name, args.iter().map(|v| Node::new(v.clone(), origin)).collect(), origin)
+    }
+
+    fn s(text: &str) -> Value {
+        Value::String(text.into())
+    }
+
+    #[test]
+    fn equals_compares_strings_with_case() {
+        assert_eq!(call_with("equals", &[s("Enabled"), s("enabled")]), Value::Bool(false));
+        assert_eq!(call_with("equals", &[s("a"), s("a")]), Value::Bool(true));
+    }
+
+    #[test]
+    fn format_computes_only_plain_placeholders() {
+        assert_eq!(call_with("format", &[s("{0}/{1}"), s("pg"), s("x")]), s("pg/x"));
+        assert_eq!(call_with("format", &[s("{{{0}}}"), s("a")]), s("{a}"));
+        for fmt in ["{0:D3}", "{0,5}", "{0", "a}"] {
+            assert!(matches!(call_with("format", &[s(fmt), Value::Int(5)]), Value::Unknown(_)), "{fmt}");
+        }
+    }
+
+    #[test]
+    fn empty_of_a_partial_string_is_known_only_when_text_is() {
+        let unknown = Value::unknown("p", Origin::new(FileId(0), crate::span::Span::default()));
+        let bare = call_with("format", &[s("{0}"), unknown.clone()]);
+        assert!(matches!(call_with("empty", &[bare]), Value::Unknown(_)));
+        let prefixed = call_with("format", &[s("pg-{0}"), unknown]);
+        assert_eq!(call_with("empty", &[prefixed]), Value::Bool(false));
+    }
+
+    #[test]
+    fn range_and_resource_id_edges() {
+        assert!(matches!(call_with("range", &[Value::Int(i64::MAX), Value::Int(2)]), Value::Unknown(_)));
+        let Value::ResourceId(id) = call_with("resourceId", &[s("rg"), s("Microsoft.X/y"), s("n")]) else {
+            panic!("an id");
+        };
+        assert_eq!(id.resource_group, Some(s("rg")));
+        assert_eq!(id.subscription, None);
+        assert!(
+            ResourceId::parse(
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.X/y/n/providers/Microsoft.Insights/d/x"
+            )
+            .is_none()
+        );
     }
 }

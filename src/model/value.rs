@@ -48,17 +48,24 @@ pub struct ResourceId {
     pub resource_type: String,
     /// Full name, segments joined by `/` (`server/rule`), possibly partial.
     pub name: Value,
-    /// `[subscriptionId, resourceGroupName]` when the id names them (`resourceId(sub, rg, …)`,
-    /// a literal `/subscriptions/…` id); empty for the deployment's own scope.
-    pub scope: Vec<Value>,
+    /// The subscription and resource group the id names (`resourceId(sub, rg, …)`, a literal
+    /// `/subscriptions/…` id); `None` for the deployment's own.
+    pub subscription: Option<Value>,
+    pub resource_group: Option<Value>,
     /// The resource instance (its index in the deployment) when it came from a symbolic
     /// reference such as `server.id`.
     pub target: Option<usize>,
 }
 
 impl ResourceId {
-    /// Whether two ids name the same resource, three-valued: an id in another subscription or
-    /// resource group than the deployment's cannot be compared with a local one.
+    /// An id in the deployment's own subscription and resource group.
+    pub fn local(resource_type: String, name: Value, target: Option<usize>) -> Self {
+        ResourceId { resource_type, name, subscription: None, resource_group: None, target }
+    }
+
+    /// Whether two ids name the same resource, three-valued: an id naming another
+    /// subscription or resource group cannot be compared with a local one, whose scope is
+    /// known only at deployment.
     pub fn same_resource(&self, other: &ResourceId) -> Tri {
         if !self.resource_type.eq_ignore_ascii_case(&other.resource_type) {
             return Tri::No;
@@ -66,34 +73,50 @@ impl ResourceId {
         if let (Some(x), Some(y)) = (self.target, other.target) {
             return Tri::from(x == y);
         }
+        let scope = |a: &Option<Value>, b: &Option<Value>, what: &str| match (a, b) {
+            (None, None) => Tri::Yes,
+            (Some(x), Some(y)) => x.loosely_equals(y),
+            (Some(named), None) | (None, Some(named)) => Tri::Unknown(Unknown {
+                reason: format!(
+                    "the id names the {what} {}; the deployment's own is known only at deployment",
+                    named.describe()
+                ),
+                origin: Origin::default(),
+                source: None,
+            }),
+        };
         let names = self.name.loosely_equals(&other.name);
-        if names == Tri::No || self.scope.len() == other.scope.len() {
-            let scopes = self.scope.iter().zip(&other.scope).map(|(a, b)| a.loosely_equals(b));
-            return std::iter::once(names).chain(scopes).fold(Tri::Yes, Tri::and);
+        if names == Tri::No {
+            return Tri::No;
         }
-        let explicit = if self.scope.is_empty() { other } else { self };
-        let shown: Vec<String> = explicit.scope.iter().map(Value::describe).collect();
-        Tri::Unknown(Unknown {
-            reason: format!(
-                "the id names the scope {}; the deployment's subscription and resource group are known only at deployment",
-                shown.join("/")
-            ),
-            origin: explicit.origin_hint(),
-            source: None,
-        })
+        names.and(scope(&self.resource_group, &other.resource_group, "resource group")).and(scope(
+            &self.subscription,
+            &other.subscription,
+            "subscription",
+        ))
     }
 
-    fn origin_hint(&self) -> Origin {
-        self.name.first_unknown().map(|u| u.origin).unwrap_or_default()
-    }
-
-    /// Reads a literal id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}…`.
+    /// Reads a literal id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}…`
+    /// (not an extension resource's id, which names two providers).
     pub fn parse(text: &str) -> Option<ResourceId> {
         let rest = text.strip_prefix('/')?;
         let parts: Vec<&str> = rest.split('/').collect();
         let providers = parts.iter().position(|p| p.eq_ignore_ascii_case("providers"))?;
-        let scope: Vec<Value> =
-            parts[..providers].chunks(2).filter_map(|pair| pair.get(1).map(|v| Value::String(v.to_string()))).collect();
+        if parts[providers + 1..].iter().any(|p| p.eq_ignore_ascii_case("providers")) {
+            return None;
+        }
+        let mut id = ResourceId::local(String::new(), Value::Null, None);
+        for pair in parts[..providers].chunks(2) {
+            match pair {
+                [key, value] if key.eq_ignore_ascii_case("subscriptions") => {
+                    id.subscription = Some(Value::String(value.to_string()))
+                }
+                [key, value] if key.eq_ignore_ascii_case("resourceGroups") => {
+                    id.resource_group = Some(Value::String(value.to_string()))
+                }
+                _ => return None,
+            }
+        }
         let tail = &parts[providers + 1..];
         // namespace, then alternating type and name segments
         if tail.len() < 3 || tail.len().is_multiple_of(2) {
@@ -101,7 +124,9 @@ impl ResourceId {
         }
         let types: Vec<&str> = std::iter::once(tail[0]).chain(tail[1..].iter().step_by(2).copied()).collect();
         let names: Vec<&str> = tail[2..].iter().step_by(2).copied().collect();
-        Some(ResourceId { resource_type: types.join("/"), name: Value::String(names.join("/")), scope, target: None })
+        id.resource_type = types.join("/");
+        id.name = Value::String(names.join("/"));
+        Some(id)
     }
 }
 
@@ -283,8 +308,9 @@ impl Value {
         // A string of many unknown parts (doubled from variable to variable) keeps only its
         // known ends, so it stays small.
         if out.len() > MAX_PARTS {
+            // The kept unknown stands for the whole middle: no identity of its own.
             let first = out.iter().find_map(|p| match p {
-                StrPart::Unknown(u) => Some(u.clone()),
+                StrPart::Unknown(u) => Some(Unknown { source: None, ..u.clone() }),
                 StrPart::Text(_) => None,
             });
             let head = match out.first() {
@@ -304,9 +330,26 @@ impl Value {
         }
     }
 
-    /// Equality as ARM compares strings (case-insensitive), three-valued.
+    /// Equality as `==` and ARM's `equals()` compute it: strings with case, three-valued.
+    pub fn strictly_equals(&self, other: &Value) -> Tri {
+        match (self, other) {
+            (Value::String(a), Value::String(b)) => Tri::from(a == b),
+            (Value::Partial(a), Value::Partial(b)) if a == b => Tri::Yes,
+            (Value::Partial(_), _) | (_, Value::Partial(_)) => match self.loosely_equals(other) {
+                Tri::No => Tri::No,
+                _ => self.first_unknown().or(other.first_unknown()).cloned().map_or(Tri::No, Tri::Unknown),
+            },
+            (Value::Array(a), Value::Array(b)) => elementwise(a, b, Value::strictly_equals),
+            (Value::Object(a), Value::Object(b)) => memberwise(a, b, Value::strictly_equals),
+            _ => self.loosely_equals(other),
+        }
+    }
+
+    /// Equality as Azure compares names and enum values (strings without case), three-valued.
     pub fn loosely_equals(&self, other: &Value) -> Tri {
         match (self, other) {
+            (Value::Array(a), Value::Array(b)) => elementwise(a, b, Value::loosely_equals),
+            (Value::Object(a), Value::Object(b)) => memberwise(a, b, Value::loosely_equals),
             (Value::String(a), Value::String(b)) => Tri::from(a.eq_ignore_ascii_case(b)),
             (Value::Int(a), Value::Int(b)) => Tri::from(a == b),
             (Value::Bool(a), Value::Bool(b)) => Tri::from(a == b),
@@ -333,7 +376,36 @@ impl Value {
     }
 }
 
+fn elementwise(a: &[Node], b: &[Node], equal: fn(&Value, &Value) -> Tri) -> Tri {
+    if a.len() != b.len() {
+        return Tri::No;
+    }
+    a.iter().zip(b).map(|(x, y)| equal(&x.value, &y.value)).fold(Tri::Yes, Tri::and)
+}
+
+fn memberwise(a: &[(String, Node)], b: &[(String, Node)], equal: fn(&Value, &Value) -> Tri) -> Tri {
+    if let Some(spread) = unknown_spread(a).or(unknown_spread(b)) {
+        return spread.value.first_unknown().cloned().map_or(Tri::No, Tri::Unknown);
+    }
+    if a.len() != b.len() {
+        return Tri::No;
+    }
+    a.iter()
+        .map(|(k, x)| match b.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)) {
+            Some((_, y)) => equal(&x.value, &y.value),
+            None => Tri::No,
+        })
+        .fold(Tri::Yes, Tri::and)
+}
+
+fn unknown_spread(members: &[(String, Node)]) -> Option<&Node> {
+    members.iter().find(|(k, _)| k == crate::model::UNKNOWN_SPREAD).map(|(_, n)| n)
+}
+
 fn push_text(out: &mut Vec<StrPart>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
     if let Some(StrPart::Text(last)) = out.last_mut() {
         last.push_str(text);
     } else {

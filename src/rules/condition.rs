@@ -146,7 +146,7 @@ fn build_all(items: Vec<RawCondition>, field: &str) -> Result<Vec<Condition>, St
     items.into_iter().map(RawCondition::build).collect()
 }
 
-fn parse_path(path: &str) -> Result<Vec<String>, String> {
+pub(crate) fn parse_path(path: &str) -> Result<Vec<String>, String> {
     let segments: Vec<String> = path.split('.').map(str::to_string).collect();
     if segments.iter().any(String::is_empty) {
         return Err(format!("`{path}` is not a property path such as `properties.network.publicNetworkAccess`"));
@@ -267,7 +267,6 @@ pub(crate) fn lookup<'n>(node: &'n Node, path: &[String]) -> PropertyLookup<'n> 
     PropertyLookup::Found(node)
 }
 
-/// How a message names a property: in backticks.
 /// The value found at `path`, reported where the resource reads it: when part of the path
 /// came from elsewhere (an object in a variable), the finding points at the property in the
 /// resource and the definition joins the trace.
@@ -298,16 +297,13 @@ fn anchored(root: &Node, path: &[String], found: &Node) -> Node {
     }
 }
 
+/// How a message names a property: in backticks.
 fn display_path(path: &[String]) -> String {
     format!("`{}`", path.join("."))
 }
 
-pub(crate) fn show(value: &Value) -> String {
-    value.describe()
-}
-
 fn show_list(values: &[Value]) -> String {
-    values.iter().map(show).collect::<Vec<_>>().join(" or ")
+    values.iter().map(Value::describe).collect::<Vec<_>>().join(" or ")
 }
 
 fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
@@ -326,7 +322,7 @@ fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
             },
             format!("must not be {}", show_list(denied)),
         ),
-        Test::Contains(item) => (contains(&node.value, item), format!("expected it to contain {}", show(item))),
+        Test::Contains(item) => (contains(&node.value, item), format!("expected it to contain {}", item.describe())),
         Test::NonEmpty => (node.value.is_non_empty_string(), "expected a value".into()),
     };
     match verdict {
@@ -334,7 +330,7 @@ fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
         Tri::No => Outcome {
             verdict: Tri::No,
             evidence: Some(Evidence {
-                message: format!("{what} is {} ({expectation})", show(&node.value)),
+                message: format!("{what} is {} ({expectation})", node.value.describe()),
                 location: node.origin,
                 trace: node.trace.clone(),
                 written: true,
@@ -359,10 +355,9 @@ fn any_equal(value: &Value, candidates: &[Value]) -> Tri {
 fn contains(value: &Value, item: &Value) -> Tri {
     match value {
         Value::Array(items) => {
-            let values: Vec<Value> = items.iter().map(|n| n.value.clone()).collect();
             let mut unknown = None;
-            for v in &values {
-                match v.loosely_equals(item) {
+            for node in items {
+                match node.value.loosely_equals(item) {
                     Tri::Yes => return Tri::Yes,
                     Tri::Unknown(u) => unknown = Some(u),
                     Tri::No => {}
@@ -483,7 +478,11 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
         }
     }
     if named.is_empty() {
-        named.push(missing_outcome(missing, &what, subject.resource().declaration, "is not set"));
+        // Not set by name; a configuration whose name is unknown may still set it.
+        if let Some(first) = unnamed.into_iter().next() {
+            return first;
+        }
+        return missing_outcome(missing, &what, subject.resource().declaration, "is not set");
     }
     combine(named.into_iter().chain(unnamed), false)
 }
@@ -497,12 +496,11 @@ fn referenced_by(
 ) -> Outcome {
     let deployment = subject.deployment;
     let target = subject.resource();
-    let target_id = Value::ResourceId(Box::new(ResourceId {
-        resource_type: target.resource_type.clone(),
-        name: target.name.value.clone(),
-        scope: Vec::new(),
-        target: Some(subject.index),
-    }));
+    let target_id = Value::ResourceId(Box::new(ResourceId::local(
+        target.resource_type.clone(),
+        target.name.value.clone(),
+        Some(subject.index),
+    )));
     let mut unknown: Option<Outcome> = None;
     // The finding is about this resource: it points here, and the link that could not be
     // resolved is its trace.

@@ -2,7 +2,7 @@
 //! template deploys (not `existing` ones, which declare nothing of their own).
 
 use crate::model::{Deployment, Resource, StrPart, Tri, Value};
-use crate::rules::condition::{Subject, if_deployed};
+use crate::rules::condition::{Evidence, Subject, if_deployed};
 use crate::rules::{Finding, Rule, Verdict};
 
 pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
@@ -21,7 +21,14 @@ pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
                     Tri::No => Verdict::Fail,
                     Tri::Unknown(_) => Verdict::Unknown,
                 };
-                let Some(evidence) = outcome.evidence else { continue };
+                // Every failing condition gives evidence; should one not, the finding still
+                // stands, at the resource.
+                let evidence = outcome.evidence.unwrap_or_else(|| Evidence {
+                    message: format!("the resource does not meet `{}`", rule.slug),
+                    location: resource.declaration,
+                    trace: Vec::new(),
+                    written: false,
+                });
                 findings.push(Finding {
                     rule: rule_index,
                     verdict,

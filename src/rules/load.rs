@@ -114,3 +114,17 @@ fn reflow(text: &str) -> String {
     }
     out.replace("\n\n\n", "\n\n")
 }
+
+/// Ids and slugs name one rule each: users' rules may not reuse the built-in ones.
+pub fn check_unique(rules: &[Rule]) -> Result<(), RuleError> {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(first) = rules[..i].iter().find(|r| r.id == rule.id || r.slug == rule.slug) {
+            return Err(RuleError {
+                file: rule.source.clone(),
+                line: 1,
+                message: format!("`id`/`slug`: `{}`/`{}` is already used by {}", rule.id, rule.slug, first.source),
+            });
+        }
+    }
+    Ok(())
+}

@@ -2,7 +2,7 @@
 //! used from rule files with options (`predicate = "public-address-limit"`).
 
 use crate::model::{Node, PropertyLookup, Tri, Value};
-use crate::rules::condition::{Evidence, Outcome, Subject, lookup, show};
+use crate::rules::condition::{Evidence, Outcome, Subject, lookup, parse_path};
 use crate::source::Origin;
 use std::net::Ipv4Addr;
 
@@ -16,9 +16,9 @@ pub enum Predicate {
 pub fn build(name: &str, start: Option<String>, end: Option<String>, max: Option<u64>) -> Result<Predicate, String> {
     match name {
         "public-address-limit" => {
-            let path = |p: Option<String>, field: &str| {
-                p.map(|p| p.split('.').map(str::to_string).collect())
-                    .ok_or(format!("predicate `public-address-limit` needs `{field}`"))
+            let path = |p: Option<String>, field: &str| match p {
+                Some(p) => parse_path(&p),
+                None => Err(format!("predicate `public-address-limit` needs `{field}`")),
             };
             Ok(Predicate::PublicAddressLimit {
                 start: path(start, "start")?,
@@ -44,7 +44,7 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
             PropertyLookup::Found(node) => match &node.value {
                 Value::String(s) => s.trim().parse::<Ipv4Addr>().map(|ip| (ip, node)).map_err(|_| Outcome {
                     verdict: Tri::Unknown(crate::model::Unknown {
-                        reason: format!("{} is not an IPv4 address", show(&node.value)),
+                        reason: format!("{} is not an IPv4 address", node.value.describe()),
                         origin: node.origin,
                         source: None,
                     }),
@@ -105,7 +105,7 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
 
 fn unknown(path: &[String], value: &Value, node: &Node) -> Outcome {
     let u = value.first_unknown().cloned().unwrap_or(crate::model::Unknown {
-        reason: format!("{} is not an address", show(value)),
+        reason: format!("{} is not an address", value.describe()),
         origin: node.origin,
         source: None,
     });

@@ -138,6 +138,11 @@ fn judge(
     (crate::rules::run(rules, deployment), problems)
 }
 
+/// What decides which of several identical findings is kept: everything but the contexts.
+fn representative_key(f: &Finding) -> (&str, &str, &str, String) {
+    (&f.message, &f.resource_name, &f.resource_type, format!("{:?}", f.trace))
+}
+
 /// One finding per rule, location and verdict, naming every instance it came from; sorted by
 /// file, position and rule.
 fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) -> Vec<Finding> {
@@ -146,13 +151,13 @@ fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) ->
         let key = (finding.rule, finding.location, finding.verdict);
         match merged.get_mut(&key) {
             Some(existing) => {
-                existing.contexts.extend(finding.contexts);
+                existing.contexts.extend(finding.contexts.iter().cloned());
                 // Keep the same representative whatever order the threads finished in.
-                if (&finding.message, &finding.resource_name) < (&existing.message, &existing.resource_name) {
-                    existing.message = finding.message;
-                    existing.resource_name = finding.resource_name;
-                    existing.trace = finding.trace;
+                let contexts = std::mem::take(&mut existing.contexts);
+                if representative_key(&finding) < representative_key(existing) {
+                    *existing = finding;
                 }
+                existing.contexts.extend(contexts);
             }
             None => {
                 merged.insert(key, finding);
@@ -170,6 +175,7 @@ fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) ->
                 workspace.file(f.location.file).display.clone(),
                 f.location.span,
                 rules[f.rule].id.clone(),
+                f.rule,
                 f.verdict,
                 f.message.clone(),
             )
