@@ -2,6 +2,8 @@
 //! file parses without errors, every file the compiler rejects for syntax gets an error, and no
 //! file — nor any truncation of one — makes the parser panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use pgguard::syntax::bicep::{Mode, ParsedBicep, parse};
@@ -16,17 +18,11 @@ const SYNTAX_CODES: &[u32] = &[
 
 const ANNOTATED: &[&str] = &["syntax", "tokens", "symbols", "diagnostics", "formatted", "ir", "sourcemap"];
 
+/// The corpus, as every integration test finds it (`tests/common`).
 fn corpus_root() -> PathBuf {
-    if let Ok(dir) = std::env::var("PGGUARD_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let sibling = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if sibling.is_dir() {
-        return sibling;
-    }
-    let shared = PathBuf::from("/work/shared/corpus");
-    assert!(shared.is_dir(), "no Bicep corpus: set PGGUARD_CORPUS or provide ../shared/corpus or /work/shared/corpus");
-    shared
+    let root = common::corpus_dir();
+    assert!(root.is_dir(), "no Bicep corpus at {}: set PGGUARD_CORPUS or PGGUARD_SHARED", root.display());
+    root
 }
 
 fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
