@@ -98,7 +98,7 @@ module two 'pg.bicep' = {
     assert!(unknown[0].message.contains("parameter `publicAccess` has no default"), "{}", unknown[0].message);
     assert_eq!(unknown[0].location, failed[0].location);
     // The trace names the caller's argument.
-    assert!(failed[0].trace.iter().any(|t| t.label.contains("passed by module")), "{:?}", failed[0].trace);
+    assert!(failed[0].trace.iter().any(|t| t.label().contains("passed by module")), "{:?}", failed[0].trace);
 }
 
 #[test]

@@ -118,15 +118,15 @@ fn scan(prefix: &str) -> ScanReport {
             trace: vec![
                 TraceStep {
                     origin: at(p, &pg, "param publicAccess string", 0),
-                    label: "parameter `publicAccess`".to_string(),
+                    kind: pgguard::model::TraceKind::Note("parameter `publicAccess`".to_string()),
                 },
                 TraceStep {
                     origin: at(m, &main, "publicAccess: publicAccess", 0),
-                    label: "module `pg` passes it".to_string(),
+                    kind: pgguard::model::TraceKind::Note("module `pg` passes it".to_string()),
                 },
                 TraceStep {
                     origin: at(m, &main, "'Enabled'", 0),
-                    label: "parameter `publicAccess` defaults to this".to_string(),
+                    kind: pgguard::model::TraceKind::Note("parameter `publicAccess` defaults to this".to_string()),
                 },
             ],
             resource_type: "Microsoft.DBforPostgreSQL/flexibleServers".to_string(),
@@ -154,7 +154,7 @@ fn scan(prefix: &str) -> ScanReport {
             location: at(p, &pg, "retention", 1),
             trace: vec![TraceStep {
                 origin: at(p, &pg, "param retention int", 0),
-                label: "parameter `retention`".to_string(),
+                kind: pgguard::model::TraceKind::Note("parameter `retention`".to_string()),
             }],
             resource_type: "Microsoft.DBforPostgreSQL/flexibleServers".to_string(),
             resource_name: "pg-prod".to_string(),

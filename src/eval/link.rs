@@ -1,42 +1,94 @@
-//! Links children named in full (`'server/rule'`, `concat(server, '/rule')`) to their parent:
-//! the resource of the parent type whose name is the child's name without its last segment.
+//! Links children named in full (`'server/rule'`, `concat(server, '/rule')`) to their parent,
+//! three-valued: a resource of the parent type whose name surely equals the child's parent
+//! name is its parent; one whose name may equal it is a parent it may have; a child with
+//! neither deploys onto a resource the template does not create, which is implied here as an
+//! `existing` one, so that what the child changes is judged.
 
-use crate::model::{Deployment, Resource, StrPart, Tri, Value};
+use crate::model::{Deployment, Node, Resource, Tri, Unknown, Value, compare};
+use std::collections::HashMap;
 
-pub fn link_parents(deployment: &mut Deployment) {
+pub fn link(deployment: &mut Deployment) {
+    let mut by_type: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in deployment.resources.iter().enumerate() {
+        by_type.entry(r.resource_type.to_ascii_lowercase()).or_default().push(i);
+    }
+    let mut orphans = Vec::new();
     for child in 0..deployment.resources.len() {
         let resource = &deployment.resources[child];
         if resource.parent.is_some() {
             continue;
         }
-        let Some((parent_type, _)) = resource.resource_type.rsplit_once('/') else { continue };
-        if !parent_type.contains('/') {
-            continue;
+        let Some((parent_type, parent_name)) = parent_of(resource) else { continue };
+        let mut sure = Vec::new();
+        let mut maybe = Vec::new();
+        for &candidate in by_type.get(&parent_type.to_ascii_lowercase()).into_iter().flatten() {
+            match same_place(&deployment.resources[candidate], resource, &parent_name) {
+                Tri::Yes => sure.push(candidate),
+                Tri::Unknown(u) => maybe.push((candidate, u)),
+                Tri::No => {}
+            }
         }
-        let Some(parent_name) = parent_name(&resource.name.value) else { continue };
-        let named = |candidate: &Resource| {
-            candidate.is_type(parent_type) && candidate.name.value.loosely_equals(&parent_name) == Tri::Yes
-        };
-        deployment.resources[child].parent = best(deployment, child, named);
+        match best(deployment, child, &sure) {
+            Some(parent) => deployment.resources[child].parent = Some(parent),
+            None if maybe.is_empty() => orphans.push((child, parent_type, parent_name)),
+            None => deployment.resources[child].maybe_parents = maybe,
+        }
     }
-    // An `existing` reference to a resource this deployment also deploys is that resource:
-    // its children belong to it, and its id is its id.
+    imply_parents(deployment, orphans);
+    link_twins(deployment, &by_type);
+}
+
+/// The parent's type and name a child's full type and name give, when its name has a known
+/// `/` (`Microsoft.X/a/b` named `p/c` → `Microsoft.X/a`, `p`).
+fn parent_of(resource: &Resource) -> Option<(String, Value)> {
+    let (parent_type, _) = resource.resource_type.rsplit_once('/')?;
+    if !parent_type.contains('/') {
+        return None;
+    }
+    Some((parent_type.to_string(), parent_name(&resource.name.value)?))
+}
+
+/// Whether `candidate` is the resource named `name` where `child` deploys.
+fn same_place(candidate: &Resource, child: &Resource, name: &Value) -> Tri {
+    let names = compare::loosely_equals(&candidate.name.value, name);
+    if names == Tri::No || candidate.scope == child.scope {
+        return names;
+    }
+    names.and(Tri::Unknown(Unknown::opaque("the parent may be in another resource group", candidate.declaration)))
+}
+
+/// An `existing` reference to a resource this deployment also deploys is that resource: its
+/// children belong to it, and its id is its id. One that may be it gives it its children as
+/// children it may have.
+fn link_twins(deployment: &mut Deployment, by_type: &HashMap<String, Vec<usize>>) {
     for reference in 0..deployment.resources.len() {
         let r = &deployment.resources[reference];
         if !r.existing {
             continue;
         }
-        // A reference with its own `scope` (another resource group) is not the local twin.
-        let unscoped = |x: &Resource| x.body.get("scope").is_none();
-        let twin = |candidate: &Resource| {
-            !candidate.existing
-                && unscoped(r)
-                && unscoped(candidate)
-                && candidate.is_type(&r.resource_type)
-                && candidate.name.value.loosely_equals(&r.name.value) == Tri::Yes
-        };
-        if let Some(deployed) = best(deployment, reference, twin) {
-            deployment.twins.insert(reference, deployed);
+        let mut sure = Vec::new();
+        let mut maybe = Vec::new();
+        for &candidate in by_type.get(&r.resource_type.to_ascii_lowercase()).into_iter().flatten() {
+            let c = &deployment.resources[candidate];
+            if c.existing {
+                continue;
+            }
+            let reference_id =
+                crate::model::ResourceId::local(r.resource_type.clone(), r.name.value.clone(), r.scope, None);
+            match c.id(candidate).same_resource(&reference_id) {
+                Tri::Yes => sure.push(candidate),
+                Tri::Unknown(u) => maybe.push((candidate, u)),
+                Tri::No => {}
+            }
+        }
+        if let Some(twin) = best(deployment, reference, &sure) {
+            deployment.twins.insert(reference, twin);
+        } else {
+            for child in 0..deployment.resources.len() {
+                if deployment.resources[child].parent == Some(reference) {
+                    deployment.resources[child].maybe_parents.extend(maybe.iter().cloned());
+                }
+            }
         }
     }
     for child in 0..deployment.resources.len() {
@@ -48,39 +100,58 @@ pub fn link_parents(deployment: &mut Deployment) {
     }
 }
 
-/// The resource that matches, preferring one the deployment creates over an `existing`
-/// reference, then one from the same module instance as `child`.
-fn best(deployment: &Deployment, child: usize, matches: impl Fn(&Resource) -> bool) -> Option<usize> {
-    let context = &deployment.resources[child].context;
-    deployment
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| *i != child && matches(r))
-        .min_by_key(|(i, r)| (r.existing, !same_instance(&r.context, context), *i))
-        .map(|(i, _)| i)
-}
-
-/// Whether two contexts are the same module instance (loop elements aside).
-fn same_instance(a: &str, b: &str) -> bool {
-    module_instance(a) == module_instance(b)
-}
-
-/// `main.bicep › module pg (pg.bicep) › rules[1]` → `main.bicep › module pg (pg.bicep)`.
-fn module_instance(context: &str) -> &str {
-    const MODULE: &str = " › module ";
-    match context.rfind(MODULE) {
-        Some(at) => {
-            let rest = &context[at + MODULE.len()..];
-            let end = rest.find(" › ").map_or(context.len(), |j| at + MODULE.len() + j);
-            &context[..end]
-        }
-        None => context.split(" › ").next().unwrap_or(context),
+/// Children whose parent nothing declares get one, `existing`: one per parent name.
+fn imply_parents(deployment: &mut Deployment, orphans: Vec<(usize, String, Value)>) {
+    let mut implied: Vec<usize> = Vec::new();
+    for (child, parent_type, parent_name) in orphans {
+        let found = implied.iter().copied().find(|&p| {
+            let r = &deployment.resources[p];
+            r.is_type(&parent_type)
+                && r.scope == deployment.resources[child].scope
+                && compare::loosely_equals(&r.name.value, &parent_name) == Tri::Yes
+        });
+        let parent = match found {
+            Some(p) => p,
+            None => {
+                let c = &deployment.resources[child];
+                let origin = c.name.origin;
+                let name = Node { value: parent_name, origin, trace: c.name.trace.clone() };
+                deployment.resources.push(Resource {
+                    resource_type: parent_type,
+                    api_version: c.api_version.clone(),
+                    symbol: None,
+                    body: Node::new(Value::Object(vec![("name".into(), name.clone())]), origin),
+                    name,
+                    existing: true,
+                    deployed: Tri::Yes,
+                    declaration: origin,
+                    parent: None,
+                    maybe_parents: Vec::new(),
+                    context: c.context.clone(),
+                    instance: c.instance,
+                    scope: c.scope,
+                });
+                implied.push(deployment.resources.len() - 1);
+                deployment.resources.len() - 1
+            }
+        };
+        deployment.resources[child].parent = Some(parent);
     }
+}
+
+/// The resource to prefer among those that surely match: one the deployment creates over an
+/// `existing` reference, then one from the same template instance, then the first.
+fn best(deployment: &Deployment, child: usize, candidates: &[usize]) -> Option<usize> {
+    let instance = deployment.resources[child].instance;
+    candidates.iter().copied().filter(|&i| i != child).min_by_key(|&i| {
+        let r = &deployment.resources[i];
+        (r.existing, r.instance != instance, i)
+    })
 }
 
 /// The name without its last `/` segment, when that slash is in known text.
 fn parent_name(name: &Value) -> Option<Value> {
+    use crate::model::StrPart;
     match name {
         Value::String(s) => s.rsplit_once('/').map(|(p, _)| Value::String(p.to_string())),
         Value::Partial(parts) => {
@@ -89,15 +160,15 @@ fn parent_name(name: &Value) -> Option<Value> {
                 _ => None,
             })?;
             let (head, _) = last_text.rsplit_once('/')?;
-            let mut kept: Vec<StrPart> = parts[..last_index].to_vec();
-            if !head.is_empty() {
-                kept.push(StrPart::Text(head.to_string()));
-            }
-            Some(match kept.as_slice() {
-                [StrPart::Text(t)] => Value::String(t.clone()),
-                [StrPart::Unknown(u)] => Value::Unknown(u.clone()),
-                _ => Value::Partial(kept),
-            })
+            let mut kept: Vec<Value> = parts[..last_index]
+                .iter()
+                .map(|p| match p {
+                    StrPart::Text(t) => Value::String(t.clone()),
+                    StrPart::Unknown(u) => Value::Unknown(u.clone()),
+                })
+                .collect();
+            kept.push(Value::String(head.to_string()));
+            Some(Value::concat(kept, crate::source::Origin::default()))
         }
         _ => None,
     }

@@ -1,12 +1,21 @@
 //! The partial evaluator: turns a root template (and the modules it calls) into a `Deployment`
 //! of resources with evaluated bodies. What it cannot compute statically is an unknown value
 //! with its reason, never a guess.
+//!
+//! One core, two front ends. The core (`build`, `params`, `resources`, `loops`, `ops`,
+//! `functions`, `link`, `limits`) owns what Bicep and ARM share; `bicep` and `arm` map their
+//! syntax onto it.
 
 mod arm;
-mod arm_expr;
 mod bicep;
-mod functions;
+mod build;
+pub mod functions;
+mod limits;
 mod link;
+mod loops;
+mod ops;
+mod params;
+mod resources;
 
 use crate::model::Deployment;
 use crate::source::FileId;
@@ -17,18 +26,21 @@ use crate::workspace::{Parsed, Workspace};
 /// are not Bicep templates.
 pub fn evaluate_bicep(workspace: &Workspace, root: FileId) -> Option<Deployment> {
     let Parsed::Bicep(_) = workspace.parsed(root) else { return None };
-    let mut deployment = Deployment::new(root);
-    bicep::evaluate_root(workspace, root, &mut deployment);
-    link::link_parents(&mut deployment);
-    deployment.build_index();
-    Some(deployment)
+    let mut build = build::Build::new(root);
+    bicep::evaluate_root(workspace, root, &mut build);
+    Some(finish(build))
 }
 
 /// Evaluates an ARM template; `display` names it in instance contexts.
 pub fn evaluate_arm(root: FileId, display: &str, doc: &ArmDocument) -> Deployment {
-    let mut deployment = Deployment::new(root);
-    arm::evaluate_root(root, display, doc, &mut deployment);
-    link::link_parents(&mut deployment);
+    let mut build = build::Build::new(root);
+    arm::evaluate_root(root, display, &doc.root, &mut build);
+    finish(build)
+}
+
+fn finish(build: build::Build) -> Deployment {
+    let mut deployment = build.finish();
+    link::link(&mut deployment);
     deployment.build_index();
     deployment
 }

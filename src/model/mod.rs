@@ -2,15 +2,29 @@
 //! its type, names, condition and evaluated body; a `Deployment` indexes the resources of one
 //! root template with everything its modules add, so rules can ask about related resources.
 
+pub mod compare;
+mod id;
+mod sym;
+mod trace;
 mod value;
 
-pub use value::{Node, ResourceId, StrPart, TraceStep, Tri, Unknown, Value};
+pub use id::{ResourceId, ScopePart};
+pub use sym::{Sym, SymKind, Unknown};
+pub use trace::{TraceKind, TraceStep};
+pub use value::{Node, StrPart, Tri, UNKNOWN_SPREAD, Value};
 
 use crate::source::{FileId, Origin};
 use std::collections::HashMap;
 
-/// The key under which an object keeps an unknown spread (`{ ...props }`).
-pub const UNKNOWN_SPREAD: &str = "...";
+/// One evaluation of a template: the root, or one call of a module or nested deployment.
+/// Unknowns of two instances are different values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InstanceId(pub u32);
+
+/// The subscription and resource group a template instance deploys to. A module without a
+/// `scope` shares its caller's; one with its own scope gets a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ScopeId(pub u32);
 
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -21,6 +35,7 @@ pub struct Resource {
     pub symbol: Option<String>,
     /// The full name: `server/child` for a child, however it was declared.
     pub name: Node,
+    /// Declared `existing`, or implied: a parent that a child names but nothing declares.
     pub existing: bool,
     /// Whether it is deployed: `Yes` without a condition, `Unknown` when the condition (or an
     /// enclosing loop) cannot be evaluated.
@@ -29,14 +44,24 @@ pub struct Resource {
     pub body: Node,
     /// Where the declaration is: findings about a missing property point here.
     pub declaration: Origin,
+    /// The parent it surely has.
     pub parent: Option<usize>,
-    /// Which instance this is: the file, the module path from the root, the loop element.
+    /// Parents it may have: their names may or may not equal the one in its name.
+    pub maybe_parents: Vec<(usize, Unknown)>,
+    /// Which instance this is, as users read it: the file, the module path, the loop element.
     pub context: String,
+    pub instance: InstanceId,
+    pub scope: ScopeId,
 }
 
 impl Resource {
     pub fn is_type(&self, resource_type: &str) -> bool {
         self.resource_type.eq_ignore_ascii_case(resource_type)
+    }
+
+    /// The id other resources use for it.
+    pub fn id(&self, index: usize) -> ResourceId {
+        ResourceId::local(self.resource_type.clone(), self.name.value.clone(), self.scope, Some(index))
     }
 
     /// The name's last segment (`rule` of `server/rule`), the name a server parameter has.
@@ -66,9 +91,21 @@ impl Resource {
 /// The outcome of reading a property path.
 pub enum PropertyLookup<'a> {
     Found(&'a Node),
+    /// Not set, or set to `null` (which Azure treats as not set).
     Missing,
     /// An enclosing value is unknown (e.g. `properties: props` with `props` a parameter).
     Unknown(Unknown, &'a Node),
+}
+
+/// An output of a template instance.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub value: Node,
+    /// Declared `@secure()` / `secureString` / `secureObject`.
+    pub secure: bool,
+    pub declaration: Origin,
+    pub context: String,
 }
 
 /// A root template evaluated with everything it deploys.
@@ -76,10 +113,12 @@ pub enum PropertyLookup<'a> {
 pub struct Deployment {
     pub root: FileId,
     pub resources: Vec<Resource>,
+    /// The outputs of every template instance (the root's and its modules').
+    pub outputs: Vec<Output>,
     /// Problems found while evaluating (a module that cannot be read, a module cycle).
     pub problems: Vec<(Origin, String)>,
     /// Deployments whose content pgguard cannot see (registry modules, unreadable modules,
-    /// ARM nested deployments): what they receive may create related resources.
+    /// ARM linked templates): what they receive may create related resources.
     pub opaque: Vec<OpaqueDeployment>,
     /// An `existing` reference (by index) to a resource this deployment also deploys, and that
     /// resource: `ref.id` is the deployed server's id.
@@ -92,6 +131,7 @@ pub struct Deployment {
 struct Index {
     by_type: HashMap<String, Vec<usize>>,
     children: HashMap<usize, Vec<usize>>,
+    maybe_children: HashMap<usize, Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +148,7 @@ impl Deployment {
         Deployment {
             root,
             resources: Vec::new(),
+            outputs: Vec::new(),
             problems: Vec::new(),
             opaque: Vec::new(),
             twins: HashMap::new(),
@@ -123,6 +164,9 @@ impl Deployment {
             if let Some(p) = r.parent {
                 index.children.entry(p).or_default().push(i);
             }
+            for (p, _) in &r.maybe_parents {
+                index.maybe_children.entry(*p).or_default().push(i);
+            }
         }
         self.index = index;
     }
@@ -132,10 +176,19 @@ impl Deployment {
         found.into_iter().flatten().map(|&i| (i, &self.resources[i]))
     }
 
-    /// The children of a resource with the given type segment (`configurations`).
-    pub fn children<'a>(&'a self, parent: usize, child: &str) -> impl Iterator<Item = &'a Resource> + 'a {
+    /// The children of a resource with the given type segment (`configurations`): those that
+    /// surely belong to it, then those that may (with the reason it is not known).
+    pub fn children<'a>(
+        &'a self,
+        parent: usize,
+        child: &str,
+    ) -> impl Iterator<Item = (&'a Resource, Option<&'a Unknown>)> + 'a {
         let wanted = format!("{}/{child}", self.resources[parent].resource_type);
-        let found = self.index.children.get(&parent);
-        found.into_iter().flatten().map(|&i| &self.resources[i]).filter(move |r| r.is_type(&wanted))
+        let sure = self.index.children.get(&parent).into_iter().flatten().map(|&i| (&self.resources[i], None));
+        let maybe = self.index.maybe_children.get(&parent).into_iter().flatten().map(move |&i| {
+            let r = &self.resources[i];
+            (r, r.maybe_parents.iter().find(|(p, _)| *p == parent).map(|(_, u)| u))
+        });
+        sure.chain(maybe).filter(move |(r, _)| r.is_type(&wanted))
     }
 }

@@ -56,10 +56,10 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
     for step in &finding.trace {
         let step_file = report.file(step.origin);
         if step.origin.file == finding.location.file {
-            labels.push(LabeledSpan::new_with_span(Some(step.label.clone()), span(file, step.origin.span)));
+            labels.push(LabeledSpan::new_with_span(Some(step.label()), span(file, step.origin.span)));
         } else {
             related.push(Snippet {
-                message: step.label.clone(),
+                message: step.label(),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,

@@ -52,7 +52,7 @@ struct TraceStep<'a> {
     file: &'a str,
     line: u32,
     column: u32,
-    label: &'a str,
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -132,7 +132,7 @@ fn finding<'a>(report: &'a ScanReport, finding: &'a Finding) -> JsonFinding<'a> 
             .map(|step| {
                 let step_file = report.file(step.origin);
                 let pos = step_file.line_col(step.origin.span.start);
-                TraceStep { file: &step_file.display, line: pos.line, column: pos.column, label: &step.label }
+                TraceStep { file: &step_file.display, line: pos.line, column: pos.column, label: step.label() }
             })
             .collect(),
         contexts: &finding.contexts,

@@ -148,7 +148,7 @@ fn result(report: &ScanReport, finding: &Finding, fingerprint: String) -> SarifR
             Location::builder()
                 .id(i as i64)
                 .physical_location(physical(report, step.origin))
-                .message(text(&step.label))
+                .message(text(step.label()))
                 .build()
         })
         .collect();

@@ -2,7 +2,8 @@
 //! evaluation. A condition is a property or server-parameter comparison, a related resource
 //! that must exist, a named predicate, or `any`/`all`/`not` of conditions.
 
-use crate::model::{Deployment, Node, PropertyLookup, Resource, ResourceId, TraceStep, Tri, Unknown, Value};
+use crate::model::compare::loosely_equals;
+use crate::model::{Deployment, Node, PropertyLookup, Resource, TraceKind, TraceStep, Tri, Unknown, Value};
 use crate::rules::predicates::{self, Predicate};
 use crate::source::Origin;
 use serde::Deserialize;
@@ -173,6 +174,9 @@ fn to_value(value: toml::Value) -> Result<Value, String> {
 pub struct Outcome {
     pub verdict: Tri,
     pub evidence: Option<Evidence>,
+    /// False when the subject gives the condition nothing to judge: a server the template
+    /// does not create has no settings of its own in it.
+    pub applicable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -186,8 +190,20 @@ pub struct Evidence {
 }
 
 impl Outcome {
-    fn pass() -> Self {
-        Outcome { verdict: Tri::Yes, evidence: None }
+    pub(crate) fn pass() -> Self {
+        Outcome { verdict: Tri::Yes, evidence: None, applicable: true }
+    }
+
+    pub(crate) fn not_applicable() -> Self {
+        Outcome { verdict: Tri::Yes, evidence: None, applicable: false }
+    }
+
+    fn same_verdict(&self, other: &Outcome) -> bool {
+        self.applicable == other.applicable
+            && matches!(
+                (&self.verdict, &other.verdict),
+                (Tri::Yes, Tri::Yes) | (Tri::No, Tri::No) | (Tri::Unknown(_), Tri::Unknown(_))
+            )
     }
 }
 
@@ -197,6 +213,9 @@ pub struct Subject<'a> {
     pub index: usize,
     /// The node paths are read from: the resource body, or an element of it.
     pub node: &'a Node,
+    /// A resource the template does not create (an `existing` one): only what its children
+    /// change is judged.
+    pub external: bool,
 }
 
 impl<'a> Subject<'a> {
@@ -208,6 +227,12 @@ impl<'a> Subject<'a> {
 impl Condition {
     pub fn evaluate(&self, subject: &Subject<'_>) -> Outcome {
         match self {
+            // A resource the template does not create has none of its own settings in it.
+            Condition::Property { .. } | Condition::ReferencedBy { .. } | Condition::Predicate(_)
+                if subject.external =>
+            {
+                Outcome::not_applicable()
+            }
             Condition::Property { path, test, missing } => {
                 let resource = subject.resource();
                 match lookup(subject.node, path) {
@@ -229,11 +254,9 @@ impl Condition {
             Condition::All(items) => combine(items.iter().map(|c| c.evaluate(subject)), false),
             Condition::Not(inner) => {
                 let out = inner.evaluate(subject);
-                let verdict = match out.verdict {
-                    Tri::Yes => Tri::No,
-                    Tri::No => Tri::Yes,
-                    u => u,
-                };
+                if !out.applicable {
+                    return out;
+                }
                 let evidence = out.evidence.or_else(|| {
                     Some(Evidence {
                         message: "the resource meets a condition it must not".into(),
@@ -242,7 +265,7 @@ impl Condition {
                         written: false,
                     })
                 });
-                Outcome { verdict, evidence }
+                Outcome { verdict: out.verdict.negated(), evidence, applicable: true }
             }
         }
     }
@@ -255,6 +278,8 @@ pub(crate) fn lookup<'n>(node: &'n Node, path: &[String]) -> PropertyLookup<'n> 
             return PropertyLookup::Unknown(u.clone(), node);
         }
         match node.get(key) {
+            // A property set to `null` is not set.
+            Some(Node { value: Value::Null, .. }) => return PropertyLookup::Missing,
             Some(next) => node = next,
             None => {
                 if let Some(Node { value: Value::Unknown(u), .. }) = node.get(crate::model::UNKNOWN_SPREAD) {
@@ -288,7 +313,7 @@ fn anchored(root: &Node, path: &[String], found: &Node) -> Node {
             let mut located = found.clone();
             let mut trace = anchor.trace.clone();
             trace.append(&mut located.trace);
-            trace.push(TraceStep { origin: found.origin, label: "set here".into() });
+            trace.push(TraceStep::new(found.origin, TraceKind::SetHere));
             located.origin = anchor.origin;
             located.trace = trace;
             located
@@ -335,6 +360,7 @@ fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
                 trace: node.trace.clone(),
                 written: true,
             }),
+            applicable: true,
         },
         Tri::Unknown(u) => unknown_outcome(what, &u, node),
     }
@@ -343,7 +369,7 @@ fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
 fn any_equal(value: &Value, candidates: &[Value]) -> Tri {
     let mut unknown = None;
     for c in candidates {
-        match value.loosely_equals(c) {
+        match loosely_equals(value, c) {
             Tri::Yes => return Tri::Yes,
             Tri::Unknown(u) => unknown = Some(u),
             Tri::No => {}
@@ -357,7 +383,7 @@ fn contains(value: &Value, item: &Value) -> Tri {
         Value::Array(items) => {
             let mut unknown = None;
             for node in items {
-                match node.value.loosely_equals(item) {
+                match loosely_equals(&node.value, item) {
                     Tri::Yes => return Tri::Yes,
                     Tri::Unknown(u) => unknown = Some(u),
                     Tri::No => {}
@@ -381,6 +407,7 @@ fn missing_outcome(missing: MissingVerdict, what: &str, at: Origin, how: &str) -
                 trace: Vec::new(),
                 written: false,
             }),
+            applicable: true,
         },
     }
 }
@@ -394,6 +421,7 @@ fn unknown_outcome(what: &str, unknown: &Unknown, node: &Node) -> Outcome {
             trace: node.trace.clone(),
             written: true,
         }),
+        applicable: true,
     }
 }
 
@@ -440,51 +468,59 @@ pub(crate) fn if_deployed(mut outcome: Outcome, deployed: &Tri) -> Outcome {
 }
 
 /// A server parameter: every configuration of that name is judged (two that disagree leave the
-/// result to deployment order, so the worse one counts); a configuration whose name is unknown
-/// may be this one.
+/// result to deployment order, so the worse one counts). A configuration that may be this one
+/// (its name, or its parent, is not known) makes the verdict unknown when it would change it.
 fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVerdict) -> Outcome {
     let deployment = subject.deployment;
     let what = format!("server parameter `{name}`");
+    let wanted = Value::String(name.to_string());
     let mut named = Vec::new();
-    let mut unnamed = Vec::new();
-    for config in deployment.children(subject.index, "configurations") {
+    let mut maybe = Vec::new();
+    for (config, maybe_parent) in deployment.children(subject.index, "configurations") {
         if config.existing {
             continue;
         }
-        match config.leaf_name().loosely_equals(&Value::String(name.to_string())) {
-            Tri::Yes => {
-                let outcome = match lookup(&config.body, &["properties".into(), "value".into()]) {
-                    PropertyLookup::Found(node) => compare(node, &what, test),
-                    PropertyLookup::Missing => {
-                        missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
-                    }
-                    PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
-                };
-                named.push(if_deployed(outcome, &config.deployed));
-            }
-            Tri::Unknown(u) => unnamed.push(Outcome {
+        let outcome = || {
+            let outcome = match lookup(&config.body, &["properties".into(), "value".into()]) {
+                PropertyLookup::Found(node) => compare(node, &what, test),
+                PropertyLookup::Missing => {
+                    missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
+                }
+                PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
+            };
+            if_deployed(outcome, &config.deployed)
+        };
+        match (loosely_equals(&config.leaf_name(), &wanted), maybe_parent) {
+            (Tri::No, _) => {}
+            (Tri::Yes, None) => named.push(outcome()),
+            (Tri::Yes, Some(u)) => maybe.push((outcome(), u.clone(), config, "may belong to this server")),
+            (Tri::Unknown(u), _) => maybe.push((outcome(), u, config, "has a name that cannot be resolved")),
+        }
+    }
+    let base = if !named.is_empty() {
+        combine(named.iter().cloned(), false)
+    } else if subject.external {
+        // The server's own settings are not in the template: only what children set counts.
+        Outcome::not_applicable()
+    } else {
+        missing_outcome(missing, &what, subject.resource().declaration, "is not set")
+    };
+    for (with, u, config, how) in maybe {
+        let alternative = combine(named.iter().cloned().chain([with]), false);
+        if !alternative.same_verdict(&base) {
+            return Outcome {
                 verdict: Tri::Unknown(u.clone()),
                 evidence: Some(Evidence {
-                    message: format!(
-                        "{what} may be set by a configuration whose name cannot be resolved: {}",
-                        u.reason
-                    ),
+                    message: format!("{what} may be set by a configuration that {how}: {}", u.reason),
                     location: config.name.origin,
                     trace: config.name.trace.clone(),
                     written: true,
                 }),
-            }),
-            Tri::No => {}
+                applicable: true,
+            };
         }
     }
-    if named.is_empty() {
-        // Not set by name; a configuration whose name is unknown may still set it.
-        if let Some(first) = unnamed.into_iter().next() {
-            return first;
-        }
-        return missing_outcome(missing, &what, subject.resource().declaration, "is not set");
-    }
-    combine(named.into_iter().chain(unnamed), false)
+    base
 }
 
 fn referenced_by(
@@ -496,18 +532,17 @@ fn referenced_by(
 ) -> Outcome {
     let deployment = subject.deployment;
     let target = subject.resource();
-    let target_id = Value::ResourceId(Box::new(ResourceId::local(
-        target.resource_type.clone(),
-        target.name.value.clone(),
-        Some(subject.index),
-    )));
+    let target_id = Value::ResourceId(Box::new(target.id(subject.index)));
     let mut unknown: Option<Outcome> = None;
     // The finding is about this resource: it points here, and the link that could not be
     // resolved is its trace.
     let mut note_unknown = |u: &Unknown, node: &Node| {
         if unknown.is_none() {
             let mut trace = node.trace.clone();
-            trace.push(TraceStep { origin: node.origin, label: format!("this `{resource_type}` link: {}", u.reason) });
+            trace.push(TraceStep::new(
+                node.origin,
+                TraceKind::Note(format!("this `{resource_type}` link: {}", u.reason)),
+            ));
             unknown = Some(Outcome {
                 verdict: Tri::Unknown(u.clone()),
                 evidence: Some(Evidence {
@@ -516,6 +551,7 @@ fn referenced_by(
                     trace,
                     written: true,
                 }),
+                applicable: true,
             });
         }
     };
@@ -538,7 +574,7 @@ fn referenced_by(
                 // `ref.id` of an `existing` reference to this very resource is its id.
                 let via_twin = matches!(&link.value, Value::ResourceId(id)
                     if id.target.and_then(|t| deployment.twins.get(&t)) == Some(&subject.index));
-                let linked = match if via_twin { Tri::Yes } else { link.value.loosely_equals(&target_id) } {
+                let linked = match if via_twin { Tri::Yes } else { loosely_equals(&link.value, &target_id) } {
                     Tri::Yes => true,
                     Tri::No => false,
                     Tri::Unknown(u) => {
@@ -549,7 +585,7 @@ fn referenced_by(
                 if !linked {
                     continue;
                 }
-                let element = Subject { deployment, index, node: item };
+                let element = Subject { deployment, index, node: item, external: false };
                 let filtered = filter.map_or(Outcome::pass(), |f| f.evaluate(&element));
                 match (filtered.verdict, &candidate.deployed) {
                     (Tri::Yes, Tri::Yes) => return Outcome::pass(),
@@ -568,13 +604,14 @@ fn referenced_by(
             opaque.label
         );
         return Outcome {
-            verdict: Tri::Unknown(Unknown { reason: reason.clone(), origin: opaque.origin, source: None }),
+            verdict: Tri::Unknown(Unknown::opaque(reason.clone(), opaque.origin)),
             evidence: Some(Evidence {
                 message: format!("whether a `{resource_type}` connects to this resource is unknown: {reason}"),
                 location: target.declaration,
-                trace: vec![TraceStep { origin: opaque.origin, label: opaque.label.clone() }],
+                trace: vec![TraceStep::new(opaque.origin, TraceKind::Note(opaque.label.clone()))],
                 written: true,
             }),
+            applicable: true,
         };
     }
     unknown.unwrap_or_else(|| Outcome {
@@ -585,5 +622,6 @@ fn referenced_by(
             trace: Vec::new(),
             written: true,
         }),
+        applicable: true,
     })
 }

@@ -1,5 +1,6 @@
 //! Runs rules over a deployment: every check against every resource of its type that the
-//! template deploys (not `existing` ones, which declare nothing of their own).
+//! template deploys, and against the resources it does not create (`existing` ones, and
+//! parents its children name) for what their children change.
 
 use crate::model::{Deployment, Resource, StrPart, Tri, Value};
 use crate::rules::condition::{Evidence, Subject, if_deployed};
@@ -10,12 +11,16 @@ pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
     for (rule_index, rule) in rules.iter().enumerate() {
         for check in &rule.checks {
             for (index, resource) in deployment.of_type(&check.resource_type) {
-                if resource.existing || resource.deployed == Tri::No {
+                // An `existing` reference to a resource the deployment creates is that resource.
+                if resource.deployed == Tri::No || deployment.twins.contains_key(&index) {
                     continue;
                 }
-                let subject = Subject { deployment, index, node: &resource.body };
+                let subject = Subject { deployment, index, node: &resource.body, external: resource.existing };
                 // A resource that may not be deployed fails only if it is.
                 let outcome = if_deployed(check.expect.evaluate(&subject), &resource.deployed);
+                if !outcome.applicable {
+                    continue;
+                }
                 let verdict = match outcome.verdict {
                     Tri::Yes => continue,
                     Tri::No => Verdict::Fail,

@@ -39,5 +39,3 @@ pub struct Finding {
     /// sorted and without duplicates.
     pub contexts: Vec<String>,
 }
-
-impl Eq for TraceStep {}

@@ -43,31 +43,31 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
         match lookup(subject.node, path) {
             PropertyLookup::Found(node) => match &node.value {
                 Value::String(s) => s.trim().parse::<Ipv4Addr>().map(|ip| (ip, node)).map_err(|_| Outcome {
-                    verdict: Tri::Unknown(crate::model::Unknown {
-                        reason: format!("{} is not an IPv4 address", node.value.describe()),
-                        origin: node.origin,
-                        source: None,
-                    }),
+                    verdict: Tri::Unknown(crate::model::Unknown::opaque(
+                        format!("{} is not an IPv4 address", node.value.describe()),
+                        node.origin,
+                    )),
                     evidence: Some(Evidence {
                         message: format!("`{}` is not an IPv4 address", path.join(".")),
                         location: node.origin,
                         trace: node.trace.clone(),
                         written: true,
                     }),
+                    applicable: true,
                 }),
                 other => Err(unknown(path, other, node)),
             },
-            PropertyLookup::Missing => Err(Outcome { verdict: Tri::Yes, evidence: None }),
+            PropertyLookup::Missing => Err(Outcome { verdict: Tri::Yes, evidence: None, applicable: true }),
             PropertyLookup::Unknown(_, node) => Err(unknown(path, &node.value, node)),
         }
     };
     // The same value at both ends is one address, whatever it is.
     if let (PropertyLookup::Found(a), PropertyLookup::Found(b)) =
         (lookup(subject.node, start), lookup(subject.node, end))
-        && a.value.loosely_equals(&b.value) == Tri::Yes
+        && crate::model::compare::loosely_equals(&a.value, &b.value) == Tri::Yes
         && max >= 1
     {
-        return Outcome { verdict: Tri::Yes, evidence: None };
+        return Outcome { verdict: Tri::Yes, evidence: None, applicable: true };
     }
     let (first, start_node) = match read(start) {
         Ok(v) => v,
@@ -79,7 +79,7 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
     };
     let count = public_addresses(u32::from(first), u32::from(last));
     if count <= max {
-        return Outcome { verdict: Tri::Yes, evidence: None };
+        return Outcome { verdict: Tri::Yes, evidence: None, applicable: true };
     }
     let message = if u32::from(first) == 0 && u32::from(last) == u32::MAX {
         format!("the firewall rule allows every IPv4 address ({first}–{last})")
@@ -100,15 +100,15 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
             trace,
             written: true,
         }),
+        applicable: true,
     }
 }
 
 fn unknown(path: &[String], value: &Value, node: &Node) -> Outcome {
-    let u = value.first_unknown().cloned().unwrap_or(crate::model::Unknown {
-        reason: format!("{} is not an address", value.describe()),
-        origin: node.origin,
-        source: None,
-    });
+    let u = value
+        .first_unknown()
+        .cloned()
+        .unwrap_or(crate::model::Unknown::opaque(format!("{} is not an address", value.describe()), node.origin));
     Outcome {
         verdict: Tri::Unknown(u.clone()),
         evidence: Some(Evidence {
@@ -117,6 +117,7 @@ fn unknown(path: &[String], value: &Value, node: &Node) -> Outcome {
             trace: node.trace.clone(),
             written: true,
         }),
+        applicable: true,
     }
 }
 

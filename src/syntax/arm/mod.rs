@@ -2,6 +2,7 @@
 //! every value keeps its byte span. Azure accepts comments, trailing commas and raw newlines in
 //! strings, so we do too; a leading UTF-8 BOM is accepted.
 
+pub mod expr;
 mod json;
 
 pub use json::{Json, JsonKind, JsonMember};

@@ -1,0 +1,300 @@
+//! Bicep expressions mapped onto the core: literals and strings, names, member and element
+//! access, operators, ternaries, `for` expressions, function calls (with lambdas).
+
+use super::{BicepEval, Locals};
+use crate::eval::functions::{self, Args, Ctx};
+use crate::eval::ops::{self, Op};
+use crate::model::{Node, TraceKind, TraceStep, Tri, Value};
+use crate::span::Span;
+use crate::syntax::bicep::ast::{
+    BinaryOp, Expr, ExprKind, ObjectItem, ObjectKey, StatementKind, StringLit, StringPart, UnaryOp,
+};
+
+impl<'w> BicepEval<'w, '_> {
+    pub(super) fn expr(&mut self, expr: &'w Expr, locals: &Locals) -> Node {
+        let origin = self.origin(expr.span);
+        let value = match &expr.kind {
+            ExprKind::Null => Value::Null,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::String(s) => return self.string(s, locals),
+            ExprKind::Ident(ident) => return self.ident(&ident.name, expr.span, locals),
+            ExprKind::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match &item.kind {
+                        ExprKind::Spread(inner) => match self.expr(inner, locals) {
+                            Node { value: Value::Array(more), .. } => out.extend(more),
+                            other => out.push(other),
+                        },
+                        _ => out.push(self.expr(item, locals)),
+                    }
+                }
+                Value::Array(out)
+            }
+            ExprKind::Object(items) => Value::Object(self.object(items, locals)),
+            ExprKind::Member { base, name, safe } => {
+                // `server.id`, `server.name`: build only the member read, not the whole resource.
+                if let ExprKind::Ident(symbol) = &base.kind
+                    && self.is_resource(&symbol.name, locals)
+                    && let Some((&key, _)) = self.decls.get_key_value(symbol.name.as_str())
+                {
+                    let resource = self.resource_value(key, base.span, Some(&name.name));
+                    return ops::member(resource, &name.name, *safe, origin);
+                }
+                let base = self.expr(base, locals);
+                return ops::member(base, &name.name, *safe, origin);
+            }
+            ExprKind::ResourceAccess { base, name } => return self.nested_resource(base, &name.name, expr.span),
+            ExprKind::Index { base, .. } if matches!(&base.kind, ExprKind::Ident(id) if self.is_resource_loop(&id.name, locals)) =>
+            {
+                return match self.resource_instance(expr, locals) {
+                    Some(i) => self.instance_value(i, None).at(origin),
+                    None => Node::new(Value::unknown("this element of the resource loop is not known", origin), origin),
+                };
+            }
+            ExprKind::Index { base, index, safe, from_end } => {
+                let base = self.expr(base, locals);
+                let index = self.expr(index, locals);
+                return ops::index(base, index, *safe, *from_end, origin);
+            }
+            ExprKind::Call { base, name, args } => {
+                return self.call(base.as_deref(), &name.name, args, locals, expr.span);
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.expr(operand, locals);
+                let value = match op {
+                    UnaryOp::Not => ops::not(&v.value, origin),
+                    UnaryOp::Minus => ops::negate(&v.value, origin),
+                };
+                return Node { value, origin, trace: v.trace };
+            }
+            ExprKind::Binary { op, left, right } => return self.binary(*op, left, right, locals, expr.span),
+            ExprKind::Ternary { condition, then, otherwise } => {
+                let c = self.expr(condition, locals);
+                return match ops::truth(&c.value, c.origin) {
+                    Tri::Yes => self.expr(then, locals).at(origin),
+                    Tri::No => self.expr(otherwise, locals).at(origin),
+                    Tri::Unknown(_) => {
+                        let (a, b) = (self.expr(then, locals), self.expr(otherwise, locals));
+                        if crate::model::compare::strictly_equals(&a.value, &b.value) == Tri::Yes {
+                            return a.at(origin);
+                        }
+                        Node::new(ops::unknown_of("?:", &[c.value, a.value, b.value], origin), origin)
+                    }
+                };
+            }
+            ExprKind::NonNull(inner) | ExprKind::Paren(inner) => return self.expr(inner, locals).at(origin),
+            ExprKind::For { item, index, iterable, body } => {
+                let elements = self.for_elements(iterable, locals, "for");
+                if let [element] = elements.as_slice()
+                    && let Tri::Unknown(u) = &element.deployed
+                {
+                    Value::Unknown(crate::model::Unknown { sym: None, ..u.clone() })
+                } else {
+                    let mut out = Vec::new();
+                    for element in elements {
+                        let locals = super::resources::bind(locals, item.as_ref(), index.as_ref(), &element);
+                        match &body.kind {
+                            // `[for x in xs: if (cond) {…}]` keeps the elements whose condition holds.
+                            ExprKind::If { condition, body } => {
+                                let c = self.expr(condition, &locals);
+                                match ops::truth(&c.value, c.origin) {
+                                    Tri::Yes => out.push(self.expr(body, &locals)),
+                                    Tri::No => {}
+                                    Tri::Unknown(u) => {
+                                        return Node::unknown(crate::model::Unknown { sym: None, ..u }, origin);
+                                    }
+                                }
+                            }
+                            _ => out.push(self.expr(body, &locals)),
+                        }
+                    }
+                    Value::Array(out)
+                }
+            }
+            ExprKind::Lambda { .. } => Value::unknown("a lambda is a value only as a function's argument", origin),
+            ExprKind::If { .. } | ExprKind::Spread(_) => {
+                Value::unknown("this expression is not evaluated here", origin)
+            }
+            ExprKind::Error => Value::unknown("the expression has a syntax error", origin),
+        };
+        Node::new(value, origin)
+    }
+
+    /// An object literal's members: later properties and spreads replace earlier ones.
+    pub(super) fn object(&mut self, items: &'w [ObjectItem], locals: &Locals) -> Vec<(String, Node)> {
+        let mut members = Vec::new();
+        for item in items {
+            match item {
+                ObjectItem::Property(p) => {
+                    let key = match &p.key {
+                        ObjectKey::Ident(i) => Some(i.name.clone()),
+                        ObjectKey::String(s) => self.string(s, locals).value.as_str().map(str::to_string),
+                    };
+                    let value = self.expr(&p.value, locals);
+                    match key {
+                        Some(key) => ops::set_member(&mut members, key, value),
+                        None => {
+                            let unknown = self.unknown("an object key is not known", p.key.span());
+                            ops::spread_into(&mut members, unknown);
+                        }
+                    }
+                }
+                ObjectItem::Spread(e) => {
+                    let spread = self.spread(e, locals);
+                    ops::spread_into(&mut members, spread);
+                }
+                ObjectItem::Resource(_) => {}
+            }
+        }
+        members
+    }
+
+    /// The value spread by `...x` (the parser may or may not wrap it in a spread node).
+    pub(super) fn spread(&mut self, expr: &'w Expr, locals: &Locals) -> Node {
+        match &expr.kind {
+            ExprKind::Spread(inner) => self.expr(inner, locals).at(self.origin(expr.span)),
+            _ => self.expr(expr, locals),
+        }
+    }
+
+    fn string(&mut self, s: &'w StringLit, locals: &Locals) -> Node {
+        let origin = self.origin(s.span);
+        // `'${x}'` is `x` as a string: an id stays an id.
+        if let [StringPart::Interpolation(e)] = s.parts.as_slice() {
+            let node = self.expr(e, locals);
+            if matches!(node.value, Value::ResourceId(_) | Value::String(_) | Value::Partial(_) | Value::Unknown(_)) {
+                return node.at(origin);
+            }
+        }
+        let mut parts = Vec::new();
+        let mut trace = Vec::new();
+        for part in &s.parts {
+            match part {
+                StringPart::Text { text, .. } => parts.push(Value::String(text.clone())),
+                StringPart::Interpolation(e) => {
+                    let node = self.expr(e, locals);
+                    trace = ops::join_trace(trace, &node.trace);
+                    parts.push(node.value);
+                }
+            }
+        }
+        Node { value: Value::concat(parts, origin), origin, trace }
+    }
+
+    fn ident(&mut self, name: &str, span: Span, locals: &Locals) -> Node {
+        if let Some((_, node)) = locals.iter().rev().find(|(n, _)| n == name) {
+            return node.clone().at(self.origin(span));
+        }
+        let Some((&key, &statement)) = self.decls.get_key_value(name) else {
+            return self.unknown(format!("`{name}` is not a value pgguard evaluates"), span);
+        };
+        match &statement.kind {
+            StatementKind::Param { .. } => self.param(key, statement, span),
+            StatementKind::Var { value, .. } => self.var(key, value, span),
+            StatementKind::Resource { .. } => self.resource_value(key, span, None),
+            StatementKind::Module { .. } => self.module_ref(key, span),
+            _ => self.unknown(format!("`{name}` is not a value pgguard evaluates"), span),
+        }
+    }
+
+    fn call(&mut self, base: Option<&'w Expr>, name: &str, args: &'w [Expr], locals: &Locals, span: Span) -> Node {
+        let origin = self.origin(span);
+        match base.map(|b| &b.kind) {
+            None => {}
+            Some(ExprKind::Ident(ns))
+                if matches!(ns.name.as_str(), "sys" | "az") && !locals.iter().any(|(n, _)| *n == ns.name) => {}
+            // `vault.getSecret('x')`: a secret read at deployment.
+            Some(_) if name == "getSecret" => {
+                let node = Node::new(Value::unknown("a Key Vault secret is known only at deployment", origin), origin);
+                return node.traced(TraceStep::new(origin, TraceKind::Secret));
+            }
+            Some(_) => {
+                return Node::new(
+                    Value::unknown(format!("`{name}()` on a resource is known only at deployment"), origin),
+                    origin,
+                );
+            }
+        }
+        let ctx = Ctx { origin, scope: self.frame.scope, instance: self.frame.instance };
+        let mut call_args = CallArgs { eval: self, args, locals };
+        functions::call(name, &mut call_args, &ctx)
+    }
+
+    fn binary(&mut self, op: BinaryOp, left: &'w Expr, right: &'w Expr, locals: &Locals, span: Span) -> Node {
+        let origin = self.origin(span);
+        let l = self.expr(left, locals);
+        // `??`, `&&` and `||` evaluate their right side only when the left does not decide.
+        let lazy = match (op, &l.value) {
+            (BinaryOp::Coalesce, Value::Null) => return self.expr(right, locals).at(origin),
+            (BinaryOp::Coalesce, Value::Unknown(_)) => None,
+            (BinaryOp::Coalesce, _) => return l.at(origin),
+            (BinaryOp::And, Value::Bool(false)) | (BinaryOp::Or, Value::Bool(true)) => return l.at(origin),
+            (BinaryOp::And | BinaryOp::Or, _) => None,
+            (other, _) => Some(core_op(other)),
+        };
+        let r = self.expr(right, locals);
+        let trace = ops::join_trace(l.trace.clone(), &r.trace);
+        let value = match (op, lazy) {
+            (_, Some(op)) => ops::binary(op, &l.value, &r.value, origin),
+            (BinaryOp::Coalesce, None) => ops::unknown_of("??", &[l.value, r.value], origin),
+            (BinaryOp::And, None) => match (&l.value, &r.value) {
+                (_, Value::Bool(false)) => Value::Bool(false),
+                (Value::Bool(true), v @ Value::Bool(_)) => v.clone(),
+                (a, b) => ops::unknown_of("&&", &[a.clone(), b.clone()], origin),
+            },
+            (_, None) => match (&l.value, &r.value) {
+                (_, Value::Bool(true)) => Value::Bool(true),
+                (Value::Bool(false), v @ Value::Bool(_)) => v.clone(),
+                (a, b) => ops::unknown_of("||", &[a.clone(), b.clone()], origin),
+            },
+        };
+        Node { value, origin, trace }
+    }
+}
+
+fn core_op(op: BinaryOp) -> Op {
+    match op {
+        BinaryOp::Equals => Op::Equals,
+        BinaryOp::NotEquals => Op::NotEquals,
+        BinaryOp::EqualsInsensitive => Op::EqualsInsensitive,
+        BinaryOp::NotEqualsInsensitive => Op::NotEqualsInsensitive,
+        BinaryOp::Less => Op::Less,
+        BinaryOp::LessOrEqual => Op::LessOrEqual,
+        BinaryOp::Greater => Op::Greater,
+        BinaryOp::GreaterOrEqual => Op::GreaterOrEqual,
+        BinaryOp::Add => Op::Add,
+        BinaryOp::Subtract => Op::Subtract,
+        BinaryOp::Multiply => Op::Multiply,
+        BinaryOp::Divide => Op::Divide,
+        BinaryOp::Modulo => Op::Modulo,
+        // Lazy operators are handled before.
+        BinaryOp::Coalesce | BinaryOp::And | BinaryOp::Or => Op::Equals,
+    }
+}
+
+/// A Bicep call's arguments for the function library: evaluated on demand; lambdas applied
+/// with their parameters bound.
+struct CallArgs<'e, 'w, 'b> {
+    eval: &'e mut BicepEval<'w, 'b>,
+    args: &'w [Expr],
+    locals: &'e Locals,
+}
+
+impl Args for CallArgs<'_, '_, '_> {
+    fn len(&self) -> usize {
+        self.args.len()
+    }
+
+    fn value(&mut self, i: usize) -> Node {
+        self.eval.expr(&self.args[i], self.locals)
+    }
+
+    fn apply(&mut self, i: usize, params: Vec<Node>) -> Option<Node> {
+        let ExprKind::Lambda { params: names, body } = &self.args[i].kind else { return None };
+        let mut locals = self.locals.clone();
+        locals.extend(names.iter().zip(params).map(|(n, v)| (n.name.name.clone(), v)));
+        Some(self.eval.expr(body, &locals))
+    }
+}

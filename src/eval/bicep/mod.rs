@@ -1,0 +1,207 @@
+//! The Bicep front end: finds declarations (parameters, variables, resources, modules,
+//! outputs) and maps expressions onto the shared core. What both languages share (parameter
+//! precedence, resources, loops, functions, values) is in the core; this is only syntax.
+
+mod expr;
+mod modules;
+mod resources;
+
+use crate::eval::build::{Build, Frame, bounded};
+use crate::eval::params::{self, ParamDecl};
+use crate::model::{Node, Output, TraceKind, TraceStep, Value};
+use crate::source::{FileId, Origin};
+use crate::span::Span;
+use crate::syntax::bicep::ast::{DeclaredType, ExprKind, Program, Statement, StatementKind, TypeExpr, TypeKind};
+use crate::workspace::{Parsed, Workspace};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use modules::module_paths;
+
+/// Evaluates a Bicep root template (with the modules it calls) into `build`.
+pub fn evaluate_root(workspace: &Workspace, file: FileId, build: &mut Build) {
+    let Parsed::Bicep(parsed) = workspace.parsed(file) else { return };
+    let frame = build.root_frame(file, workspace.file(file).display.clone());
+    BicepEval::new(workspace, build, frame, &parsed.program).run();
+}
+
+/// A declaration's value, cached once computed: typed, not a string key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Decl<'w> {
+    Param(&'w str),
+    Var(&'w str),
+    Module(&'w str),
+}
+
+/// Names bound by loops and lambdas, innermost last.
+type Locals = Vec<(String, Node)>;
+
+struct BicepEval<'w, 'b> {
+    workspace: &'w Workspace,
+    build: &'b mut Build,
+    frame: Frame,
+    program: &'w Program,
+    decls: HashMap<&'w str, &'w Statement>,
+    values: HashMap<Decl<'w>, Node>,
+    /// Each top-level resource's instance, once deployed (`None`: not deployed).
+    resources: HashMap<&'w str, Option<usize>>,
+    /// The instances of each top-level resource loop, by position (`None` where the element's
+    /// condition is false).
+    loops: HashMap<&'w str, Vec<Option<usize>>>,
+    /// Declarations being evaluated, to stop at a cycle.
+    in_progress: Vec<&'w str>,
+}
+
+impl<'w, 'b> BicepEval<'w, 'b> {
+    fn new(workspace: &'w Workspace, build: &'b mut Build, frame: Frame, program: &'w Program) -> Self {
+        let decls = program.statements.iter().filter_map(|s| declared_name(s).map(|n| (n, s))).collect();
+        BicepEval {
+            workspace,
+            build,
+            frame,
+            program,
+            decls,
+            values: HashMap::new(),
+            resources: HashMap::new(),
+            loops: HashMap::new(),
+            in_progress: Vec::new(),
+        }
+    }
+
+    fn origin(&self, span: Span) -> Origin {
+        Origin::new(self.frame.file, span)
+    }
+
+    fn unknown(&self, reason: impl Into<std::sync::Arc<str>>, span: Span) -> Node {
+        Node::new(Value::unknown(reason, self.origin(span)), self.origin(span))
+    }
+
+    /// Deploys every resource and module in order, then records the outputs.
+    fn run(&mut self) {
+        let program = self.program;
+        for statement in &program.statements {
+            match &statement.kind {
+                StatementKind::Resource { name, body, .. } => {
+                    if matches!(body.kind, ExprKind::For { .. }) {
+                        self.loop_instances(&name.name);
+                    } else {
+                        self.resolve_resource(&name.name);
+                    }
+                }
+                StatementKind::Module { name, body, .. } => {
+                    if matches!(body.kind, ExprKind::For { .. }) {
+                        self.module_loop(statement);
+                    } else {
+                        self.module_ref(&name.name, statement.span);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for statement in &program.statements {
+            if let StatementKind::Output { name, value, .. } = &statement.kind {
+                let node = self.expr(value, &Vec::new());
+                let secure = has_decorator(statement, "secure");
+                let output = Output {
+                    name: name.name.clone(),
+                    value: node,
+                    secure,
+                    declaration: self.origin(name.span),
+                    context: self.frame.context.clone(),
+                };
+                self.build.output(output);
+            }
+        }
+    }
+
+    /// The outputs of this instance, as the caller reads them (`module.outputs.x`).
+    fn outputs(&mut self, module: &str) -> Node {
+        let program = self.program;
+        let mut members = Vec::new();
+        for statement in &program.statements {
+            if let StatementKind::Output { name, value, .. } = &statement.kind {
+                let step = TraceKind::ModuleOutput { module: module.to_string(), output: name.name.clone() };
+                let node = self.expr(value, &Vec::new()).traced(TraceStep::new(self.origin(name.span), step));
+                members.push((name.name.clone(), node));
+            }
+        }
+        Node::new(Value::Object(members), self.origin(program.span))
+    }
+
+    fn param(&mut self, name: &'w str, statement: &'w Statement, span: Span) -> Node {
+        if let Some(node) = self.values.get(&Decl::Param(name)) {
+            return node.clone().at(self.origin(span));
+        }
+        let StatementKind::Param { name: ident, value: default, ty } = &statement.kind else {
+            return self.unknown("not a parameter", span);
+        };
+        let decl = ParamDecl {
+            name,
+            origin: self.origin(ident.span),
+            has_default: default.is_some(),
+            nullable: is_nullable(ty.as_ref()),
+            secure: has_decorator(statement, "secure"),
+        };
+        let node = match (params::choose(&self.frame, &decl), default) {
+            (params::Choice::Value(node), _) => node,
+            (params::Choice::Default, Some(default)) => match self.guarded(name, default) {
+                Some(node) => {
+                    let step = params::default_step(&decl, node.origin);
+                    node.traced(step)
+                }
+                None => self.unknown(format!("parameter `{name}` refers to itself"), span),
+            },
+            (params::Choice::Default, None) => self.unknown(format!("parameter `{name}` has no default"), span),
+        };
+        let node = bounded(node, &format!("parameter `{name}`"));
+        self.values.insert(Decl::Param(name), node.clone());
+        node.at(self.origin(span))
+    }
+
+    fn var(&mut self, name: &'w str, value: &'w crate::syntax::bicep::ast::Expr, span: Span) -> Node {
+        if let Some(node) = self.values.get(&Decl::Var(name)) {
+            return node.clone().at(self.origin(span));
+        }
+        let Some(node) = self.guarded(name, value) else {
+            return self.unknown(format!("variable `{name}` refers to itself"), span);
+        };
+        let step = TraceStep::new(node.origin, TraceKind::Variable { name: name.to_string() });
+        let node = bounded(node, &format!("variable `{name}`")).traced(step);
+        self.values.insert(Decl::Var(name), node.clone());
+        node.at(self.origin(span))
+    }
+
+    /// Evaluates a declaration's expression, stopping at a cycle or a chain too deep.
+    fn guarded(&mut self, name: &'w str, expr: &'w crate::syntax::bicep::ast::Expr) -> Option<Node> {
+        if self.in_progress.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH || self.in_progress.contains(&name) {
+            return None;
+        }
+        self.in_progress.push(name);
+        let node = self.expr(expr, &Vec::new());
+        self.in_progress.pop();
+        Some(node)
+    }
+
+    fn module_dir(&self) -> PathBuf {
+        self.workspace.file(self.frame.file).path.parent().map(PathBuf::from).unwrap_or_default()
+    }
+}
+
+fn declared_name(statement: &Statement) -> Option<&str> {
+    match &statement.kind {
+        StatementKind::Param { name, .. }
+        | StatementKind::Var { name, .. }
+        | StatementKind::Resource { name, .. }
+        | StatementKind::Module { name, .. } => Some(&name.name),
+        _ => None,
+    }
+}
+
+fn is_nullable(ty: Option<&DeclaredType>) -> bool {
+    matches!(ty, Some(DeclaredType::Type(TypeExpr { kind: TypeKind::Nullable(_), .. })))
+}
+
+/// Whether a statement has `@name()` (or `@sys.name()`).
+fn has_decorator(statement: &Statement, name: &str) -> bool {
+    statement.decorators.iter().any(|d| matches!(&d.expr.kind, ExprKind::Call { name: n, .. } if n.name == name))
+}

@@ -1,0 +1,182 @@
+//! Bicep modules: a local module is evaluated as a template instance of its own, with the
+//! caller's `params` as its inputs, its resources joining the deployment and its outputs read
+//! back; a registry module is opaque (what it receives may deploy related resources).
+
+use super::{BicepEval, Decl, Locals};
+use crate::eval::build::Frame;
+use crate::model::{Node, Tri, Value};
+use crate::source::FileId;
+use crate::span::Span;
+use crate::syntax::bicep::ast::{Expr, ExprKind, StatementKind, StringLit};
+use crate::workspace::{Parsed, Workspace};
+use std::path::PathBuf;
+
+/// Local module paths a Bicep file refers to, resolved against its folder; the scan loads
+/// them before evaluation so that the workspace is complete and read-only while evaluating.
+pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
+    let Parsed::Bicep(parsed) = workspace.parsed(file) else { return Vec::new() };
+    let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
+    parsed
+        .program
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StatementKind::Module { path, .. } => local_module(path).map(|p| dir.join(p)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A module path that names a local file (not a registry `br:`/`ts:` reference).
+fn local_module(path: &StringLit) -> Option<&str> {
+    let p = path.as_literal()?;
+    let registry = ["br:", "br/", "ts:", "ts/"].iter().any(|prefix| p.starts_with(prefix));
+    (!registry).then_some(p)
+}
+
+impl<'w> BicepEval<'w, '_> {
+    /// The value of a module symbol (`name`, `params`, `outputs`); a module loop's is the
+    /// array of its elements'. Evaluated once.
+    pub(super) fn module_ref(&mut self, name: &str, span: Span) -> Node {
+        let Some((&key, &statement)) = self.decls.get_key_value(name) else {
+            return self.unknown(format!("`{name}` is not declared"), span);
+        };
+        if let Some(node) = self.values.get(&Decl::Module(key)) {
+            return node.clone().at(self.origin(span));
+        }
+        if self.in_progress.contains(&key) {
+            return self.unknown(format!("module `{name}` refers to itself"), span);
+        }
+        let StatementKind::Module { body, .. } = &statement.kind else { return self.unknown("not a module", span) };
+        self.in_progress.push(key);
+        let node = match &body.kind {
+            ExprKind::For { item, index, iterable, body: inner } => {
+                let elements = self.for_elements(iterable, &Vec::new(), name);
+                let origin = self.origin(statement.span);
+                let mut values = Vec::new();
+                for element in elements {
+                    let locals = super::resources::bind(&Vec::new(), item.as_ref(), index.as_ref(), &element);
+                    let deployed = element.deployed.clone();
+                    let value = self.module_instance(statement, inner, &locals, Some(element.label), deployed);
+                    values.push(value.unwrap_or_else(|| Node::new(Value::Null, origin)));
+                }
+                Node::new(Value::Array(values), origin)
+            }
+            _ => self
+                .module_instance(statement, body, &Vec::new(), None, Tri::Yes)
+                .unwrap_or_else(|| self.unknown(format!("module `{name}` is not deployed"), span)),
+        };
+        self.in_progress.pop();
+        self.values.insert(Decl::Module(key), node.clone());
+        node.at(self.origin(span))
+    }
+
+    pub(super) fn module_loop(&mut self, statement: &'w crate::syntax::bicep::ast::Statement) {
+        if let StatementKind::Module { name, .. } = &statement.kind {
+            self.module_ref(&name.name, statement.span);
+        }
+    }
+
+    /// Evaluates one call of a module: its resources join the deployment; returns the module's
+    /// value (`name`, `params`, `outputs`), or `None` when its condition is false.
+    fn module_instance(
+        &mut self,
+        statement: &'w crate::syntax::bicep::ast::Statement,
+        body: &'w Expr,
+        locals: &Locals,
+        element: Option<String>,
+        deployed: Tri,
+    ) -> Option<Node> {
+        let StatementKind::Module { name: symbol, path, .. } = &statement.kind else { return None };
+        let (deployed, object) = match &body.kind {
+            ExprKind::If { condition, body } => {
+                let condition = self.expr(condition, locals);
+                (deployed.and(crate::eval::resources::deployed_by(&condition)?), body.as_ref())
+            }
+            _ => (deployed, body),
+        };
+        let deployed = self.frame.deployed.clone().and(deployed);
+        let value = self.expr(object, locals);
+        let origin = self.origin(symbol.span.cover(path.span));
+        let label = match &element {
+            Some(element) => format!("module {element}"),
+            None => format!("module {}", symbol.name),
+        };
+        let outputs = match local_module(path) {
+            Some(relative) => self.call_module(&symbol.name, relative, &value, &label, path.span, deployed),
+            None => {
+                let shown = path.as_literal().unwrap_or("a registry module");
+                self.build.opaque(format!("module `{}` ({shown})", symbol.name), origin, value.clone());
+                Node::new(Value::unknown("outputs of a registry module are known only at deployment", origin), origin)
+            }
+        };
+        let mut members = match value.value {
+            Value::Object(m) => m,
+            _ => Vec::new(),
+        };
+        members.push(("outputs".to_string(), outputs));
+        Some(Node::new(Value::Object(members), origin))
+    }
+
+    fn call_module(
+        &mut self,
+        symbol: &str,
+        relative: &str,
+        value: &Node,
+        label: &str,
+        span: Span,
+        deployed: Tri,
+    ) -> Node {
+        let origin = self.origin(span);
+        let workspace = self.workspace;
+        let opaque = |this: &mut Self, reason: String| {
+            this.build.opaque(format!("module `{symbol}` ({relative})"), origin, value.clone());
+            Node::new(Value::unknown(reason, origin), origin)
+        };
+        let Some(module_file) = workspace.find(&self.module_dir().join(relative)) else {
+            self.build.problem(origin, format!("module `{symbol}`: cannot read `{relative}`"));
+            return opaque(self, format!("module file `{relative}` cannot be read"));
+        };
+        let Parsed::Bicep(parsed) = workspace.parsed(module_file) else {
+            return opaque(self, format!("module `{relative}` is not a Bicep file pgguard evaluates"));
+        };
+        if let Err(refusal) = self.build.enter(module_file, false, |f| workspace.file(f).display.clone()) {
+            let (problem, reason) = refusal.message();
+            if !matches!(refusal, crate::eval::build::Refusal::TooMany) || self.build.first_refused() {
+                self.build.problem(origin, problem);
+            }
+            return opaque(self, reason.to_string());
+        }
+        let inputs = match value.get("params") {
+            Some(Node { value: Value::Object(params), .. }) => params.clone(),
+            _ => Vec::new(),
+        };
+        // A module with a `scope` of its own deploys elsewhere (unless it names this one).
+        let scope = match value.get("scope").map(|n| &n.value) {
+            None => self.frame.scope,
+            Some(v) if is_own_resource_group(v, self.frame.scope) => self.frame.scope,
+            Some(_) => self.build.new_scope(),
+        };
+        let frame = Frame {
+            file: module_file,
+            instance: self.build.new_instance(),
+            scope,
+            context: format!("{} › {label} ({relative})", self.frame.context),
+            deployed,
+            inputs: Some(inputs),
+            caller: format!("module `{symbol}`"),
+        };
+        let mut module = BicepEval::new(workspace, self.build, frame, &parsed.program);
+        module.run();
+        let outputs = module.outputs(symbol);
+        self.build.leave();
+        outputs
+    }
+}
+
+/// Whether a module's `scope` is the caller's own resource group (`resourceGroup()`).
+fn is_own_resource_group(value: &Value, scope: crate::model::ScopeId) -> bool {
+    use crate::model::SymKind;
+    matches!(value, Value::Unknown(u) if matches!(u.sym.as_ref().map(|s| s.kind()),
+        Some(SymKind::Scope { scope: s, function: "resourcegroup" }) if *s == scope))
+}

@@ -1,0 +1,179 @@
+//! The template function library, one for Bicep and ARM (whose functions are the same): a
+//! registry of entries, each with its arity and how it treats unknown arguments. A function
+//! the registry lacks gives an unknown that names it; one known only at deployment gives an
+//! unknown that equals nothing; a deterministic one over unknowns gives the unknown call.
+
+mod collections;
+mod logic;
+mod scope;
+mod strings;
+
+use crate::eval::ops::{self, join_trace};
+use crate::model::{InstanceId, Node, ScopeId, TraceStep, Value};
+use crate::source::Origin;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Where a call is evaluated.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub origin: Origin,
+    pub scope: ScopeId,
+    pub instance: InstanceId,
+}
+
+/// A call's arguments as the front end holds them: evaluated on demand, or applied as lambdas.
+pub trait Args {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Evaluates argument `i`.
+    fn value(&mut self, i: usize) -> Node;
+    /// Calls argument `i`, a lambda, with `params`; `None` when it is not a lambda.
+    fn apply(&mut self, i: usize, params: Vec<Node>) -> Option<Node>;
+}
+
+pub enum Body {
+    /// Computed from evaluated arguments; an unknown argument gives the unknown call, and so
+    /// does `None` (the function cannot compute over partly known arguments).
+    Strict(fn(&[Node], &Ctx) -> Option<Value>),
+    /// Computed from evaluated arguments, unknown ones included.
+    Tolerant(fn(&[Node], &Ctx) -> Value),
+    /// Evaluates its arguments itself: on demand (`if`, `and`) or as lambdas (`map`).
+    Lazy(fn(&mut dyn Args, &Ctx) -> Value),
+    /// Deterministic, but not computed here (`uniqueString`, `guid`): the unknown call.
+    Symbolic,
+    /// Known only at deployment (`utcNow`, `reference`, `newGuid`): an unknown that equals
+    /// nothing.
+    Runtime,
+}
+
+pub struct Function {
+    pub name: &'static str,
+    pub min: usize,
+    pub max: usize,
+    pub body: Body,
+}
+
+const MANY: usize = usize::MAX;
+
+fn registry() -> &'static HashMap<String, &'static Function> {
+    static REGISTRY: OnceLock<HashMap<String, &'static Function>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        [strings::FUNCTIONS, collections::FUNCTIONS, logic::FUNCTIONS, scope::FUNCTIONS]
+            .into_iter()
+            .flatten()
+            .map(|f| (f.name.to_ascii_lowercase(), f))
+            .collect()
+    })
+}
+
+pub fn lookup(name: &str) -> Option<&'static Function> {
+    registry().get(&name.to_ascii_lowercase()).copied()
+}
+
+/// Calls `name` (compared without case) on `args`.
+pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
+    let origin = ctx.origin;
+    let lower = name.to_ascii_lowercase();
+    let Some(function) = lookup(&lower) else {
+        // `listKeys()`, `listSecrets()`…: what a resource returns at deployment.
+        let reason = if lower.starts_with("list") {
+            format!("`{name}()` is known only at deployment")
+        } else {
+            format!("`{name}()` is not evaluated statically")
+        };
+        return Node::new(Value::unknown(reason, origin), origin);
+    };
+    let count = args.len();
+    if count < function.min || count > function.max {
+        let reason = format!("`{name}()` takes {} arguments, not {count}", arity(function));
+        return Node::new(Value::unknown(reason, origin), origin);
+    }
+    match &function.body {
+        Body::Runtime => Node::new(Value::unknown(format!("`{name}()` is known only at deployment"), origin), origin),
+        Body::Lazy(body) => {
+            let mut tracing = Tracing { args, trace: Vec::new() };
+            let value = body(&mut tracing, ctx);
+            Node { value, origin, trace: tracing.trace }
+        }
+        Body::Strict(_) | Body::Tolerant(_) | Body::Symbolic => {
+            let values: Vec<Node> = (0..count).map(|i| args.value(i)).collect();
+            let trace = values.iter().fold(Vec::new(), |t, n| join_trace(t, &n.trace));
+            Node { value: apply(function, &lower, &values, ctx), origin, trace }
+        }
+    }
+}
+
+fn apply(function: &Function, lower: &str, values: &[Node], ctx: &Ctx) -> Value {
+    let plain = || values.iter().map(|n| n.value.clone()).collect::<Vec<_>>();
+    match &function.body {
+        Body::Tolerant(body) => body(values, ctx),
+        Body::Strict(body) => {
+            if values.iter().any(|n| matches!(n.value, Value::Unknown(_))) {
+                return ops::unknown_of(lower, &plain(), ctx.origin);
+            }
+            body(values, ctx).unwrap_or_else(|| ops::unknown_of(lower, &plain(), ctx.origin))
+        }
+        _ => match ops::derived(lower, &plain()) {
+            Some(u) => Value::Unknown(u),
+            None => {
+                // A deterministic function of known values is a value of its own.
+                let reason = format!("`{}()` is not computed statically", function.name);
+                Value::Unknown(crate::model::Unknown::symbolic(
+                    reason,
+                    ctx.origin,
+                    crate::model::Sym::call(lower, plain()),
+                ))
+            }
+        },
+    }
+}
+
+fn arity(function: &Function) -> String {
+    match (function.min, function.max) {
+        (a, b) if a == b => a.to_string(),
+        (a, MANY) => format!("at least {a}"),
+        (a, b) => format!("{a} to {b}"),
+    }
+}
+
+/// Collects the traces of the arguments a lazy function evaluates.
+struct Tracing<'a> {
+    args: &'a mut dyn Args,
+    trace: Vec<TraceStep>,
+}
+
+impl Args for Tracing<'_> {
+    fn len(&self) -> usize {
+        self.args.len()
+    }
+
+    fn value(&mut self, i: usize) -> Node {
+        let node = self.args.value(i);
+        self.trace = join_trace(std::mem::take(&mut self.trace), &node.trace);
+        node
+    }
+
+    fn apply(&mut self, i: usize, params: Vec<Node>) -> Option<Node> {
+        self.args.apply(i, params)
+    }
+}
+
+/// Arguments already evaluated (for tests, and for calls the evaluator makes itself).
+pub struct Evaluated(pub Vec<Node>);
+
+impl Args for Evaluated {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn value(&mut self, i: usize) -> Node {
+        self.0[i].clone()
+    }
+
+    fn apply(&mut self, _: usize, _: Vec<Node>) -> Option<Node> {
+        None
+    }
+}

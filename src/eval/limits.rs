@@ -1,0 +1,29 @@
+//! Every bound the evaluator keeps, with its reason: templates are input, and one hostile
+//! template must not take the scan's time or memory. Past a bound a value becomes unknown (or
+//! a deployment opaque) and the scan goes on.
+
+/// A loop or `range()` is expanded only up to this many elements; a longer one has unknown
+/// elements.
+pub const MAX_ELEMENTS: usize = 1000;
+
+/// A deployment expands at most this many loop elements in all: nested loops multiply.
+pub const MAX_LOOP_ELEMENTS: usize = 100_000;
+
+/// Variables, parameters and functions referring to each other are followed this deep, so a
+/// long chain cannot exhaust the stack.
+pub const MAX_REFERENCE_DEPTH: usize = 256;
+
+/// A variable or parameter value heavier than this (see `Value::exceeds`) becomes unknown:
+/// values that double from variable to variable stay cheap.
+pub const MAX_VALUE_WEIGHT: usize = 100_000;
+
+/// Modules and nested deployments nest at most this deep (a guard beside the cycle check).
+pub const MAX_MODULE_DEPTH: usize = 32;
+
+/// A deployment evaluates at most this many module calls: modules calling modules twice at
+/// each level would otherwise take exponential time.
+pub const MAX_MODULE_CALLS: usize = 2000;
+
+/// A value's trace keeps at most this many steps: a value passed through many variables and
+/// modules keeps where it started and where it ended.
+pub const MAX_TRACE: usize = 16;

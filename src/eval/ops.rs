@@ -1,0 +1,278 @@
+//! The operations both languages share, on evaluated values: member and element access,
+//! operators, object building with spreads, conditions. An operation on unknowns gives an
+//! unknown that stands for the operation over them (see `model::Sym`).
+
+use crate::eval::limits::MAX_TRACE;
+use crate::model::compare::{self, Case};
+use crate::model::{Node, Sym, TraceKind, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value};
+use crate::source::Origin;
+
+/// Operators, written as Bicep writes them and as ARM calls them (`equals()`, `less()`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Equals,
+    NotEquals,
+    EqualsInsensitive,
+    NotEqualsInsensitive,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Equals => "==",
+            Op::NotEquals => "!=",
+            Op::EqualsInsensitive => "=~",
+            Op::NotEqualsInsensitive => "!~",
+            Op::Less => "<",
+            Op::LessOrEqual => "<=",
+            Op::Greater => ">",
+            Op::GreaterOrEqual => ">=",
+            Op::Add => "+",
+            Op::Subtract => "-",
+            Op::Multiply => "*",
+            Op::Divide => "/",
+            Op::Modulo => "%",
+        }
+    }
+}
+
+/// The unknown result of `function` over `args`: it stands for that call when every unknown
+/// in the arguments stands for an expression, and for nothing otherwise. `None` when no
+/// argument is unknown.
+pub fn derived(function: &str, args: &[Value]) -> Option<Unknown> {
+    let first = args.iter().find_map(deep_unknown)?;
+    let symbolic = args.iter().all(all_symbolic);
+    Some(Unknown {
+        reason: first.reason.clone(),
+        origin: first.origin,
+        sym: symbolic.then(|| Sym::call(function, args.to_vec())),
+    })
+}
+
+fn deep_unknown(value: &Value) -> Option<&Unknown> {
+    match value {
+        Value::Array(items) => items.iter().find_map(|n| deep_unknown(&n.value)),
+        Value::Object(members) => members.iter().find_map(|(_, n)| deep_unknown(&n.value)),
+        other => other.first_unknown(),
+    }
+}
+
+fn all_symbolic(value: &Value) -> bool {
+    match value {
+        Value::Unknown(u) => u.sym.is_some(),
+        Value::Partial(parts) => parts.iter().all(|p| match p {
+            crate::model::StrPart::Unknown(u) => u.sym.is_some(),
+            crate::model::StrPart::Text(_) => true,
+        }),
+        Value::Array(items) => items.iter().all(|n| all_symbolic(&n.value)),
+        Value::Object(members) => members.iter().all(|(_, n)| all_symbolic(&n.value)),
+        Value::ResourceId(id) => all_symbolic(&id.name),
+        _ => true,
+    }
+}
+
+/// `a` then `b`, kept short: the first and last steps of a long chain.
+pub fn join_trace(mut a: Vec<TraceStep>, b: &[TraceStep]) -> Vec<TraceStep> {
+    a.extend(b.iter().cloned());
+    if a.len() > MAX_TRACE {
+        a.drain(MAX_TRACE / 2..a.len() - MAX_TRACE / 2);
+    }
+    a
+}
+
+/// `base.name` (`base.?name` when `safe`): ARM and Bicep read members without regard to case.
+pub fn member(base: Node, name: &str, safe: bool, origin: Origin) -> Node {
+    let value = match &base.value {
+        Value::Object(_) => match base.get(name) {
+            Some(found) => {
+                let trace = join_trace(base.trace.clone(), &found.trace);
+                return Node { value: found.value.clone(), origin, trace };
+            }
+            None => match base.get(UNKNOWN_SPREAD).map(|s| &s.value) {
+                // What an unknown spread gives: the same member of it.
+                Some(Value::Unknown(u)) => Value::Unknown(u.derived(|s| s.member(name))),
+                Some(other) => Value::unknown(format!("a spread of {} may give `{name}`", other.describe()), origin),
+                None if safe => Value::Null,
+                None => Value::unknown(format!("the object has no property `{name}`"), origin),
+            },
+        },
+        Value::Unknown(u) => Value::Unknown(u.derived(|s| s.member(name))),
+        Value::Null if safe => Value::Null,
+        other => Value::unknown(format!("`.{name}` of {}", other.describe()), origin),
+    };
+    Node { value, origin, trace: base.trace }
+}
+
+/// `base[index]` (`base[?index]` when `safe`, `base[^index]` when `from_end`).
+pub fn index(base: Node, index: Node, safe: bool, from_end: bool, origin: Origin) -> Node {
+    let value = match (&base.value, &index.value) {
+        (Value::Array(items), Value::Int(i)) => {
+            let position = if from_end { (items.len() as i64).checked_sub(*i) } else { Some(*i) };
+            match position.and_then(|p| usize::try_from(p).ok()).and_then(|p| items.get(p)) {
+                Some(item) => {
+                    let trace = join_trace(base.trace.clone(), &item.trace);
+                    return Node { value: item.value.clone(), origin, trace };
+                }
+                None if safe => Value::Null,
+                None => Value::unknown(format!("index {i} is out of range"), origin),
+            }
+        }
+        (Value::Object(_), Value::String(key)) if !from_end => return member(base, key, safe, origin),
+        (Value::Unknown(u), _) if !from_end => Value::Unknown(u.derived(|s| s.index(index.value.clone()))),
+        (Value::Null, _) if safe => Value::Null,
+        (b, i) => match derived(if from_end { "[^]" } else { "[]" }, &[b.clone(), i.clone()]) {
+            Some(u) => Value::Unknown(u),
+            None => Value::unknown(format!("{} cannot be indexed by {}", b.describe(), i.describe()), origin),
+        },
+    };
+    Node { value, origin, trace: base.trace }
+}
+
+/// A binary operator on evaluated operands (`&&`, `||` and `??` are lazy: see the front ends).
+pub fn binary(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
+    let equality = |case, negate: bool| {
+        let t = compare::equals(left, right, case);
+        if negate { t.negated() } else { t }
+    };
+    let result = match op {
+        Op::Equals => equality(Case::Sensitive, false),
+        Op::NotEquals => equality(Case::Sensitive, true),
+        Op::EqualsInsensitive => equality(Case::Insensitive, false),
+        Op::NotEqualsInsensitive => equality(Case::Insensitive, true),
+        _ => return arithmetic(op, left, right, origin),
+    };
+    match result {
+        Tri::Unknown(_) => unknown_of(op.name(), &[left.clone(), right.clone()], origin),
+        known => known.to_value(),
+    }
+}
+
+fn arithmetic(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
+    match (left, right) {
+        (Value::Int(a), Value::Int(b)) => {
+            let (a, b) = (*a, *b);
+            let result = match op {
+                Op::Less => return Value::Bool(a < b),
+                Op::LessOrEqual => return Value::Bool(a <= b),
+                Op::Greater => return Value::Bool(a > b),
+                Op::GreaterOrEqual => return Value::Bool(a >= b),
+                Op::Add => a.checked_add(b),
+                Op::Subtract => a.checked_sub(b),
+                Op::Multiply => a.checked_mul(b),
+                Op::Divide => a.checked_div(b),
+                Op::Modulo => a.checked_rem(b),
+                _ => None,
+            };
+            result.map_or_else(|| Value::unknown("integer overflow or division by zero", origin), Value::Int)
+        }
+        (Value::String(a), Value::String(b))
+            if matches!(op, Op::Less | Op::LessOrEqual | Op::Greater | Op::GreaterOrEqual) =>
+        {
+            let ordering = a.cmp(b);
+            Value::Bool(match op {
+                Op::Less => ordering.is_lt(),
+                Op::LessOrEqual => ordering.is_le(),
+                Op::Greater => ordering.is_gt(),
+                _ => ordering.is_ge(),
+            })
+        }
+        _ => unknown_of(op.name(), &[left.clone(), right.clone()], origin),
+    }
+}
+
+/// The unknown result of `name` over `args`, or a plain unknown when no argument is unknown
+/// (the operation does not apply to them).
+pub fn unknown_of(name: &str, args: &[Value], origin: Origin) -> Value {
+    match derived(name, args) {
+        Some(u) => Value::Unknown(u),
+        None => Value::unknown(format!("`{name}` does not apply to {}", describe_all(args)), origin),
+    }
+}
+
+fn describe_all(args: &[Value]) -> String {
+    args.iter().map(Value::describe).collect::<Vec<_>>().join(" and ")
+}
+
+/// `!x`.
+pub fn not(value: &Value, origin: Origin) -> Value {
+    match value {
+        Value::Bool(b) => Value::Bool(!b),
+        other => unknown_of("!", std::slice::from_ref(other), origin),
+    }
+}
+
+/// `-x`.
+pub fn negate(value: &Value, origin: Origin) -> Value {
+    match value {
+        Value::Int(i) => i.checked_neg().map_or_else(|| Value::unknown("integer overflow", origin), Value::Int),
+        other => unknown_of("neg", std::slice::from_ref(other), origin),
+    }
+}
+
+/// A condition's truth: of a ternary, `if()`, a resource's or module's condition.
+pub fn truth(value: &Value, origin: Origin) -> Tri {
+    match value {
+        Value::Bool(b) => Tri::from(*b),
+        Value::Unknown(u) => Tri::Unknown(u.clone()),
+        other => Tri::Unknown(Unknown::opaque(format!("the condition is {}, not a boolean", other.describe()), origin)),
+    }
+}
+
+/// A later property or spread replaces an earlier one of the same name, as in Bicep and ARM.
+pub fn set_member(members: &mut Vec<(String, Node)>, key: String, value: Node) {
+    members.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&key));
+    members.push((key, value));
+}
+
+/// Spreads `spread` into an object under construction: a known object's members replace
+/// those before them; an unknown one may replace any of them.
+pub fn spread_into(members: &mut Vec<(String, Node)>, spread: Node) {
+    let step = TraceStep::new(spread.origin, TraceKind::Spread);
+    match spread.value {
+        Value::Object(more) => {
+            for (k, v) in more {
+                let v = v.traced(step.clone());
+                set_member(members, k, v);
+            }
+        }
+        Value::Null => {}
+        other => {
+            let unknown = match &other {
+                Value::Unknown(u) => u.clone(),
+                _ => Unknown::opaque(format!("the spread value is {}, not an object", other.describe()), spread.origin),
+            };
+            for (key, node) in members.iter_mut() {
+                if key != UNKNOWN_SPREAD {
+                    let reason = format!("it may be replaced by a later spread: {}", unknown.reason);
+                    // Which it is: the spread's member of that name, or what was written.
+                    let sym = unknown.sym.as_ref().map(|s| {
+                        Sym::call(
+                            "spread",
+                            vec![
+                                Value::Unknown(Unknown::symbolic("", spread.origin, s.member(key))),
+                                node.value.clone(),
+                            ],
+                        )
+                    });
+                    node.value = Value::Unknown(Unknown { reason: reason.into(), origin: spread.origin, sym });
+                }
+            }
+            // Two unknown spreads: a member comes from either.
+            let previous = members.iter().position(|(k, _)| k == UNKNOWN_SPREAD).map(|i| members.remove(i).1);
+            let value = match previous {
+                Some(previous) => unknown_of("spread", &[previous.value, Value::Unknown(unknown)], spread.origin),
+                None => Value::Unknown(unknown),
+            };
+            members.push((UNKNOWN_SPREAD.to_string(), Node { value, origin: spread.origin, trace: spread.trace }));
+        }
+    }
+}
