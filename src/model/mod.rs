@@ -2,7 +2,10 @@
 //! its type, names, condition and evaluated body; a `Deployment` indexes the resources of one
 //! root template with everything its modules add, so rules can ask about related resources.
 
+mod render;
 mod value;
+
+pub use render::render;
 
 pub use value::{Node, ResourceId, StrPart, TraceStep, Tri, Unknown, Value};
 
