@@ -30,6 +30,11 @@ enum Command {
     Scan(ScanArgs),
     /// Print the syntax tree of one file (a debugging aid).
     Parse { file: PathBuf },
+    /// Print the evaluated resources of every template under the paths (a debugging aid).
+    Model {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -89,6 +94,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Parse { file } => run_parse(&file),
+        Command::Model { paths } => pgguard::scan::evaluate_model(&paths).map(|text| {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }),
     };
     match result {
         Ok(code) => code,

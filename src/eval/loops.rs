@@ -37,7 +37,8 @@ pub fn over_array(build: &mut Build, array: Node, label: &str, at: Origin, insta
                 .collect()
         }
         other => {
-            let position = position(at, instance);
+            let why = other.first_unknown().map_or("the loop's elements are not known".into(), |u| u.reason.clone());
+            let position = position(why, at, instance);
             let unknown = match &other {
                 Value::Unknown(u) => u.derived(|s| s.index(Value::Unknown(position.clone()))),
                 Value::Array(_) => Unknown::opaque("the loop has more elements than pgguard expands", at),
@@ -69,6 +70,6 @@ pub fn over_count(build: &mut Build, count: Node, label: &str, at: Origin, insta
 }
 
 /// The position in a loop whose elements are not known.
-fn position(at: Origin, instance: InstanceId) -> Unknown {
-    Unknown::symbolic("the loop's elements are not known", at, Sym::new(SymKind::LoopPosition { at, instance }))
+fn position(why: std::sync::Arc<str>, at: Origin, instance: InstanceId) -> Unknown {
+    Unknown::symbolic(why, at, Sym::new(SymKind::LoopPosition { at, instance }))
 }

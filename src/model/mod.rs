@@ -4,11 +4,13 @@
 
 pub mod compare;
 mod id;
+mod render;
 mod sym;
 mod trace;
 mod value;
 
 pub use id::{ResourceId, ScopePart};
+pub use render::render;
 pub use sym::{Sym, SymKind, Unknown};
 pub use trace::{TraceKind, TraceStep};
 pub use value::{Node, StrPart, Tri, UNKNOWN_SPREAD, Value};

@@ -25,7 +25,7 @@ struct Loaded {
 }
 
 /// Judges an ARM template as soon as it is parsed, so that its tree need not be kept.
-pub type JudgeArm<'a> = dyn Fn(FileId, &str, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
+pub type JudgeArm<'a> = dyn Fn(FileId, &SourceFile, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
 
 /// Loads the local modules that the loaded Bicep files call and that are not loaded yet,
 /// wave after wave, so evaluation finds every module in the workspace.
@@ -121,7 +121,6 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
         }
     };
     let mut errors = Vec::new();
-    let mut findings = Vec::new();
     let parsed = match language {
         Language::Bicep | Language::BicepParams => {
             let mode = if language == Language::Bicep { bicep::Mode::Template } else { bicep::Mode::Params };
@@ -132,20 +131,20 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
         Language::Json => match arm::parse(&text) {
             Ok(doc) if doc.kind == arm::ArmKind::Other => return empty(errors),
             Ok(doc) if doc.kind == arm::ArmKind::Template => {
-                let (found, problems) = judge(id, &display, &doc);
+                let source = SourceFile::new(path.to_path_buf(), display, text);
+                let (found, problems) = judge(id, &source, &doc);
                 // Only reporters read a template's text again, and only where something is
                 // reported: a clean template's text is not kept.
                 if found.is_empty() && problems.is_empty() && errors.is_empty() {
                     return Loaded {
-                        source: SourceFile::new(path.to_path_buf(), display, String::new()),
+                        source: SourceFile::new(source.path, source.display, String::new()),
                         parsed: Parsed::ArmJudged,
                         errors,
-                        findings,
+                        findings: Vec::new(),
                     };
                 }
-                findings = found;
                 errors.extend(problems);
-                Parsed::ArmJudged
+                return Loaded { source, parsed: Parsed::ArmJudged, errors, findings: found };
             }
             Ok(doc) => Parsed::Arm(doc),
             Err(e) => {
@@ -159,7 +158,7 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
             }
         },
     };
-    Loaded { source: SourceFile::new(path.to_path_buf(), display, text), parsed, errors, findings }
+    Loaded { source: SourceFile::new(path.to_path_buf(), display, text), parsed, errors, findings: Vec::new() }
 }
 
 fn syntax_error(display: &str, file: FileId, span: Span, message: &str) -> ScanError {

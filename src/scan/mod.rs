@@ -2,7 +2,10 @@
 //! template into a deployment, run the rules, and gather sorted, deduplicated findings.
 
 mod load;
+mod model;
 mod walk;
+
+pub use model::evaluate_model;
 
 use crate::eval;
 use crate::rules::{Finding, Rule};
@@ -80,23 +83,27 @@ pub enum ToolError {
 
 /// Scans files and directories and returns the findings and errors.
 pub fn scan(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+    let pool = thread_pool(options.threads)?;
+    let rules = if options.rules.is_empty() { crate::rules::builtin()? } else { options.rules };
+    pool.install(|| scan_in_pool(paths, rules))
+}
+
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ToolError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
         // Deeply nested templates recurse; give workers room beyond the 2 MiB default.
         .stack_size(16 * 1024 * 1024)
         .build()
-        .map_err(|e| ToolError::Threads(e.to_string()))?;
-    let rules = if options.rules.is_empty() { crate::rules::builtin()? } else { options.rules };
-    pool.install(|| scan_in_pool(paths, rules))
+        .map_err(|e| ToolError::Threads(e.to_string()))
 }
 
 fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolError> {
     let (inputs, mut errors) = walk::collect(paths)?;
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
-    let judge_arm = |file, display: &str, doc: &crate::syntax::arm::ArmDocument| {
-        let deployment = eval::evaluate_arm(file, display, doc);
-        judge(&rules, &deployment, |_| display.to_string())
+    let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
+        let deployment = eval::evaluate_arm(file, &source.display, doc);
+        judge(&rules, &deployment, |_| source.display.clone())
     };
     let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
     load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);

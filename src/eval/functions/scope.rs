@@ -25,7 +25,7 @@ pub static FUNCTIONS: &[Function] = &[
 /// The scope's own value of `function` (`resourcegroup`, `subscription`…).
 pub fn own(function: &'static str, ctx: &Ctx) -> Value {
     let sym = Sym::new(SymKind::Scope { scope: ctx.scope, function });
-    Value::Unknown(Unknown::symbolic(format!("`{function}()` is known only at deployment"), ctx.origin, sym))
+    Value::Unknown(Unknown::symbolic(format!("`{}()` is known only at deployment", shown(function)), ctx.origin, sym))
 }
 
 /// `function(args)`: another scope, named by its arguments (a deterministic function of them
@@ -36,8 +36,17 @@ fn named(function: &'static str, args: &[Node], ctx: &Ctx) -> Value {
     }
     let mut values = vec![own("subscription", ctx)];
     values.extend(args.iter().map(|n| n.value.clone()));
-    let reason = format!("`{function}(…)` is known only at deployment");
+    let reason = format!("`{}(…)` is known only at deployment", shown(function));
     Value::Unknown(Unknown::symbolic(reason, ctx.origin, Sym::call(function, values)))
+}
+
+/// How users write a scope function.
+fn shown(function: &str) -> &str {
+    match function {
+        "resourcegroup" => "resourceGroup",
+        "managementgroup" => "managementGroup",
+        other => other,
+    }
 }
 
 fn resource_group(args: &[Node], ctx: &Ctx) -> Value {

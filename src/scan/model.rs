@@ -1,0 +1,76 @@
+//! The evaluated model without the rules (`pgguard model`, snapshot tests): files are walked and
+//! loaded as the scan does, every root evaluated and rendered. Files are named relative to the
+//! folder given (a file given by itself, by its name), so the output is the same wherever it runs.
+
+use crate::eval;
+use crate::model::{self, Deployment};
+use crate::scan::{ToolError, load, thread_pool, walk};
+use crate::source::SourceFile;
+use crate::workspace::{Workspace, canonical};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Renders the evaluated deployment of every root template under `paths`, sorted by file,
+/// then the errors of files that could not be read or parsed.
+pub fn evaluate_model(paths: &[PathBuf]) -> Result<String, ToolError> {
+    thread_pool(0)?.install(|| model_in_pool(paths))
+}
+
+fn model_in_pool(paths: &[PathBuf]) -> Result<String, ToolError> {
+    let (inputs, mut errors) = walk::collect(paths)?;
+    let bases: Vec<PathBuf> =
+        paths.iter().map(|p| canonical(if p.is_dir() { p } else { p.parent().unwrap_or(Path::new("")) })).collect();
+    let name = |path: &Path| relative_name(&bases, path);
+    let arm = Mutex::new(Vec::new());
+    let evaluate_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
+        let display = name(&source.path);
+        let deployment = eval::evaluate_arm(file, &display, doc);
+        // The load drops a clean template's text; keep it to show positions.
+        let kept = SourceFile::new(source.path.clone(), display, source.text.clone());
+        if let Ok(mut arm) = arm.lock() {
+            arm.push((deployment, kept));
+        }
+        (Vec::new(), Vec::new())
+    };
+    let mut workspace = Workspace::default();
+    let mut findings = Vec::new();
+    let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &evaluate_arm);
+    load::load_modules(&mut workspace, &mut errors, &mut findings, &evaluate_arm);
+    let mut deployments: Vec<Deployment> = Vec::new();
+    for (deployment, source) in arm.into_inner().unwrap_or_default() {
+        workspace.files[deployment.root.0 as usize] = source;
+        deployments.push(deployment);
+    }
+    for file in &mut workspace.files {
+        file.display = name(&file.path);
+    }
+    deployments.extend(roots.par_iter().filter_map(|root| eval::evaluate_bicep(&workspace, *root)).collect::<Vec<_>>());
+    deployments.sort_by(|a, b| workspace.file(a.root).display.cmp(&workspace.file(b.root).display));
+
+    let mut out: Vec<String> = deployments.iter().map(|d| model::render(d, &workspace.files)).collect();
+    errors.sort_by(|a, b| (&a.path, a.origin.map(|o| o.span)).cmp(&(&b.path, b.origin.map(|o| o.span))));
+    for error in errors {
+        let at = match error.origin {
+            Some(origin) => {
+                let file = workspace.file(origin.file);
+                let pos = file.line_col(origin.span.start);
+                format!("{}:{}:{}", file.display, pos.line, pos.column)
+            }
+            None => name(Path::new(&error.path)),
+        };
+        out.push(format!("error: {} @{at}\n", error.message));
+    }
+    Ok(out.join("\n"))
+}
+
+/// The path relative to the first given folder that holds it, else the file name alone.
+fn relative_name(bases: &[PathBuf], path: &Path) -> String {
+    let path = canonical(path);
+    let relative = bases.iter().find_map(|base| path.strip_prefix(base).ok());
+    let shown = match relative {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => PathBuf::from(path.file_name().unwrap_or_default()),
+    };
+    shown.to_string_lossy().replace('\\', "/")
+}
