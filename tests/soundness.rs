@@ -823,3 +823,30 @@ fn arm_an_omitted_nullable_subnet_parameter_is_not_set() {
     let (_dir, report) = scan_files(&[("azuredeploy.json", &template)]);
     assert_eq!(verdicts(&report, "PG201"), vec![Verdict::Fail], "{:#?}", all(&report));
 }
+
+#[test]
+fn an_existing_server_in_another_resource_group_is_not_the_local_server() {
+    let main = "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg'
+  location: 'westeurope'
+  properties: {
+    version: '16'
+    network: { publicNetworkAccess: 'Disabled' }
+  }
+}
+resource other 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing = {
+  name: 'pg'
+  scope: resourceGroup('other-rg')
+}
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: other
+  name: 'require_secure_transport'
+  properties: { value: 'off', source: 'user-override' }
+}
+";
+    let (_dir, report) = scan_files(&[("main.bicep", main)]);
+    // The configuration turns TLS off on the other server: a fail there, and the local one
+    // may or may not be that server.
+    let tls = verdicts(&report, "PG103");
+    assert!(tls.contains(&Verdict::Fail), "{tls:?}");
+}

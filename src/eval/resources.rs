@@ -4,7 +4,7 @@
 //! its identity.
 
 use crate::eval::build::{Build, Frame};
-use crate::model::{Node, Resource, ResourceId, Tri, UNKNOWN_SPREAD, Value};
+use crate::model::{Node, Resource, ResourceId, ScopeId, Tri, UNKNOWN_SPREAD, Value};
 use crate::source::Origin;
 
 /// A resource as a front end declares it.
@@ -25,6 +25,8 @@ pub struct Declaration {
     pub parent: Option<usize>,
     /// The loop element label, if any: `rules[2]`.
     pub element: Option<String>,
+    /// Deployed (or, for `existing`, found) in a scope of its own rather than the frame's.
+    pub elsewhere: bool,
 }
 
 /// What a condition means for deployment: `None` when it is surely false.
@@ -60,6 +62,7 @@ pub fn declare(build: &mut Build, frame: &Frame, decl: Declaration) -> usize {
         Some(label) => format!("{} › {label}", frame.context),
         None => frame.context.clone(),
     };
+    let scope = if decl.elsewhere { build.new_scope() } else { frame.scope };
     build.deployment.resources.push(Resource {
         resource_type,
         api_version,
@@ -73,9 +76,22 @@ pub fn declare(build: &mut Build, frame: &Frame, decl: Declaration) -> usize {
         maybe_parents: Vec::new(),
         context,
         instance: frame.instance,
-        scope: frame.scope,
+        scope,
     });
     build.deployment.resources.len() - 1
+}
+
+/// Whether a resource's or module's `scope` names a scope other than `own`: a resource group,
+/// subscription or management group other than the deployment's (`resourceGroup()` is its
+/// own; a resource as scope, for an extension resource, keeps the deployment's).
+pub fn elsewhere(scope: Option<&Value>, own: ScopeId) -> bool {
+    use crate::model::SymKind;
+    match scope {
+        None | Some(Value::Object(_)) | Some(Value::Null) => false,
+        Some(Value::Unknown(u)) => !matches!(u.sym.as_ref().map(|s| s.kind()),
+            Some(SymKind::Scope { scope, function: "resourcegroup" }) if *scope == own),
+        Some(_) => true,
+    }
 }
 
 /// A child's full name: its parent's, `/`, its own.

@@ -154,7 +154,11 @@ impl<'a, 'b> ArmEval<'a, 'b> {
             let this = match deployed {
                 Some(deployed) => {
                     let body = self.body(json, &resource_type);
+                    // languageVersion 2.0 `existing` resources name their scope.
+                    let elsewhere = ["resourceGroup", "subscriptionId"].iter().any(|k| json.get(k).is_some())
+                        && !resource_type.eq_ignore_ascii_case("Microsoft.Resources/deployments");
                     let decl = Declaration {
+                        elsewhere,
                         resource_type: resource_type.clone(),
                         api_version: json.get("apiVersion").and_then(Json::as_str).map(str::to_string),
                         symbol: symbol.map(str::to_string),

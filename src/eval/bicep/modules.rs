@@ -152,11 +152,8 @@ impl<'w> BicepEval<'w, '_> {
             _ => Vec::new(),
         };
         // A module with a `scope` of its own deploys elsewhere (unless it names this one).
-        let scope = match value.get("scope").map(|n| &n.value) {
-            None => self.frame.scope,
-            Some(v) if is_own_resource_group(v, self.frame.scope) => self.frame.scope,
-            Some(_) => self.build.new_scope(),
-        };
+        let here = !crate::eval::resources::elsewhere(value.get("scope").map(|n| &n.value), self.frame.scope);
+        let scope = if here { self.frame.scope } else { self.build.new_scope() };
         let frame = Frame {
             file: module_file,
             instance: self.build.new_instance(),
@@ -172,11 +169,4 @@ impl<'w> BicepEval<'w, '_> {
         self.build.leave();
         outputs
     }
-}
-
-/// Whether a module's `scope` is the caller's own resource group (`resourceGroup()`).
-fn is_own_resource_group(value: &Value, scope: crate::model::ScopeId) -> bool {
-    use crate::model::SymKind;
-    matches!(value, Value::Unknown(u) if matches!(u.sym.as_ref().map(|s| s.kind()),
-        Some(SymKind::Scope { scope: s, function: "resourcegroup" }) if *s == scope))
 }

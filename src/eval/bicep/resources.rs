@@ -103,7 +103,10 @@ impl<'w> BicepEval<'w, '_> {
                 ObjectItem::Resource(child) => nested.push(child.as_ref()),
             }
         }
+        let scope = members.iter().find(|(k, _)| k == "scope").map(|(_, n)| &n.value);
+        let elsewhere = resources::elsewhere(scope, self.frame.scope);
         let declaration = Declaration {
+            elsewhere,
             resource_type,
             api_version,
             symbol: Some(symbol.name.clone()),
