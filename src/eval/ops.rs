@@ -239,8 +239,11 @@ pub fn spread_into(members: &mut Vec<(String, Node)>, spread: Node) {
     let step = TraceStep::new(spread.origin, TraceKind::Spread);
     match spread.value {
         Value::Object(more) => {
-            for (k, v) in more {
-                let v = v.traced(step.clone());
+            // Each member keeps the spread and where the spread object came from.
+            let mut outer = vec![step];
+            outer.extend(spread.trace.iter().cloned());
+            for (k, mut v) in more {
+                v.trace = join_trace(outer.clone(), &v.trace);
                 set_member(members, k, v);
             }
         }

@@ -297,29 +297,36 @@ pub(crate) fn lookup<'n>(node: &'n Node, path: &[String]) -> PropertyLookup<'n> 
 /// resource and the definition joins the trace.
 fn anchored(root: &Node, path: &[String], found: &Node) -> Node {
     let mut node = root;
-    let mut anchor: Option<&Node> = None;
+    let mut anchor: Option<Origin> = None;
+    // Every step of the way: an object from a variable, a spread, then the value itself.
+    let mut trace: Vec<TraceStep> = Vec::new();
     for key in path {
         let Some(child) = node.get(key) else { break };
+        for step in &child.trace {
+            if !trace.contains(step) {
+                trace.push(step.clone());
+            }
+        }
         let inside = child.origin.file == node.origin.file
             && node.origin.span.start <= child.origin.span.start
             && child.origin.span.end <= node.origin.span.end;
         if !inside && anchor.is_none() {
-            anchor = Some(node);
+            // Written elsewhere: point at the spread that brought it, or the property here.
+            let spread = child.trace.iter().find(|t| t.kind == TraceKind::Spread).map(|t| t.origin);
+            anchor = Some(spread.unwrap_or(node.origin));
         }
         node = child;
     }
+    let mut located = found.clone();
     match anchor {
-        Some(anchor) if anchor.origin != root.origin => {
-            let mut located = found.clone();
-            let mut trace = anchor.trace.clone();
-            trace.append(&mut located.trace);
+        Some(anchor) if anchor != root.origin => {
             trace.push(TraceStep::new(found.origin, TraceKind::SetHere));
-            located.origin = anchor.origin;
-            located.trace = trace;
-            located
+            located.origin = anchor;
         }
-        _ => found.clone(),
+        _ => {}
     }
+    located.trace = trace;
+    located
 }
 
 /// How a message names a property: in backticks.

@@ -5,7 +5,7 @@ mod load;
 mod model;
 mod walk;
 
-pub use model::evaluate_model;
+pub use model::{Evaluated, evaluate, evaluate_model};
 
 use crate::eval;
 use crate::rules::{Finding, Rule};

@@ -11,13 +11,39 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Every root template under `paths` evaluated, sorted by file, with the file table their
+/// origins index and the errors of files that could not be read or parsed.
+pub struct Evaluated {
+    pub deployments: Vec<Deployment>,
+    pub files: Vec<SourceFile>,
+    pub errors: Vec<crate::scan::ScanError>,
+}
+
 /// Renders the evaluated deployment of every root template under `paths`, sorted by file,
 /// then the errors of files that could not be read or parsed.
 pub fn evaluate_model(paths: &[PathBuf]) -> Result<String, ToolError> {
-    thread_pool(0)?.install(|| model_in_pool(paths))
+    let Evaluated { deployments, files, errors } = evaluate(paths)?;
+    let mut out: Vec<String> = deployments.iter().map(|d| model::render(d, &files)).collect();
+    for error in errors {
+        let at = match error.origin {
+            Some(origin) => {
+                let file = &files[origin.file.0 as usize];
+                let pos = file.line_col(origin.span.start);
+                format!("{}:{}:{}", file.display, pos.line, pos.column)
+            }
+            None => error.path.clone(),
+        };
+        out.push(format!("error: {} @{at}\n", error.message));
+    }
+    Ok(out.join("\n"))
 }
 
-fn model_in_pool(paths: &[PathBuf]) -> Result<String, ToolError> {
+/// Evaluates every root template under `paths` without judging it.
+pub fn evaluate(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
+    thread_pool(0)?.install(|| evaluate_in_pool(paths))
+}
+
+fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
     let (inputs, mut errors) = walk::collect(paths)?;
     let bases: Vec<PathBuf> =
         paths.iter().map(|p| canonical(if p.is_dir() { p } else { p.parent().unwrap_or(Path::new("")) })).collect();
@@ -48,20 +74,13 @@ fn model_in_pool(paths: &[PathBuf]) -> Result<String, ToolError> {
     deployments.extend(roots.par_iter().filter_map(|root| eval::evaluate_bicep(&workspace, *root)).collect::<Vec<_>>());
     deployments.sort_by(|a, b| workspace.file(a.root).display.cmp(&workspace.file(b.root).display));
 
-    let mut out: Vec<String> = deployments.iter().map(|d| model::render(d, &workspace.files)).collect();
     errors.sort_by(|a, b| (&a.path, a.origin.map(|o| o.span)).cmp(&(&b.path, b.origin.map(|o| o.span))));
-    for error in errors {
-        let at = match error.origin {
-            Some(origin) => {
-                let file = workspace.file(origin.file);
-                let pos = file.line_col(origin.span.start);
-                format!("{}:{}:{}", file.display, pos.line, pos.column)
-            }
-            None => name(Path::new(&error.path)),
-        };
-        out.push(format!("error: {} @{at}\n", error.message));
+    for error in &mut errors {
+        if error.origin.is_none() {
+            error.path = name(Path::new(&error.path));
+        }
     }
-    Ok(out.join("\n"))
+    Ok(Evaluated { deployments, files: workspace.files, errors })
 }
 
 /// The path relative to the first given folder that holds it, else the file name alone.
