@@ -577,3 +577,53 @@ resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-0
     let (_dir, report) = scan_files(&[("main.bicep", &main)]);
     assert_eq!(verdicts(&report, "PG103"), vec![Verdict::Unknown], "{:#?}", all(&report));
 }
+
+/// `concat()` of unknown arrays is an array, not a partly known string: the endpoint's
+/// connections are not known, so whether one reaches the server is unknown, not a fail.
+#[test]
+fn connections_concatenated_from_unknown_arrays_are_unknown() {
+    let main = format!(
+        "param extra array
+param more array
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg-prod'
+  location: 'westeurope'
+  {PUBLIC_OFF}
+}}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {{
+  name: 'pe'
+  location: 'westeurope'
+  properties: {{
+    subnet: {{ id: 'subnet' }}
+    privateLinkServiceConnections: concat(extra, more)
+  }}
+}}
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report, "PG204"), vec![Verdict::Unknown], "{:#?}", all(&report));
+}
+
+/// A connection whose link is an unknown object may be the server's.
+#[test]
+fn a_connection_of_unknown_shape_is_unknown() {
+    let main = format!(
+        "param connection object
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg-prod'
+  location: 'westeurope'
+  {PUBLIC_OFF}
+}}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {{
+  name: 'pe'
+  location: 'westeurope'
+  properties: {{
+    subnet: {{ id: 'subnet' }}
+    privateLinkServiceConnections: [ connection ]
+  }}
+}}
+"
+    );
+    let (_dir, report) = scan_files(&[("main.bicep", &main)]);
+    assert_eq!(verdicts(&report, "PG204"), vec![Verdict::Unknown], "{:#?}", all(&report));
+}

@@ -70,7 +70,9 @@ fn link_twins(deployment: &mut Deployment, by_type: &HashMap<String, Vec<usize>>
         let mut maybe = Vec::new();
         for &candidate in by_type.get(&r.resource_type.to_ascii_lowercase()).into_iter().flatten() {
             let c = &deployment.resources[candidate];
-            if c.existing {
+            // Under an unknown condition, the reference stays a resource of its own: what its
+            // children change applies whether or not this template creates the resource.
+            if c.existing || c.deployed != Tri::Yes {
                 continue;
             }
             let reference_id =
@@ -149,16 +151,22 @@ fn best(deployment: &Deployment, child: usize, candidates: &[usize]) -> Option<u
     })
 }
 
-/// The name without its last `/` segment, when that slash is in known text.
+/// The name without its last `/` segment. When no `/` is in known text, the whole name may
+/// hold it: the parent's name is an unknown function of it.
 fn parent_name(name: &Value) -> Option<Value> {
     use crate::model::StrPart;
+    let unknown_part =
+        |name: &Value| crate::eval::ops::derived("parentname", std::slice::from_ref(name)).map(Value::Unknown);
     match name {
         Value::String(s) => s.rsplit_once('/').map(|(p, _)| Value::String(p.to_string())),
+        Value::Unknown(_) => unknown_part(name),
         Value::Partial(parts) => {
-            let (last_index, last_text) = parts.iter().enumerate().rev().find_map(|(i, p)| match p {
+            let Some((last_index, last_text)) = parts.iter().enumerate().rev().find_map(|(i, p)| match p {
                 StrPart::Text(t) if t.contains('/') => Some((i, t)),
                 _ => None,
-            })?;
+            }) else {
+                return unknown_part(name);
+            };
             let (head, _) = last_text.rsplit_once('/')?;
             let mut kept: Vec<Value> = parts[..last_index]
                 .iter()
@@ -168,6 +176,8 @@ fn parent_name(name: &Value) -> Option<Value> {
                 })
                 .collect();
             kept.push(Value::String(head.to_string()));
+            // What follows the last known slash holds none: a child's name has as many
+            // segments as its type, so the last one is its own.
             Some(Value::concat(kept, crate::source::Origin::default()))
         }
         _ => None,

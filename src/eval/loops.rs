@@ -13,6 +13,8 @@ pub struct Element {
     /// `rules[2]`, or `rules[…]` for the element that stands for all.
     pub label: String,
     pub deployed: Tri,
+    /// The single element that stands for all of a loop whose elements are not known.
+    pub stands_for_all: bool,
 }
 
 /// The elements of a loop over `array`; `at` is the loop, `label` its name.
@@ -32,6 +34,7 @@ pub fn over_array(build: &mut Build, array: Node, label: &str, at: Origin, insta
                         index: Node::new(Value::Int(i as i64), at),
                         label: format!("{label}[{i}]"),
                         deployed: Tri::Yes,
+                        stands_for_all: false,
                     }
                 })
                 .collect()
@@ -39,16 +42,29 @@ pub fn over_array(build: &mut Build, array: Node, label: &str, at: Origin, insta
         other => {
             let why = other.first_unknown().map_or("the loop's elements are not known".into(), |u| u.reason.clone());
             let position = position(why, at, instance);
-            let unknown = match &other {
-                Value::Unknown(u) => u.derived(|s| s.index(Value::Unknown(position.clone()))),
-                Value::Array(_) => Unknown::opaque("the loop has more elements than pgguard expands", at),
-                _ => Unknown::opaque(format!("the loop's array is {}, not an array", other.describe()), at),
+            let (unknown, deployed) = match &other {
+                Value::Unknown(u) if is_long_range(u) => {
+                    (u.derived(|s| s.index(Value::Unknown(position.clone()))), Tri::Yes)
+                }
+                Value::Unknown(u) => {
+                    let u = u.derived(|s| s.index(Value::Unknown(position.clone())));
+                    (u.clone(), Tri::Unknown(u))
+                }
+                // Too long to expand, but surely not empty.
+                Value::Array(items) if !items.is_empty() => {
+                    (Unknown::opaque("the loop has more elements than pgguard expands", at), Tri::Yes)
+                }
+                _ => {
+                    let u = Unknown::opaque(format!("the loop's array is {}, not an array", other.describe()), at);
+                    (u.clone(), Tri::Unknown(u))
+                }
             };
             vec![Element {
-                item: Node { value: Value::Unknown(unknown.clone()), origin: array.origin, trace: array.trace },
+                item: Node { value: Value::Unknown(unknown), origin: array.origin, trace: array.trace },
                 index: Node::new(Value::Unknown(position.clone()), at),
                 label: format!("{label}[…]"),
-                deployed: Tri::Unknown(unknown),
+                deployed,
+                stands_for_all: true,
             }]
         }
     }
@@ -67,6 +83,12 @@ pub fn over_count(build: &mut Build, count: Node, label: &str, at: Origin, insta
         other => Value::unknown(format!("the count of copy loop `{label}` is {}", other.describe()), at),
     };
     over_array(build, Node { value: array, ..count }, label, at, instance)
+}
+
+/// `range(start, n)` with `n` known and too large to expand: not empty.
+fn is_long_range(u: &Unknown) -> bool {
+    matches!(u.sym.as_ref().map(|s| s.kind()), Some(SymKind::Call(name, args))
+        if name.as_ref() == "range" && matches!(args.get(1), Some(Value::Int(n)) if *n > 0))
 }
 
 /// The position in a loop whose elements are not known.

@@ -5,6 +5,8 @@
 
 use crate::model::{InstanceId, ScopeId, Value};
 use crate::source::Origin;
+use std::cell::{Cell, RefCell};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 /// A value the evaluator cannot compute, with the reason (naming the input that decides it)
@@ -17,9 +19,10 @@ pub struct Unknown {
     pub sym: Option<Sym>,
 }
 
-/// The expression an unknown stands for; cheap to clone, compared structurally.
+/// The expression an unknown stands for; cheap to clone, compared structurally. Its hash is
+/// computed once, from its parts' hashes, so that different symbols compare in constant time.
 #[derive(Debug, Clone)]
-pub struct Sym(Arc<SymKind>);
+pub struct Sym(Arc<(SymKind, u64)>);
 
 #[derive(Debug, PartialEq)]
 pub enum SymKind {
@@ -36,15 +39,19 @@ pub enum SymKind {
     Index(Sym, Value),
     /// A deterministic function of its arguments (lower-case name), or an operator.
     Call(Box<str>, Vec<Value>),
+    /// `deployment()` of one template instance: each module call is a deployment of its own.
+    Deployment { instance: InstanceId },
 }
 
 impl Sym {
     pub fn new(kind: SymKind) -> Sym {
-        Sym(Arc::new(kind))
+        let mut hasher = DefaultHasher::new();
+        hash_kind(&kind, &mut hasher);
+        Sym(Arc::new((kind, hasher.finish())))
     }
 
     pub fn kind(&self) -> &SymKind {
-        &self.0
+        &self.0.0
     }
 
     pub fn member(&self, name: &str) -> Sym {
@@ -60,9 +67,96 @@ impl Sym {
     }
 }
 
+/// Structural comparisons of symbols with equal hashes visit at most this many symbols; past
+/// it two symbols count as different, which only makes a comparison unknown. Symbols built
+/// twice share their parts, and comparing them as trees could take exponential time.
+const COMPARE_BUDGET: usize = 10_000;
+
+thread_local! {
+    static BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
+    /// Pairs of symbols proven equal during the outermost comparison: shared parts are
+    /// compared once.
+    static PROVEN: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
+}
+
 impl PartialEq for Sym {
     fn eq(&self, other: &Sym) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return true;
+        }
+        if self.0.1 != other.0.1 {
+            return false;
+        }
+        let pair = (Arc::as_ptr(&self.0) as usize, Arc::as_ptr(&other.0) as usize);
+        if PROVEN.with(|p| p.borrow().contains(&pair)) {
+            return true;
+        }
+        // The outermost comparison sets the budget; nested ones draw on it.
+        let outermost = BUDGET.with(|b| b.get().is_none());
+        if outermost {
+            BUDGET.with(|b| b.set(Some(COMPARE_BUDGET)));
+        }
+        let within = BUDGET.with(|b| match b.get() {
+            Some(n) if n > 0 => {
+                b.set(Some(n - 1));
+                true
+            }
+            _ => false,
+        });
+        let equal = within && self.0.0 == other.0.0 && BUDGET.with(|b| b.get().is_some_and(|n| n > 0));
+        if equal {
+            PROVEN.with(|p| p.borrow_mut().push(pair));
+        }
+        if outermost {
+            BUDGET.with(|b| b.set(None));
+            PROVEN.with(|p| p.borrow_mut().clear());
+        }
+        equal
+    }
+}
+
+fn hash_kind(kind: &SymKind, h: &mut DefaultHasher) {
+    std::mem::discriminant(kind).hash(h);
+    match kind {
+        SymKind::Param { instance, name } => (instance, name).hash(h),
+        SymKind::Scope { scope, function } => (scope, function).hash(h),
+        SymKind::LoopPosition { at, instance } => (at, instance).hash(h),
+        SymKind::Member(base, name) => (base.0.1, name).hash(h),
+        SymKind::Index(base, index) => {
+            base.0.1.hash(h);
+            hash_value(index, h);
+        }
+        SymKind::Call(name, args) => {
+            name.hash(h);
+            args.iter().for_each(|a| hash_value(a, h));
+        }
+        SymKind::Deployment { instance } => instance.hash(h),
+    }
+}
+
+/// A hash consistent with `Value`'s equality: origins left out, unknowns by their symbols.
+fn hash_value(value: &Value, h: &mut DefaultHasher) {
+    use crate::model::StrPart;
+    std::mem::discriminant(value).hash(h);
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(h),
+        Value::Int(i) => i.hash(h),
+        Value::String(s) => s.hash(h),
+        Value::Partial(parts) => parts.iter().for_each(|p| match p {
+            StrPart::Text(t) => t.hash(h),
+            StrPart::Unknown(u) => u.sym.as_ref().map(|s| s.0.1).hash(h),
+        }),
+        Value::Array(items) => items.iter().for_each(|n| hash_value(&n.value, h)),
+        Value::Object(members) => members.iter().for_each(|(k, n)| {
+            k.hash(h);
+            hash_value(&n.value, h);
+        }),
+        Value::ResourceId(id) => {
+            id.resource_type.hash(h);
+            hash_value(&id.name, h);
+        }
+        Value::Unknown(u) => u.sym.as_ref().map(|s| s.0.1).hash(h),
     }
 }
 

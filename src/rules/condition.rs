@@ -574,10 +574,22 @@ fn referenced_by(
                     note_unknown(&u, &candidate.body);
                     continue;
                 }
-                _ => continue,
+                PropertyLookup::Missing => continue,
+                PropertyLookup::Found(other) => {
+                    let u = Unknown::opaque(format!("the links are {}", other.value.describe()), other.origin);
+                    note_unknown(&u, other);
+                    continue;
+                }
             };
             for item in items {
-                let PropertyLookup::Found(link) = lookup(item, id_path) else { continue };
+                let link = match lookup(item, id_path) {
+                    PropertyLookup::Found(link) => link,
+                    PropertyLookup::Missing => continue,
+                    PropertyLookup::Unknown(u, node) => {
+                        note_unknown(&u, node);
+                        continue;
+                    }
+                };
                 // `ref.id` of an `existing` reference to this very resource is its id.
                 let via_twin = matches!(&link.value, Value::ResourceId(id)
                     if id.target.and_then(|t| deployment.twins.get(&t)) == Some(&subject.index));

@@ -13,7 +13,7 @@ use crate::source::{FileId, Origin};
 use crate::span::Span;
 use crate::syntax::bicep::ast::{DeclaredType, ExprKind, Program, Statement, StatementKind, TypeExpr, TypeKind};
 use crate::workspace::{Parsed, Workspace};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 pub use modules::module_paths;
@@ -48,6 +48,8 @@ struct BicepEval<'w, 'b> {
     /// The instances of each top-level resource loop, by position (`None` where the element's
     /// condition is false).
     loops: HashMap<&'w str, Vec<Option<usize>>>,
+    /// Resource loops whose elements are not known: one instance stands for all.
+    symbolic_loops: HashSet<&'w str>,
     /// Declarations being evaluated, to stop at a cycle.
     in_progress: Vec<&'w str>,
 }
@@ -64,6 +66,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             values: HashMap::new(),
             resources: HashMap::new(),
             loops: HashMap::new(),
+            symbolic_loops: HashSet::new(),
             in_progress: Vec::new(),
         }
     }

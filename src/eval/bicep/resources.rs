@@ -30,29 +30,35 @@ impl<'w> BicepEval<'w, '_> {
         }
         let Some(statement) = self.decls.get(name).copied() else { return Vec::new() };
         self.loops.insert(name, Vec::new());
-        let instances = self.expand_loop(statement, None, &Vec::new(), &Tri::Yes);
+        let (instances, known) = self.expand_loop(statement, None, &Vec::new(), &Tri::Yes);
+        if !known {
+            self.symbolic_loops.insert(name);
+        }
         self.loops.insert(name, instances.clone());
         instances
     }
 
-    /// `parent_deployed`: whether the enclosing resource is deployed (a nested loop).
+    /// `parent_deployed`: whether the enclosing resource is deployed (a nested loop). Returns
+    /// the instances and whether they are the loop's elements one by one (not one element
+    /// standing for all).
     fn expand_loop(
         &mut self,
         statement: &'w Statement,
         parent: Option<usize>,
         locals: &Locals,
         parent_deployed: &Tri,
-    ) -> Vec<Option<usize>> {
-        let StatementKind::Resource { body, name, .. } = &statement.kind else { return Vec::new() };
-        let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return Vec::new() };
+    ) -> (Vec<Option<usize>>, bool) {
+        let StatementKind::Resource { body, name, .. } = &statement.kind else { return (Vec::new(), true) };
+        let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return (Vec::new(), true) };
         let elements = self.for_elements(iterable, locals, &name.name);
+        let known = !elements.iter().any(|e| e.stands_for_all);
         let mut instances = Vec::new();
         for element in elements {
             let locals = bind(locals, item.as_ref(), index.as_ref(), &element);
             let deployed = parent_deployed.clone().and(element.deployed);
             instances.push(self.instance(statement, inner, parent, &locals, deployed, Some(element.label)));
         }
-        instances
+        (instances, known)
     }
 
     pub(super) fn for_elements(&mut self, iterable: &'w Expr, locals: &Locals, label: &str) -> Vec<loops::Element> {
@@ -85,11 +91,12 @@ impl<'w> BicepEval<'w, '_> {
         let mut members = Vec::new();
         let mut nested = Vec::new();
         let mut name = Node::new(Value::Null, self.origin(symbol.span));
+        let mut parent_ref = None;
         for item in items {
             match item {
                 ObjectItem::Property(p) => match p.key.literal().unwrap_or("") {
                     "name" => name = self.expr(&p.value, locals),
-                    "parent" => parent = self.resource_instance(&p.value, locals).or(parent),
+                    "parent" => parent_ref = Some(self.parent_ref(&p.value, locals)),
                     "dependsOn" => {}
                     key => {
                         let value = self.expr(&p.value, locals);
@@ -102,6 +109,15 @@ impl<'w> BicepEval<'w, '_> {
                 }
                 ObjectItem::Resource(child) => nested.push(child.as_ref()),
             }
+        }
+        match parent_ref {
+            Some(ParentRef::Sure(index)) => parent = Some(index),
+            // A parent that is not one known instance: the name says which it may be.
+            Some(ParentRef::Named(parent_name)) => {
+                parent = None;
+                name.value = resources::join_name(&parent_name, name.value, name.origin);
+            }
+            None => {}
         }
         let scope = members.iter().find(|(k, _)| k == "scope").map(|(_, n)| &n.value);
         let elsewhere = resources::elsewhere(scope, self.frame.scope);
@@ -194,10 +210,38 @@ impl<'w> BicepEval<'w, '_> {
                 let name = self.decls.get_key_value(id.name.as_str()).map(|(k, _)| *k)?;
                 let Value::Int(i) = self.expr(index, locals).value else { return None };
                 let instances = self.loop_instances(name);
+                // One element standing for all of them is no element in particular.
+                if self.symbolic_loops.contains(name) {
+                    return None;
+                }
                 usize::try_from(i).ok().and_then(|i| instances.get(i).copied().flatten())
             }
             _ => None,
         }
+    }
+
+    /// What `parent:` names: one deployed instance, or (a resource not deployed, an element
+    /// not known) only a name, which linking compares with the resources of the parent type.
+    fn parent_ref(&mut self, expr: &'w Expr, locals: &Locals) -> ParentRef {
+        if let Some(index) = self.resource_instance(expr, locals) {
+            return ParentRef::Sure(index);
+        }
+        let origin = self.origin(expr.span);
+        if let ExprKind::Ident(id) = &expr.kind
+            && let Some(statement) = self.decls.get(id.name.as_str()).copied()
+            && let StatementKind::Resource { body, .. } = &statement.kind
+            && let ExprKind::Object(items) = &strip_if(body).kind
+        {
+            // Not deployed (a false condition): it exists all the same, by that name.
+            let name = items.iter().find_map(|i| match i {
+                ObjectItem::Property(p) if p.key.literal() == Some("name") => Some(&p.value),
+                _ => None,
+            });
+            if let Some(name) = name {
+                return ParentRef::Named(self.expr(name, locals).value);
+            }
+        }
+        ParentRef::Named(Value::unknown("the parent is not one known resource", origin))
     }
 
     /// `parent::child`: the nested resource's identity (id and name).
@@ -235,6 +279,11 @@ impl<'w> BicepEval<'w, '_> {
             None => self.unknown(format!("the nested resource `{child}` is not deployed"), span),
         }
     }
+}
+
+enum ParentRef {
+    Sure(usize),
+    Named(Value),
 }
 
 /// Binds a loop element's item and index names.

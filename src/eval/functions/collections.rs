@@ -1,7 +1,6 @@
 //! Array and object functions, with the lambda functions that call back into the evaluator.
 
 use super::{Args, Body, Ctx, Function, MANY};
-use crate::eval::limits::MAX_ELEMENTS;
 use crate::model::compare;
 use crate::model::{Node, Tri, Value};
 
@@ -47,8 +46,14 @@ fn array(args: &[Node], _: &Ctx) -> Option<Value> {
 
 fn range(args: &[Node], ctx: &Ctx) -> Option<Value> {
     let (Value::Int(start), Value::Int(count)) = (&args[0].value, &args[1].value) else { return None };
-    if *count < 0 || *count as usize > MAX_ELEMENTS {
-        return Some(Value::unknown(format!("`range()` of {count} elements is not expanded"), ctx.origin));
+    if *count < 0 {
+        return Some(Value::unknown(format!("`range()` of {count} elements"), ctx.origin));
+    }
+    // Too long to expand, but known: a loop over it is surely not empty.
+    if *count as usize > crate::eval::limits::MAX_ELEMENTS {
+        let reason = format!("`range()` of {count} elements is not expanded");
+        let sym = crate::model::Sym::call("range", vec![args[0].value.clone(), args[1].value.clone()]);
+        return Some(Value::Unknown(crate::model::Unknown::symbolic(reason, ctx.origin, sym)));
     }
     start.checked_add(*count)?;
     Some(Value::Array((0..*count).map(|i| Node::new(Value::Int(start + i), ctx.origin)).collect()))
@@ -140,35 +145,32 @@ fn items(args: &[Node], _: &Ctx) -> Option<Value> {
     ))
 }
 
-/// `union()`: objects merged (later members win, nested objects merged), or arrays joined
-/// without duplicates.
+/// `union()`: objects merged (later members win; nested objects merged member by member),
+/// or arrays joined without duplicates.
 fn union(args: &[Node], _: &Ctx) -> Option<Value> {
     match &args[0].value {
         Value::Object(_) => {
-            let mut members: Vec<(String, Node)> = Vec::new();
+            let mut merged: Vec<(String, Node)> = Vec::new();
             for arg in args {
                 let Value::Object(more) = &arg.value else { return None };
-                if more.iter().any(|(k, _)| k == crate::model::UNKNOWN_SPREAD) {
-                    return None;
-                }
-                for (k, v) in more {
-                    crate::eval::ops::set_member(&mut members, k.clone(), v.clone());
-                }
+                merged = merge_objects(merged, more)?;
             }
-            Some(Value::Object(members))
+            Some(Value::Object(merged))
         }
         Value::Array(_) => {
             let mut out: Vec<Node> = Vec::new();
             for arg in args {
                 let Value::Array(more) = &arg.value else { return None };
                 for item in more {
-                    match out.iter().map(|o| compare::strictly_equals(&o.value, &item.value)).fold(Tri::No, |a, b| {
-                        match (a, b) {
-                            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
-                            (Tri::Unknown(u), _) | (_, Tri::Unknown(u)) => Tri::Unknown(u),
-                            _ => Tri::No,
+                    let mut seen = Tri::No;
+                    for o in &out {
+                        match compare::strictly_equals(&o.value, &item.value) {
+                            Tri::Yes => seen = Tri::Yes,
+                            Tri::Unknown(u) if seen == Tri::No => seen = Tri::Unknown(u),
+                            _ => {}
                         }
-                    }) {
+                    }
+                    match seen {
                         Tri::Yes => {}
                         Tri::No => out.push(item.clone()),
                         Tri::Unknown(_) => return None,
@@ -179,6 +181,27 @@ fn union(args: &[Node], _: &Ctx) -> Option<Value> {
         }
         _ => None,
     }
+}
+
+/// `base` with `more`'s members: a member that is an object in both is merged in turn. An
+/// unknown spread in either leaves the result open.
+fn merge_objects(mut base: Vec<(String, Node)>, more: &[(String, Node)]) -> Option<Vec<(String, Node)>> {
+    let spread = |m: &[(String, Node)]| m.iter().any(|(k, _)| k == crate::model::UNKNOWN_SPREAD);
+    if spread(&base) || spread(more) {
+        return None;
+    }
+    for (k, v) in more {
+        let existing = base.iter().position(|(key, _)| key.eq_ignore_ascii_case(k));
+        let merged = match (existing.map(|i| &base[i].1.value), &v.value) {
+            (Some(Value::Object(old)), Value::Object(new)) => {
+                let value = Value::Object(merge_objects(old.clone(), new)?);
+                Node { value, ..v.clone() }
+            }
+            _ => v.clone(),
+        };
+        crate::eval::ops::set_member(&mut base, k.clone(), merged);
+    }
+    Some(base)
 }
 
 /// `map(array, lambda)`.

@@ -65,8 +65,11 @@ fn tenant(_: &[Node], ctx: &Ctx) -> Value {
     own("tenant", ctx)
 }
 
+/// `deployment()`: each template instance (a module call, a nested deployment) is a
+/// deployment of its own.
 fn deployment(_: &[Node], ctx: &Ctx) -> Value {
-    own("deployment", ctx)
+    let sym = Sym::new(SymKind::Deployment { instance: ctx.instance });
+    Value::Unknown(Unknown::symbolic("`deployment()` is known only at deployment", ctx.origin, sym))
 }
 
 fn environment(_: &[Node], ctx: &Ctx) -> Value {

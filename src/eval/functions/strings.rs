@@ -43,7 +43,14 @@ fn concat(args: &[Node], ctx: &Ctx) -> Value {
         }
         return Value::Array(items);
     }
-    Value::concat(args.iter().map(|a| a.value.clone()).collect(), ctx.origin)
+    // Only unknowns (and nulls): arrays or strings, which is not known.
+    let stringy =
+        args.iter().any(|a| matches!(a.value, Value::String(_) | Value::Partial(_) | Value::Int(_) | Value::Bool(_)));
+    let plain: Vec<Value> = args.iter().map(|a| a.value.clone()).collect();
+    if !stringy && args.iter().any(|a| matches!(a.value, Value::Unknown(_))) {
+        return crate::eval::ops::unknown_of("concat", &plain, ctx.origin);
+    }
+    Value::concat(plain, ctx.origin)
 }
 
 fn string(args: &[Node], ctx: &Ctx) -> Value {
