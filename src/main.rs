@@ -59,6 +59,27 @@ struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// A parameter value, `name=value` (JSON, or else a string); overrides parameter files.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    /// A parameter file (ARM parameters JSON or .bicepparam) to use instead of those found
+    /// beside its template.
+    #[arg(long = "params", value_name = "FILE")]
+    param_files: Vec<PathBuf>,
+    /// Also judge each module file on its own (by default a module is judged through its
+    /// callers).
+    #[arg(long)]
+    all_roots: bool,
+    /// Also judge ARM templates compiled from a scanned Bicep file.
+    #[arg(long)]
+    include_compiled: bool,
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.to_string())),
+        _ => Err(format!("expected NAME=VALUE, not `{text}`")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,7 +135,13 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, ToolError> {
         rules.extend(pgguard::rules::from_dir(dir)?);
         pgguard::rules::check_unique(&rules)?;
     }
-    let report = scan(&args.paths, ScanOptions { rules, threads: args.threads })?;
+    let units = pgguard::scan::UnitOptions {
+        params: args.params.clone(),
+        param_files: args.param_files.clone(),
+        all_roots: args.all_roots,
+        include_compiled: args.include_compiled,
+    };
+    let report = scan(&args.paths, ScanOptions { rules, threads: args.threads, units })?;
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,

@@ -212,6 +212,7 @@ fn scan(prefix: &str) -> ScanReport {
                 message: "stream did not contain valid UTF-8".to_string(),
             },
         ],
+        skipped_compiled: 0,
     }
 }
 
@@ -257,7 +258,13 @@ fn color_uses_escape_codes_and_no_links() {
 
 #[test]
 fn empty_scan() {
-    let report = ScanReport { files: Vec::new(), rules: Vec::new(), findings: Vec::new(), errors: Vec::new() };
+    let report = ScanReport {
+        files: Vec::new(),
+        rules: Vec::new(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+        skipped_compiled: 0,
+    };
     assert_eq!(render(&report, Format::Human, &options()), "no findings in 0 files\n");
     assert_eq!(render(&report, Format::Human, &RenderOptions { quiet: true, ..options() }), "");
     let json: Value = serde_json::from_str(&render(&report, Format::Json, &options())).expect("JSON");

@@ -26,11 +26,46 @@ pub struct Frame {
     pub context: String,
     /// Whether the instance is deployed at all: a module under an unknown condition may not be.
     pub deployed: Tri,
-    /// What the caller gives its parameters (by name, compared without case); `None` for a
-    /// root template, whose parameters take their defaults.
-    pub inputs: Option<Vec<(String, Node)>>,
-    /// How the caller is named in traces: `module `pg``, `deployment 'x'`.
-    pub caller: String,
+    /// What the caller (or a parameter file) gives the parameters; `None` for a root
+    /// template evaluated on its defaults.
+    pub inputs: Option<Inputs>,
+}
+
+/// Parameter values given to a template instance.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Who gives them, as messages name it: `module `pg``, `deployment 'x'`,
+    /// `` `prod.bicepparam` ``.
+    pub giver: String,
+    pub values: Vec<Input>,
+    /// Given by a module call or nested deployment, not by a parameter file or the command
+    /// line.
+    pub from_caller: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Compared without case, as ARM does.
+    pub name: String,
+    pub value: Node,
+    pub source: InputSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputSource {
+    /// A module call's `params`, a nested deployment's `parameters`.
+    Caller,
+    ParamFile,
+    CommandLine,
+}
+
+impl Inputs {
+    /// What a caller passes, by parameter name.
+    pub fn from_caller(giver: String, values: Vec<(String, Node)>) -> Inputs {
+        let values =
+            values.into_iter().map(|(name, value)| Input { name, value, source: InputSource::Caller }).collect();
+        Inputs { giver, values, from_caller: true }
+    }
 }
 
 /// Why a module call cannot be evaluated.
@@ -52,17 +87,10 @@ impl Build {
         }
     }
 
-    /// The root template's frame.
-    pub fn root_frame(&mut self, file: FileId, context: String) -> Frame {
-        Frame {
-            file,
-            instance: self.new_instance(),
-            scope: self.new_scope(),
-            context,
-            deployed: Tri::Yes,
-            inputs: None,
-            caller: String::new(),
-        }
+    /// The root template's frame, with the parameter values a parameter file or the command
+    /// line gives.
+    pub fn root_frame(&mut self, file: FileId, context: String, inputs: Option<Inputs>) -> Frame {
+        Frame { file, instance: self.new_instance(), scope: self.new_scope(), context, deployed: Tri::Yes, inputs }
     }
 
     pub fn new_instance(&mut self) -> InstanceId {

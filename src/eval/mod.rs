@@ -14,6 +14,7 @@ mod limits;
 mod link;
 mod loops;
 mod ops;
+mod param_files;
 mod params;
 mod resources;
 
@@ -22,19 +23,42 @@ use crate::source::FileId;
 use crate::syntax::arm::ArmDocument;
 use crate::workspace::{Parsed, Workspace};
 
+pub use build::{Input, InputSource, Inputs};
+pub use param_files::{arm_parameters, bicep_parameters};
+
+/// The parameter values a root template is evaluated with: a parameter file's (and the
+/// command line's), or none (its defaults).
+#[derive(Debug, Clone, Default)]
+pub struct ParamSet {
+    /// The parameter file, as users see its path; `None` for defaults (and the command line).
+    pub file: Option<String>,
+    pub inputs: Option<Inputs>,
+}
+
+impl ParamSet {
+    /// How a root instance is named: `main.bicep`, or `main.bicep with prod.bicepparam`.
+    fn context(&self, display: &str) -> String {
+        match &self.file {
+            Some(file) => format!("{display} with {file}"),
+            None => display.to_string(),
+        }
+    }
+}
+
 /// Evaluates a Bicep root template with the modules it calls. Returns `None` for files that
 /// are not Bicep templates.
-pub fn evaluate_bicep(workspace: &Workspace, root: FileId) -> Option<Deployment> {
+pub fn evaluate_bicep(workspace: &Workspace, root: FileId, params: &ParamSet) -> Option<Deployment> {
     let Parsed::Bicep(_) = workspace.parsed(root) else { return None };
     let mut build = build::Build::new(root);
-    bicep::evaluate_root(workspace, root, &mut build);
+    let context = params.context(&workspace.file(root).display);
+    bicep::evaluate_root(workspace, root, &mut build, context, params.inputs.clone());
     Some(finish(build))
 }
 
 /// Evaluates an ARM template; `display` names it in instance contexts.
-pub fn evaluate_arm(root: FileId, display: &str, doc: &ArmDocument) -> Deployment {
+pub fn evaluate_arm(root: FileId, display: &str, doc: &ArmDocument, params: &ParamSet) -> Deployment {
     let mut build = build::Build::new(root);
-    arm::evaluate_root(root, display, &doc.root, &mut build);
+    arm::evaluate_root(root, params.context(display), &doc.root, &mut build, params.inputs.clone());
     finish(build)
 }
 

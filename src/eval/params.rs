@@ -3,7 +3,7 @@
 //! it is nullable, else an unknown that names the parameter and how to give it. `null` given
 //! to a parameter with a default takes the default, as ARM does.
 
-use crate::eval::build::Frame;
+use crate::eval::build::{Frame, InputSource};
 use crate::model::{Node, Sym, SymKind, TraceKind, TraceStep, Unknown, Value};
 use crate::source::Origin;
 
@@ -25,20 +25,29 @@ pub enum Choice {
 }
 
 pub fn choose(frame: &Frame, decl: &ParamDecl<'_>) -> Choice {
-    let given = frame
-        .inputs
-        .as_ref()
-        .and_then(|inputs| inputs.iter().find(|(k, _)| k.eq_ignore_ascii_case(decl.name)))
-        .map(|(_, node)| node);
+    let inputs = frame.inputs.as_ref();
+    // The last value given wins: the command line's come after a parameter file's.
+    let given = inputs.and_then(|i| i.values.iter().rev().find(|input| input.name.eq_ignore_ascii_case(decl.name)));
     match given {
-        Some(node) if node.value == Value::Null && decl.has_default => Choice::Default,
-        Some(node) => {
-            let step = TraceKind::ModuleInput {
-                module: frame.caller.clone(),
-                param: decl.name.to_string(),
-                secure: decl.secure,
+        Some(input) if input.value.value == Value::Null && decl.has_default => Choice::Default,
+        Some(input) => {
+            let (name, secure) = (decl.name.to_string(), decl.secure);
+            let step = match input.source {
+                InputSource::Caller => TraceKind::ModuleInput {
+                    module: inputs.map(|i| i.giver.clone()).unwrap_or_default(),
+                    param: name,
+                    secure,
+                },
+                InputSource::ParamFile => TraceKind::ParamFile { name, secure },
+                InputSource::CommandLine => TraceKind::CommandLine { name },
             };
-            Choice::Value(node.clone().traced(TraceStep::new(node.origin, step)))
+            // A command-line value was written nowhere in a file: it points at the declaration.
+            let value = match input.source {
+                InputSource::CommandLine => input.value.clone().at(decl.origin),
+                _ => input.value.clone(),
+            };
+            let at = value.origin;
+            Choice::Value(value.traced(TraceStep::new(at, step)))
         }
         None if decl.has_default => Choice::Default,
         // An omitted nullable parameter is null.
@@ -54,10 +63,17 @@ pub fn default_step(decl: &ParamDecl<'_>, at: Origin) -> TraceStep {
 
 fn missing(frame: &Frame, decl: &ParamDecl<'_>) -> Node {
     let name = decl.name;
-    let reason = if frame.inputs.is_some() {
-        format!("parameter `{name}` has no default and {} does not give it", frame.caller)
-    } else {
-        format!("parameter `{name}` has no default and no parameter file gives it")
+    let reason = match &frame.inputs {
+        Some(inputs) if inputs.from_caller => {
+            format!("parameter `{name}` has no default and {} does not give it", inputs.giver)
+        }
+        Some(inputs) => format!(
+            "parameter `{name}` has no default and {} does not give it (give it with `--param {name}=…`)",
+            inputs.giver
+        ),
+        None => format!(
+            "parameter `{name}` has no default and no parameter file gives it (give it with a parameter file or `--param {name}=…`)"
+        ),
     };
     let sym = Sym::new(SymKind::Param { instance: frame.instance, name: name.to_ascii_lowercase().into() });
     let mut node = Node::unknown(Unknown::symbolic(reason, decl.origin, sym), decl.origin);

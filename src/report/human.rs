@@ -154,6 +154,10 @@ fn summary_line(summary: &Summary) -> String {
         let _ = write!(line, ", {} with errors", plural(summary.files_with_errors, "file"));
     }
     let _ = write!(line, " in {}", plural(summary.files, "file"));
+    if summary.skipped_compiled > 0 {
+        let skipped = plural(summary.skipped_compiled, "compiled ARM template");
+        let _ = write!(line, " ({skipped} skipped: judged as Bicep; `--include-compiled` judges them too)");
+    }
     line
 }
 

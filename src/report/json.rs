@@ -81,6 +81,8 @@ struct JsonSummary {
     by_severity: BySeverity,
     unknown: usize,
     errors: usize,
+    /// ARM templates compiled from a scanned Bicep file, not judged a second time.
+    skipped_compiled: usize,
 }
 
 pub(super) fn render(report: &ScanReport) -> String {
@@ -100,6 +102,7 @@ pub(super) fn render(report: &ScanReport) -> String {
             },
             unknown: summary.unknown,
             errors: summary.errors,
+            skipped_compiled: summary.skipped_compiled,
         },
     };
     let mut out = serde_json::to_string_pretty(&document).expect("the JSON report serializes");

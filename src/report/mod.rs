@@ -54,6 +54,8 @@ struct Summary {
     unknown: usize,
     errors: usize,
     files_with_errors: usize,
+    /// ARM templates compiled from a scanned Bicep file, not judged a second time.
+    skipped_compiled: usize,
 }
 
 /// Most severe first, the order summaries list them in.
@@ -87,6 +89,7 @@ impl Summary {
             unknown,
             errors: report.errors.len(),
             files_with_errors: error_paths.len(),
+            skipped_compiled: report.skipped_compiled,
         }
     }
 

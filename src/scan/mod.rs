@@ -3,6 +3,7 @@
 
 mod load;
 mod model;
+mod units;
 mod walk;
 
 pub use model::{Evaluated, evaluate, evaluate_model};
@@ -10,10 +11,12 @@ pub use model::{Evaluated, evaluate, evaluate_model};
 use crate::eval;
 use crate::rules::{Finding, Rule};
 use crate::source::{Origin, SourceFile};
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, canonical};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
+pub use units::UnitOptions;
+use units::Units;
 
 /// Everything a reporter needs, in a deterministic order.
 #[derive(Debug)]
@@ -26,6 +29,8 @@ pub struct ScanReport {
     pub findings: Vec<Finding>,
     /// Files that could not be read or parsed, and other problems with the input, sorted.
     pub errors: Vec<ScanError>,
+    /// ARM templates not judged because they are compiled from a scanned Bicep file.
+    pub skipped_compiled: usize,
 }
 
 /// A problem with one input file; the rest of the scan goes on.
@@ -58,6 +63,8 @@ impl ScanReport {
 /// How to scan.
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
+    /// Parameter values and files, roots, compiled templates.
+    pub units: UnitOptions,
     /// Rules to run; the built-in set when empty.
     pub rules: Vec<Rule>,
     /// Worker threads; 0 lets rayon choose.
@@ -85,7 +92,7 @@ pub enum ToolError {
 pub fn scan(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
     let pool = thread_pool(options.threads)?;
     let rules = if options.rules.is_empty() { crate::rules::builtin()? } else { options.rules };
-    pool.install(|| scan_in_pool(paths, rules))
+    pool.install(|| scan_in_pool(paths, rules, &options.units))
 }
 
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ToolError> {
@@ -97,21 +104,55 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ToolError> {
         .map_err(|e| ToolError::Threads(e.to_string()))
 }
 
-fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolError> {
+fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>, options: &UnitOptions) -> Result<ScanReport, ToolError> {
     let (inputs, mut errors) = walk::collect(paths)?;
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
+    // Parameter files first: an ARM template is judged with them as soon as it is parsed.
+    let (mut param_paths, templates): (Vec<PathBuf>, Vec<PathBuf>) =
+        inputs.iter().cloned().partition(|p| units::is_param_file(p));
+    for explicit in &options.param_files {
+        if !param_paths.iter().any(|p| canonical(p) == canonical(explicit)) {
+            param_paths.push(explicit.clone());
+        }
+    }
+    let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| (Vec::new(), Vec::new());
+    let param_files = load::load_files(&mut workspace, &param_paths, &mut errors, &mut findings, &no_judge);
+    let units = Units::new(&workspace, &param_files, &inputs, options);
+    let skipped = std::sync::atomic::AtomicUsize::new(0);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
-        let deployment = eval::evaluate_arm(file, &source.display, doc);
-        judge(&rules, &deployment, |_| source.display.clone())
+        if units.is_compiled_twin(&source.path, doc) {
+            skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return (Vec::new(), Vec::new());
+        }
+        let mut found = (Vec::new(), Vec::new());
+        for params in units.param_sets(&source.path) {
+            let deployment = eval::evaluate_arm(file, &source.display, doc, &params);
+            let (f, e) = judge(&rules, &deployment, |_| source.display.clone());
+            found.0.extend(f);
+            found.1.extend(e);
+        }
+        found
     };
-    let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
+    let scanned = load::load_files(&mut workspace, &templates, &mut errors, &mut findings, &judge_arm);
     load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);
+    let display = |file: crate::source::FileId| workspace.file(file).display.clone();
+    errors.extend(units.problems.iter().map(|(origin, message)| ScanError {
+        path: display(origin.file),
+        origin: Some(*origin),
+        message: message.clone(),
+    }));
 
-    let results: Vec<(Vec<Finding>, Vec<ScanError>)> = roots
+    let roots = units.roots(&workspace, &scanned);
+    let runs: Vec<(crate::source::FileId, eval::ParamSet)> = roots
+        .iter()
+        .filter(|&&root| matches!(workspace.parsed(root), crate::workspace::Parsed::Bicep(_)))
+        .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
+        .collect();
+    let results: Vec<(Vec<Finding>, Vec<ScanError>)> = runs
         .par_iter()
-        .filter_map(|root| {
-            let deployment = eval::evaluate_bicep(&workspace, *root)?;
+        .filter_map(|(root, params)| {
+            let deployment = eval::evaluate_bicep(&workspace, *root, params)?;
             Some(judge(&rules, &deployment, |file| workspace.file(file).display.clone()))
         })
         .collect();
@@ -119,12 +160,13 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolE
         findings.extend(f);
         errors.extend(e);
     }
+    let skipped_compiled = skipped.load(std::sync::atomic::Ordering::Relaxed);
     let findings = deduplicate(findings, &workspace, &rules);
     errors.sort_by(|a, b| {
         (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
     });
     errors.dedup();
-    Ok(ScanReport { files: workspace.files, rules, findings, errors })
+    Ok(ScanReport { files: workspace.files, rules, findings, errors, skipped_compiled })
 }
 
 /// Runs the rules over a deployment; its evaluation problems become errors.

@@ -51,7 +51,7 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
     let arm = Mutex::new(Vec::new());
     let evaluate_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         let display = name(&source.path);
-        let deployment = eval::evaluate_arm(file, &display, doc);
+        let deployment = eval::evaluate_arm(file, &display, doc, &eval::ParamSet::default());
         // The load drops a clean template's text; keep it to show positions.
         let kept = SourceFile::new(source.path.clone(), display, source.text.clone());
         if let Ok(mut arm) = arm.lock() {
@@ -71,7 +71,12 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
     for file in &mut workspace.files {
         file.display = name(&file.path);
     }
-    deployments.extend(roots.par_iter().filter_map(|root| eval::evaluate_bicep(&workspace, *root)).collect::<Vec<_>>());
+    deployments.extend(
+        roots
+            .par_iter()
+            .filter_map(|root| eval::evaluate_bicep(&workspace, *root, &eval::ParamSet::default()))
+            .collect::<Vec<_>>(),
+    );
     deployments.sort_by(|a, b| workspace.file(a.root).display.cmp(&workspace.file(b.root).display));
 
     errors.sort_by(|a, b| (&a.path, a.origin.map(|o| o.span)).cmp(&(&b.path, b.origin.map(|o| o.span))));

@@ -6,7 +6,7 @@
 mod expr;
 mod nested;
 
-use crate::eval::build::{Build, Frame};
+use crate::eval::build::{Build, Frame, Inputs};
 use crate::eval::loops;
 use crate::eval::resources::{self, Declaration};
 use crate::model::{Node, Output, Tri, Value};
@@ -14,9 +14,9 @@ use crate::source::{FileId, Origin};
 use crate::syntax::arm::{Json, JsonKind};
 use std::collections::HashMap;
 
-/// Evaluates an ARM root template into `build`; `display` names it in instance contexts.
-pub fn evaluate_root(file: FileId, display: &str, template: &Json, build: &mut Build) {
-    let frame = build.root_frame(file, display.to_string());
+/// Evaluates an ARM root template into `build`; `context` names it in instance contexts.
+pub fn evaluate_root(file: FileId, context: String, template: &Json, build: &mut Build, inputs: Option<Inputs>) {
+    let frame = build.root_frame(file, context, inputs);
     let mut eval = ArmEval::new(build, frame, template);
     eval.template(template);
 }

@@ -5,7 +5,7 @@
 //! deployment is opaque.
 
 use super::ArmEval;
-use crate::eval::build::Frame;
+use crate::eval::build::{Frame, Inputs};
 use crate::model::{Node, Resource, Value};
 use crate::syntax::arm::{Json, JsonKind};
 
@@ -43,8 +43,7 @@ impl<'a> ArmEval<'a, '_> {
                 scope,
                 context,
                 deployed: resource.deployed.clone(),
-                inputs: Some(inputs),
-                caller: format!("deployment {name}"),
+                inputs: Some(Inputs::from_caller(format!("deployment {name}"), inputs)),
             };
             let mut nested = ArmEval::new(self.build, frame, template);
             nested.template(template);

@@ -6,7 +6,7 @@ mod expr;
 mod modules;
 mod resources;
 
-use crate::eval::build::{Build, Frame, bounded};
+use crate::eval::build::{Build, Frame, Inputs, bounded};
 use crate::eval::params::{self, ParamDecl};
 use crate::model::{Node, Output, TraceKind, TraceStep, Value};
 use crate::source::{FileId, Origin};
@@ -19,10 +19,36 @@ use std::path::PathBuf;
 pub use modules::module_paths;
 
 /// Evaluates a Bicep root template (with the modules it calls) into `build`.
-pub fn evaluate_root(workspace: &Workspace, file: FileId, build: &mut Build) {
+pub fn evaluate_root(workspace: &Workspace, file: FileId, build: &mut Build, context: String, inputs: Option<Inputs>) {
     let Parsed::Bicep(parsed) = workspace.parsed(file) else { return };
-    let frame = build.root_frame(file, workspace.file(file).display.clone());
+    let frame = build.root_frame(file, context, inputs);
     BicepEval::new(workspace, build, frame, &parsed.program).run();
+}
+
+/// A `.bicepparam` file: the template its `using` names (resolved against its folder) and
+/// the value of each `param` it assigns, evaluated as Bicep.
+pub fn parameter_file(workspace: &Workspace, file: FileId) -> Option<(PathBuf, Vec<(String, Node)>)> {
+    let Parsed::BicepParams(parsed) = workspace.parsed(file) else { return None };
+    let program = &parsed.program;
+    let template = program.statements.iter().find_map(|s| match &s.kind {
+        StatementKind::Using { path: Some(path), .. } => path.as_literal(),
+        _ => None,
+    })?;
+    let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
+    let mut build = Build::new(file);
+    let frame = build.root_frame(file, workspace.file(file).display.clone(), None);
+    let mut eval = BicepEval::new(workspace, &mut build, frame, program);
+    let mut values = Vec::new();
+    for statement in &program.statements {
+        if let StatementKind::Param { name, value: Some(_), .. } = &statement.kind {
+            // Evaluated as a parameter with that default; its trace says so, which the
+            // parameter file's own step replaces.
+            let mut node = eval.param(&name.name, statement, name.span);
+            node.trace.retain(|t| !matches!(t.kind, TraceKind::ParamDefault { .. }));
+            values.push((name.name.clone(), node));
+        }
+    }
+    Some((dir.join(template), values))
 }
 
 /// A declaration's value, cached once computed: typed, not a string key.

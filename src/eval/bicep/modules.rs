@@ -3,7 +3,7 @@
 //! back; a registry module is opaque (what it receives may deploy related resources).
 
 use super::{BicepEval, Decl, Locals};
-use crate::eval::build::Frame;
+use crate::eval::build::{Frame, Inputs};
 use crate::model::{Node, Tri, Value};
 use crate::source::FileId;
 use crate::span::Span;
@@ -160,8 +160,7 @@ impl<'w> BicepEval<'w, '_> {
             scope,
             context: format!("{} › {label} ({relative})", self.frame.context),
             deployed,
-            inputs: Some(inputs),
-            caller: format!("module `{symbol}`"),
+            inputs: Some(Inputs::from_caller(format!("module `{symbol}`"), inputs)),
         };
         let mut module = BicepEval::new(workspace, self.build, frame, &parsed.program);
         module.run();
