@@ -24,6 +24,7 @@ use crate::syntax::arm::ArmDocument;
 use crate::workspace::{Parsed, Workspace};
 
 pub use build::{Input, InputSource, Inputs};
+pub use limits::MAX_MODULE_DEPTH;
 pub use param_files::{arm_parameters, bicep_parameters};
 
 /// The parameter values a root template is evaluated with: a parameter file's (and the

@@ -141,12 +141,15 @@ impl Units {
         let called: HashSet<FileId> = scanned.iter().flat_map(|&f| calls(f)).collect();
         let mut roots: Vec<FileId> = scanned.iter().copied().filter(|f| !called.contains(f)).collect();
         let mut reached: HashSet<FileId> = HashSet::new();
+        // What an evaluation from `start` reaches: modules nest at most so deep.
         let reach = |start: FileId, reached: &mut HashSet<FileId>| {
-            let mut stack = vec![start];
-            while let Some(f) = stack.pop() {
-                if reached.insert(f) {
-                    stack.extend(calls(f));
+            let mut level = vec![start];
+            for _ in 0..eval::MAX_MODULE_DEPTH {
+                let next: Vec<FileId> = level.iter().filter(|f| reached.insert(**f)).flat_map(|&f| calls(f)).collect();
+                if next.is_empty() {
+                    break;
                 }
+                level = next;
             }
         };
         for &root in &roots {
