@@ -34,8 +34,11 @@ fn fixtures_fail_and_pass_as_named() {
     for rule in builtin() {
         for fixture in fixtures(&rule.id) {
             let name = name_of(&fixture);
-            let report = scan(std::slice::from_ref(&fixture), ScanOptions { rules: vec![rule.clone()], threads: 1 })
-                .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
+            let report = scan(
+                std::slice::from_ref(&fixture),
+                ScanOptions { rules: vec![rule.clone()], threads: 1, ..ScanOptions::default() },
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
             let shown = |report: &pgguard::scan::ScanReport| {
                 let mut s: Vec<String> =
                     report.findings.iter().map(|f| format!("{} {}", f.verdict.as_str(), f.message)).collect();

@@ -28,7 +28,38 @@ pub struct RuleError {
 }
 
 pub fn builtin() -> Result<Vec<Rule>, RuleError> {
-    BUILTIN.iter().map(|(name, text)| parse(&format!("rules/{name}"), text)).collect()
+    BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            let mut rule = parse(&format!("rules/{name}"), text)?;
+            rule.help_url = doc_url(&format!("docs/rules/{}.md", rule.id));
+            Ok(rule)
+        })
+        .collect()
+}
+
+/// A page of pgguard's documentation at this version's tag, when the package declares its
+/// repository (`repository` in Cargo.toml); `None` otherwise, rather than a link that may not
+/// resolve.
+pub fn doc_url(path: &str) -> Option<String> {
+    let repository = option_env!("CARGO_PKG_REPOSITORY").unwrap_or("").trim_end_matches('/');
+    if repository.is_empty() {
+        return None;
+    }
+    Some(format!("{repository}/blob/v{}/{path}", env!("CARGO_PKG_VERSION")))
+}
+
+/// Reads a single rule file, or every `*.toml` of a folder (`--rules` accepts both).
+pub fn from_path(path: &Path) -> Result<Vec<Rule>, RuleError> {
+    if path.is_dir() {
+        return from_dir(path);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| RuleError {
+        file: path.display().to_string(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    Ok(vec![parse(&path.display().to_string(), &text)?])
 }
 
 /// Reads every `*.toml` in a directory, sorted by name.
@@ -95,6 +126,7 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
         docs,
         references: raw.references,
         source: file.to_string(),
+        help_url: raw.help_url,
     })
 }
 

@@ -1,28 +1,68 @@
 //! The scan: walk the paths, read and parse each file once (in parallel), evaluate every root
-//! template into a deployment, run the rules, and gather sorted, deduplicated findings.
+//! template into a deployment, run the rules, and gather sorted, deduplicated findings; then
+//! apply the inline suppressions, the rule selection and the unknown policy.
 
 mod load;
+mod suppressions;
 mod walk;
 
+use crate::config::{Excludes, UnknownPolicy};
 use crate::eval;
 use crate::rules::{Finding, Rule};
 use crate::source::{Origin, SourceFile};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything a reporter needs, in a deterministic order.
 #[derive(Debug)]
 pub struct ScanReport {
     /// The file table: `Origin::file` indexes it.
     pub files: Vec<SourceFile>,
+    /// Each file's path relative to `root`, with `/` (absolute when outside it): what SARIF
+    /// URIs, fingerprints and baselines use, the same whatever folder pgguard ran in.
+    pub paths: Vec<String>,
+    /// The repository root (the nearest `.git`), `--root`, or the current folder.
+    pub root: PathBuf,
     /// The rule set the scan ran; `Finding::rule` indexes it.
     pub rules: Vec<Rule>,
-    /// Sorted by file, line, rule; one per rule, location and verdict.
+    /// Sorted by file, line, rule; one per rule, location and verdict. Suppressed and
+    /// baselined findings are not here.
     pub findings: Vec<Finding>,
+    /// `fingerprints[i]` identifies `findings[i]` across runs and checkouts.
+    pub fingerprints: Vec<String>,
+    /// Findings an inline suppression accepts, with its reason.
+    pub suppressed: Vec<Suppressed>,
     /// Files that could not be read or parsed, and other problems with the input, sorted.
     pub errors: Vec<ScanError>,
+    /// Problems that do not make the scan fail: a suppression without a reason, an unknown rule
+    /// name in a suppression.
+    pub warnings: Vec<ScanError>,
+    /// `templates[i]`: file `i` is a template or parameter file (not other JSON, not unread).
+    pub templates: Vec<bool>,
+    /// What a `--baseline` did, when one was given.
+    pub baseline: Option<BaselineOutcome>,
+}
+
+/// A finding an inline suppression accepts.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub fingerprint: String,
+    /// The suppression's reason; `None` when it gives none (a warning says so).
+    pub reason: Option<String>,
+    /// Where the suppression is.
+    pub directive: Origin,
+}
+
+/// The effect of a baseline: findings it knew are left out of the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BaselineOutcome {
+    /// Findings of this scan that the baseline records.
+    pub matched: usize,
+    /// Baseline entries no finding of this scan matches any more (fixed, or moved).
+    pub gone: usize,
 }
 
 /// A problem with one input file; the rest of the scan goes on.
@@ -36,8 +76,35 @@ pub struct ScanError {
 }
 
 impl ScanReport {
+    /// A report of findings already made (reporter tests build these by hand): paths relative
+    /// to the current folder, fingerprints computed.
+    pub fn new(files: Vec<SourceFile>, rules: Vec<Rule>, findings: Vec<Finding>, errors: Vec<ScanError>) -> Self {
+        let root = std::env::current_dir().unwrap_or_default();
+        let paths = files.iter().map(|f| f.display.clone()).collect();
+        let mut report = ScanReport {
+            templates: vec![true; files.len()],
+            files,
+            paths,
+            root,
+            rules,
+            findings,
+            fingerprints: Vec::new(),
+            suppressed: Vec::new(),
+            errors,
+            warnings: Vec::new(),
+            baseline: None,
+        };
+        report.fingerprints = crate::report::fingerprints(&report, &report.findings);
+        report
+    }
+
     pub fn file(&self, origin: Origin) -> &SourceFile {
         &self.files[origin.file.0 as usize]
+    }
+
+    /// The path of a file relative to the root (see `paths`).
+    pub fn path(&self, origin: Origin) -> &str {
+        &self.paths[origin.file.0 as usize]
     }
 
     /// 1-based line and column of an error (1:1 when it has no position).
@@ -50,6 +117,14 @@ impl ScanReport {
             None => (1, 1),
         }
     }
+
+    /// An error's path relative to the root, however it was given.
+    pub fn error_path(&self, error: &ScanError) -> String {
+        match error.origin {
+            Some(origin) => self.path(origin).to_string(),
+            None => relative_to(&self.root, Path::new(&error.path)),
+        }
+    }
 }
 
 /// How to scan.
@@ -57,67 +132,153 @@ impl ScanReport {
 pub struct ScanOptions {
     /// Rules to run; the built-in set when empty.
     pub rules: Vec<Rule>,
-    /// Worker threads; 0 lets rayon choose.
+    /// Worker threads; 0 lets rayon choose. More than the machine's cores is cut to them.
     pub threads: usize,
+    /// Paths the walk leaves out.
+    pub exclude: Excludes,
+    /// The folder paths are relative to; the repository root when `None`.
+    pub root: Option<PathBuf>,
+    /// Rule ids or slugs to report (all when `None`), and those never to report.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    /// Whether unknown findings are kept (`Ignore` drops them).
+    pub unknown: UnknownPolicy,
+    /// When not empty, report only what concerns these files (pre-commit's staged files):
+    /// findings in them, or reached through them as a root, a module call or a trace step.
+    pub focus: Vec<PathBuf>,
+    /// A file's text given on standard input, under the path it stands for.
+    pub stdin: Option<(PathBuf, String)>,
 }
 
 /// The tool's own failures (exit code 2), as opposed to problems in the templates.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ToolError {
-    #[error("{0}: no such file or directory")]
-    #[diagnostic(code(pgguard::path))]
-    MissingPath(String),
     #[error("cannot start worker threads: {0}")]
     Threads(String),
     #[error(transparent)]
     #[diagnostic(code(pgguard::rules))]
     Rules(#[from] crate::rules::RuleError),
+    #[error(transparent)]
+    #[diagnostic(code(pgguard::config))]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot read {path}: {message}")]
     Read { path: String, message: String },
     #[error("cannot write {path}: {message}")]
     Output { path: String, message: String },
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Scans files and directories and returns the findings and errors.
 pub fn scan(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+        .num_threads(options.threads.min(cores))
         // Deeply nested templates recurse; give workers room beyond the 2 MiB default.
         .stack_size(16 * 1024 * 1024)
         .build()
         .map_err(|e| ToolError::Threads(e.to_string()))?;
-    let rules = if options.rules.is_empty() { crate::rules::builtin()? } else { options.rules };
-    pool.install(|| scan_in_pool(paths, rules))
+    let mut options = options;
+    if options.rules.is_empty() {
+        options.rules = crate::rules::builtin()?;
+    }
+    // Unused suppressions are reported under a rule of their own, configurable like the others.
+    if crate::config::find_rule(&options.rules, "PG001").is_none() {
+        options.rules.push(crate::suppress::unused_rule());
+    }
+    pool.install(|| scan_in_pool(paths, options))
 }
 
-fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolError> {
-    let (inputs, mut errors) = walk::collect(paths)?;
+fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
+    let rules = &options.rules;
+    let stdin = options.stdin.as_ref().map(|(path, _)| path);
+    let walked: Vec<PathBuf> = paths.iter().filter(|p| Some(*p) != stdin).cloned().collect();
+    let (mut inputs, mut errors) = walk::collect(&walked, &options.exclude);
+    inputs.extend(stdin.cloned());
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
+    let mut directives = Vec::new();
     let judge_arm = |file, display: &str, doc: &crate::syntax::arm::ArmDocument| {
         let deployment = eval::evaluate_arm(file, display, doc);
-        judge(&rules, &deployment, |_| display.to_string())
+        judge(rules, &deployment, |_| display.to_string())
     };
-    let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
-    load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);
+    let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
+    let roots = load::load_files(&mut workspace, &inputs, &mut sink, &judge_arm, options.stdin.as_ref());
+    load::load_modules(&mut workspace, &mut sink, &judge_arm);
 
     let results: Vec<(Vec<Finding>, Vec<ScanError>)> = roots
         .par_iter()
         .filter_map(|root| {
             let deployment = eval::evaluate_bicep(&workspace, *root)?;
-            Some(judge(&rules, &deployment, |file| workspace.file(file).display.clone()))
+            Some(judge(rules, &deployment, |file| workspace.file(file).display.clone()))
         })
         .collect();
     for (f, e) in results {
         findings.extend(f);
         errors.extend(e);
     }
-    let findings = deduplicate(findings, &workspace, &rules);
-    errors.sort_by(|a, b| {
-        (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
-    });
-    errors.dedup();
-    Ok(ScanReport { files: workspace.files, rules, findings, errors })
+    let findings = deduplicate(findings);
+    let outcome = suppressions::apply(findings, &directives, &workspace, rules, &options);
+    let mut findings = outcome.findings;
+    let mut suppressed = outcome.suppressed;
+    let mut warnings = outcome.warnings;
+    if !options.focus.is_empty() {
+        let focus = suppressions::Focus::new(&workspace, &options.focus);
+        findings.retain(|f| focus.concerns(f));
+        suppressed.retain(|(f, _)| focus.concerns(f));
+        errors.retain(|e| focus.concerns_error(e));
+        warnings.retain(|e| focus.concerns_error(e));
+    }
+    sort_findings(&mut findings, &workspace, rules);
+    suppressed.sort_by_cached_key(|(f, _)| finding_key(f, &workspace, rules));
+    for list in [&mut errors, &mut warnings] {
+        list.sort_by(|a, b| {
+            (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
+        });
+        list.dedup();
+    }
+    let root = match &options.root {
+        Some(root) => crate::workspace::canonical(root),
+        None => paths
+            .first()
+            .and_then(|p| crate::config::repository_root(p))
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
+    };
+    let templates = workspace.parsed.iter().map(|p| !matches!(p, crate::workspace::Parsed::None)).collect();
+    let paths = workspace.files.iter().map(|f| relative_to(&root, &f.path)).collect();
+    let mut report = ScanReport {
+        files: workspace.files,
+        paths,
+        root,
+        rules: options.rules.clone(),
+        findings: Vec::new(),
+        fingerprints: Vec::new(),
+        suppressed: Vec::new(),
+        errors,
+        warnings,
+        templates,
+        baseline: None,
+    };
+    // Fingerprints number identical findings in order: count suppressed ones too, so that a
+    // suppression added later does not renumber the others.
+    let all: Vec<Finding> = findings.iter().chain(suppressed.iter().map(|(f, _)| f)).cloned().collect();
+    let mut prints = crate::report::fingerprints(&report, &all);
+    let suppressed_prints = prints.split_off(findings.len());
+    report.fingerprints = prints;
+    report.findings = findings;
+    report.suppressed = suppressed
+        .into_iter()
+        .zip(suppressed_prints)
+        .map(|((finding, (reason, directive)), fingerprint)| Suppressed { finding, fingerprint, reason, directive })
+        .collect();
+    Ok(report)
+}
+
+/// `path` relative to `root` with `/` separators; absolute when it is not under `root`.
+pub fn relative_to(root: &Path, path: &Path) -> String {
+    let absolute = crate::workspace::canonical(path);
+    let shown = absolute.strip_prefix(root).map(Path::to_path_buf).unwrap_or(absolute);
+    shown.to_string_lossy().replace('\\', "/")
 }
 
 /// Runs the rules over a deployment; its evaluation problems become errors.
@@ -143,9 +304,8 @@ fn representative_key(f: &Finding) -> (&str, &str, &str, String) {
     (&f.message, &f.resource_name, &f.resource_type, format!("{:?}", f.trace))
 }
 
-/// One finding per rule, location and verdict, naming every instance it came from; sorted by
-/// file, position and rule.
-fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) -> Vec<Finding> {
+/// One finding per rule, location and verdict, naming every instance it came from.
+fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: HashMap<(usize, Origin, crate::rules::Verdict), Finding> = HashMap::new();
     for finding in findings {
         let key = (finding.rule, finding.location, finding.verdict);
@@ -169,18 +329,23 @@ fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) ->
         f.contexts.sort();
         f.contexts.dedup();
     }
-    out.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                workspace.file(f.location.file).display.clone(),
-                f.location.span,
-                rules[f.rule].id.clone(),
-                f.rule,
-                f.verdict,
-                f.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
     out
+}
+
+type FindingKey = (String, crate::span::Span, String, usize, crate::rules::Verdict, String);
+
+fn finding_key(f: &Finding, workspace: &Workspace, rules: &[Rule]) -> FindingKey {
+    (
+        workspace.file(f.location.file).display.clone(),
+        f.location.span,
+        rules[f.rule].id.clone(),
+        f.rule,
+        f.verdict,
+        f.message.clone(),
+    )
+}
+
+/// Sorted by file, position and rule.
+fn sort_findings(findings: &mut [Finding], workspace: &Workspace, rules: &[Rule]) {
+    findings.sort_by_cached_key(|f| finding_key(f, workspace, rules));
 }
