@@ -287,15 +287,15 @@ pub fn module_calls(workspace: &crate::workspace::Workspace, root: FileId, conte
         let name = rest.split_whitespace().next().unwrap_or("");
         let Some(path) = rest.rsplit_once(" (").and_then(|(_, p)| p.strip_suffix(')')) else { break };
         let crate::workspace::Parsed::Bicep(parsed) = workspace.parsed(file) else { break };
-        let Some(statement) = parsed
-            .program
-            .statements
-            .iter()
-            .find(|s| matches!(&s.kind, StatementKind::Module { name: n, .. } if n.name == name))
-        else {
+        // The call is where its name is: a comment above `module` or above its decorators
+        // (`@batchSize(1)`) covers it.
+        let Some(call) = parsed.program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Module { name: n, .. } if n.name == name => Some(n.span),
+            _ => None,
+        }) else {
             break;
         };
-        out.push(Origin::new(file, statement.span));
+        out.push(Origin::new(file, call));
         let dir = workspace.file(file).path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         let Some(next) = workspace.find(&dir.join(path)) else { break };
         file = next;

@@ -1,0 +1,314 @@
+//! The workflows of a team adopting pgguard, run on a copy of the AVM PostgreSQL flexible-server
+//! module in a throwaway repository: inline suppressions (also at a module call), unused and
+//! reasonless suppressions, pgguard.toml, baselines and fingerprints that do not depend on the
+//! folder pgguard runs in, unknowns that never fail by default, and the SARIF of it all
+//! against the schema.
+
+mod common;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A repository (a `.git` folder is enough for pgguard) with the AVM module under `infra/`.
+fn avm_repo(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    let avm = common::avm_flexible_server(test)?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let infra = dir.path().join("infra");
+    copy_tree(&avm, &infra);
+    Some((dir, infra))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// Inserts `line` before the first line containing `anchor`, with that line's indentation.
+fn insert_before(file: &Path, anchor: &str, line: &str) {
+    let text = std::fs::read_to_string(file).expect("read");
+    let at = text.find(anchor).unwrap_or_else(|| panic!("`{anchor}` not in {}", file.display()));
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[start..].chars().take_while(|c| *c == ' ').collect();
+    let edited = format!("{}{indent}{line}\n{}", &text[..start], &text[start..]);
+    std::fs::write(file, edited).expect("write");
+}
+
+fn run(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = cargo_bin_cmd!("pgguard")
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .args(args)
+        .output()
+        .expect("pgguard runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
+    (out.status.code().expect("exit code"), text(out.stdout), text(out.stderr))
+}
+
+fn json(cwd: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend(args);
+    let (code, out, err) = run(cwd, &all);
+    (code, serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}")))
+}
+
+fn findings<'a>(json: &'a Value, rule: &str, verdict: &str) -> Vec<&'a Value> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == rule && f["verdict"] == verdict)
+        .collect()
+}
+
+#[test]
+fn suppressions_at_the_property_at_the_module_call_and_in_arm_metadata() {
+    let Some((repo, infra)) = avm_repo("suppressions_at_the_property_at_the_module_call_and_in_arm_metadata") else {
+        return;
+    };
+    let (_, before) = json(repo.path(), &["infra"]);
+    let pg202 = findings(&before, "PG202", "fail");
+    assert_eq!(pg202.len(), 1, "the public e2e test opens the firewall to Azure");
+    assert_eq!(pg202[0]["suppressed"], Value::Null);
+    assert_eq!(findings(&before, "PG401", "fail").len(), 1);
+
+    // At the module call in the test that passes the firewall rules down two modules.
+    insert_before(
+        &infra.join("tests/e2e/public/main.test.bicep"),
+        "module testDeployment",
+        "// pgguard-ignore PG202, firewall-open-to-internet: the e2e test opens Azure services on purpose",
+    );
+    // At the property, with Bicep's own directive and the reason in a comment.
+    insert_before(
+        &infra.join("main.bicep"),
+        "geoRedundantBackup: createMode",
+        "#disable-next-line PG401 // geo-redundancy is the caller's choice",
+    );
+    // On the ARM resource, in its metadata.
+    let arm = infra.join("main.json");
+    let text = std::fs::read_to_string(&arm).expect("main.json");
+    let anchor = "\"type\": \"Microsoft.DBforPostgreSQL/flexibleServers\",";
+    let text = text.replacen(
+        anchor,
+        &format!("{anchor} \"metadata\": {{\"pgguard-ignore\": {{\"PG201\": \"reached only from the VNet\"}}}},"),
+        1,
+    );
+    std::fs::write(&arm, text).expect("write");
+
+    let (_, after) = json(repo.path(), &["infra"]);
+    let pg202 = findings(&after, "PG202", "fail");
+    assert_eq!(pg202.len(), 1, "still in the JSON, as suppressed");
+    assert_eq!(pg202[0]["suppressed"]["reason"], "the e2e test opens Azure services on purpose");
+    assert_eq!(pg202[0]["suppressed"]["file"], "infra/tests/e2e/public/main.test.bicep");
+    let pg401 = findings(&after, "PG401", "fail");
+    assert_eq!(pg401[0]["suppressed"]["reason"], "geo-redundancy is the caller's choice");
+    let arm_pg201: Vec<&Value> = findings(&after, "PG201", "unknown")
+        .into_iter()
+        .filter(|f| f["location"]["file"] == "infra/main.json")
+        .collect();
+    assert!(arm_pg201.iter().all(|f| f["suppressed"]["reason"] == "reached only from the VNet"), "{arm_pg201:?}");
+    assert!(!arm_pg201.is_empty());
+    // Suppressed findings no longer count; the slug in the list suppressed nothing: PG001.
+    assert_eq!(
+        after["summary"]["findings"].as_u64().expect("n") + 2,
+        before["summary"]["findings"].as_u64().expect("n") + 1
+    );
+    let unused = findings(&after, "PG001", "fail");
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!(unused[0]["message"], "`pgguard-ignore firewall-open-to-internet` suppresses no finding");
+    assert_eq!(after["summary"]["suppressed"].as_u64(), Some(2 + arm_pg201.len() as u64));
+}
+
+#[test]
+fn a_suppression_without_a_reason_warns_and_one_naming_no_rule_too() {
+    let Some((repo, infra)) = avm_repo("a_suppression_without_a_reason_warns_and_one_naming_no_rule_too") else {
+        return;
+    };
+    insert_before(&infra.join("main.bicep"), "geoRedundantBackup: createMode", "// pgguard-ignore PG401");
+    insert_before(&infra.join("main.bicep"), "administratorLogin: administratorLogin", "// pgguard-ignore PG999: typo");
+    let (_, out) = json(repo.path(), &["infra"]);
+    assert!(findings(&out, "PG401", "fail")[0]["suppressed"].is_object(), "a reasonless ignore still suppresses");
+    let warnings: Vec<&str> =
+        out["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
+    assert!(warnings.iter().any(|w| w.contains("`pgguard-ignore PG401` gives no reason")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("`PG999`") && w.contains("not a pgguard rule")), "{warnings:?}");
+    let (_, human, _) = run(repo.path(), &["scan", "infra", "--color", "never"]);
+    assert!(human.contains("2 warnings"), "the summary counts them");
+}
+
+#[test]
+fn sarif_with_suppressions_a_baseline_and_unknowns_validates() {
+    let Some((repo, infra)) = avm_repo("sarif_with_suppressions_a_baseline_and_unknowns_validates") else { return };
+    insert_before(&infra.join("main.bicep"), "geoRedundantBackup: createMode", "// pgguard-ignore PG401: by design");
+    let (code, _, err) = run(repo.path(), &["scan", "infra/tests/e2e/public", "--write-baseline", "base.json"]);
+    assert_eq!(code, 1, "{err}");
+    insert_before(
+        &infra.join("main.bicep"),
+        "resource flexibleServer 'Microsoft.DBforPostgreSQL/flexibleServers",
+        "// pgguard-ignore PG103: nothing to suppress here",
+    );
+    let (_, out, err) =
+        run(repo.path(), &["scan", "infra", "--format", "sarif", "--baseline", "base.json", "--category", "pg"]);
+    let log: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    common::assert_valid_sarif("sarif_with_suppressions_a_baseline_and_unknowns_validates", &log);
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "pg/");
+    let results = run["results"].as_array().expect("results");
+    let suppressed: Vec<&Value> = results.iter().filter(|r| r["suppressions"].is_array()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(suppressed[0]["suppressions"][0]["justification"], "by design");
+    assert!(results.iter().all(|r| r["baselineState"] == "new"));
+    assert!(results.iter().any(|r| r["ruleId"] == "PG001"));
+    // Unknowns are notes of their own rules, which carry no security severity.
+    let unknowns: Vec<&Value> =
+        results.iter().filter(|r| r["ruleId"].as_str().is_some_and(|id| id.ends_with("/unknown"))).collect();
+    assert!(!unknowns.is_empty());
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    for result in &unknowns {
+        assert_eq!(result["level"], "note");
+        let rule = &rules[result["ruleIndex"].as_u64().expect("index") as usize];
+        assert_eq!(rule["id"], result["ruleId"]);
+        assert!(rule["properties"].get("security-severity").is_none());
+    }
+    // A result with a trace names its resource and links every related location.
+    let traced = results.iter().find(|r| r["relatedLocations"].is_array()).expect("a traced result");
+    let message = traced["message"]["text"].as_str().expect("text");
+    for related in traced["relatedLocations"].as_array().expect("related") {
+        assert!(message.contains(&format!("]({})", related["id"])), "{message}");
+    }
+    assert!(message.contains("flexibleServers"), "{message}");
+}
+
+#[test]
+fn fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in() {
+    let Some((repo, infra)) = avm_repo("fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in") else {
+        return;
+    };
+    let identity = |log: &Value| -> Vec<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {}",
+                    r["ruleId"],
+                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                    r["partialFingerprints"]
+                )
+            })
+            .collect()
+    };
+    let sarif = |cwd: &Path, path: &str| -> Value {
+        serde_json::from_str(&run(cwd, &["scan", path, "--format", "sarif"]).1).expect("SARIF")
+    };
+    let from_root = identity(&sarif(repo.path(), "infra"));
+    let from_infra = identity(&sarif(&infra, "."));
+    let from_tests = identity(&sarif(&infra.join("tests"), ".."));
+    assert!(!from_root.is_empty());
+    assert_eq!(from_root, from_infra);
+    assert_eq!(from_root, from_tests);
+    assert!(from_root.iter().all(|r| r.contains("\"infra/")), "URIs are relative to the repository root");
+
+    // A baseline written in one folder is read in another: nothing new, then one new finding.
+    let (code, _, _) = run(repo.path(), &["scan", "infra", "--write-baseline", "baseline/pgguard.json"]);
+    assert_eq!(code, 1);
+    let (_, base) = json(&infra, &["--baseline", "../baseline/pgguard.json", "."]);
+    assert_eq!(base["summary"]["findings"], 0, "{base}");
+    assert!(base["summary"]["baselined"].as_u64().expect("n") > 0);
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rules/PG203/fail-allow-all.bicep");
+    std::fs::copy(fixture, infra.join("extra.bicep")).expect("copy");
+    std::fs::remove_dir_all(infra.join("tests/e2e/public")).expect("remove");
+    let (code, out) = json(&infra, &["--baseline", "../baseline/pgguard.json", "."]);
+    assert_eq!(code, 1);
+    let new = out["findings"].as_array().expect("findings");
+    assert!(new.iter().any(|f| f["rule_id"] == "PG203"), "{new:?}");
+    assert!(new.iter().all(|f| f["location"]["file"] == "extra.bicep"), "only the new file's findings: {new:?}");
+    assert!(out["summary"]["baseline_gone"].as_u64().expect("n") > 0, "the public test's findings are gone");
+    let (_, human, _) = run(&infra, &["scan", ".", "--baseline", "../baseline/pgguard.json", "--color", "never"]);
+    assert!(human.contains("gone since the baseline"), "{human}");
+}
+
+#[test]
+fn the_configuration_file_selects_excludes_and_overrides() {
+    let Some((repo, infra)) = avm_repo("the_configuration_file_selects_excludes_and_overrides") else { return };
+    let config =
+        "ignore = [\"private-endpoint\"]\nexclude = [\"tests\"]\nfail-on = \"high\"\n\n[severity]\nPG401 = \"low\"\n";
+    std::fs::write(repo.path().join("pgguard.toml"), config).expect("write");
+    let (_, out) = json(&infra, &["."]);
+    let all = out["findings"].as_array().expect("findings");
+    assert!(!all.is_empty());
+    assert!(all.iter().all(|f| f["rule_id"] != "PG204"), "ignored by slug");
+    assert!(all.iter().all(|f| !f["location"]["file"].as_str().expect("file").starts_with("tests/")));
+    assert!(all.iter().all(|f| !f["contexts"].to_string().contains("tests/e2e")), "tests/ not scanned");
+    let pg401 = all.iter().find(|f| f["rule_id"] == "PG401");
+    assert!(pg401.is_none_or(|f| f["severity"] == "low"));
+    // Without the e2e tests nothing fails at high: the config's fail-on decides the exit code.
+    let (code, _, _) = run(&infra, &["scan", "."]);
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&infra, &["scan", ".", "--fail-on", "low", "--unknown", "fail"]);
+    assert_eq!(code, 1, "the command line overrides the file");
+
+    std::fs::write(repo.path().join("pgguard.toml"), "select = [\"PG201\"]\nfail_on = \"high\"\n").expect("write");
+    let (code, _, err) = run(&infra, &["scan", "."]);
+    assert_eq!(code, 2);
+    assert!(err.contains("pgguard.toml:2") && err.contains("unknown field `fail_on`"), "{err}");
+    assert!(err.contains("`fail-on`"), "the valid keys are listed: {err}");
+    std::fs::write(repo.path().join("pgguard.toml"), "\nselect = [\"PG201\", \"no-such-rule\"]\n").expect("write");
+    let (code, _, err) = run(&infra, &["scan", "."]);
+    assert_eq!(code, 2);
+    assert!(err.contains("pgguard.toml:2") && err.contains("`no-such-rule` is not a rule"), "{err}");
+}
+
+#[test]
+fn init_writes_a_configuration_that_scans() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, _) = run(dir.path(), &["init"]);
+    assert_eq!(code, 0);
+    let written = std::fs::read_to_string(dir.path().join("pgguard.toml")).expect("written");
+    assert!(written.contains("# fail-on = \"low\""));
+    let (code, _, err) = run(dir.path(), &["init"]);
+    assert_eq!(code, 2, "does not overwrite: {err}");
+    let (code, _, err) = run(dir.path(), &["scan", "."]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn unknown_verdicts_never_fail_unless_the_config_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The firewall rule's start address is a parameter without a default: PG202 and PG203 are
+    // unknown (the server's own findings are not selected).
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rules/PG203/fail-allow-all.bicep"))
+            .expect("fixture")
+            .replace("startIpAddress: '0.0.0.0'", "startIpAddress: start");
+    std::fs::write(dir.path().join("main.bicep"), format!("param start string\n{template}")).expect("write");
+    let select = "--select=PG202,firewall-open-to-internet";
+    let (code, out) = json(dir.path(), &[".", select]);
+    assert!(out["summary"]["unknown"].as_u64().expect("n") >= 1, "{out}");
+    assert_eq!(out["summary"]["findings"], 0, "{out}");
+    assert_eq!(code, 0, "unknowns are reported, not failed");
+    let (code, _) = json(dir.path(), &[".", select, "--unknown", "fail"]);
+    assert_eq!(code, 1);
+    let (code, out) = json(dir.path(), &[".", select, "--unknown", "ignore"]);
+    assert_eq!(code, 0);
+    assert_eq!(out["findings"], Value::Array(Vec::new()));
+    std::fs::write(dir.path().join("pgguard.toml"), "select = [\"PG202\", \"PG203\"]\nunknown = \"fail\"\n")
+        .expect("write");
+    let (code, _) = json(dir.path(), &["."]);
+    assert_eq!(code, 1, "the config says so");
+    // The help of an unknown says how to make the value known, not how to fix a failure.
+    let (_, out, _) = run(dir.path(), &["scan", ".", "--unknown", "report", "--color", "never"]);
+    assert!(out.contains("make the value known"), "{out}");
+}
