@@ -8,30 +8,7 @@ mod common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-/// A repository (a `.git` folder is enough for pgguard) with the AVM module under `infra/`.
-fn avm_repo(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
-    let avm = common::avm_flexible_server(test)?;
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join(".git")).expect(".git");
-    let infra = dir.path().join("infra");
-    copy_tree(&avm, &infra);
-    Some((dir, infra))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
+use std::path::Path;
 
 /// Inserts `line` before the first line containing `anchor`, with that line's indentation.
 fn insert_before(file: &Path, anchor: &str, line: &str) {
@@ -73,7 +50,8 @@ fn findings<'a>(json: &'a Value, rule: &str, verdict: &str) -> Vec<&'a Value> {
 
 #[test]
 fn suppressions_at_the_property_at_the_module_call_and_in_arm_metadata() {
-    let Some((repo, infra)) = avm_repo("suppressions_at_the_property_at_the_module_call_and_in_arm_metadata") else {
+    let Some((repo, infra)) = common::avm_repo("suppressions_at_the_property_at_the_module_call_and_in_arm_metadata")
+    else {
         return;
     };
     let (_, before) = json(repo.path(), &["infra"]);
@@ -131,7 +109,8 @@ fn suppressions_at_the_property_at_the_module_call_and_in_arm_metadata() {
 
 #[test]
 fn a_suppression_without_a_reason_warns_and_one_naming_no_rule_too() {
-    let Some((repo, infra)) = avm_repo("a_suppression_without_a_reason_warns_and_one_naming_no_rule_too") else {
+    let Some((repo, infra)) = common::avm_repo("a_suppression_without_a_reason_warns_and_one_naming_no_rule_too")
+    else {
         return;
     };
     insert_before(&infra.join("main.bicep"), "geoRedundantBackup: createMode", "// pgguard-ignore PG401");
@@ -148,7 +127,9 @@ fn a_suppression_without_a_reason_warns_and_one_naming_no_rule_too() {
 
 #[test]
 fn sarif_with_suppressions_a_baseline_and_unknowns_validates() {
-    let Some((repo, infra)) = avm_repo("sarif_with_suppressions_a_baseline_and_unknowns_validates") else { return };
+    let Some((repo, infra)) = common::avm_repo("sarif_with_suppressions_a_baseline_and_unknowns_validates") else {
+        return;
+    };
     insert_before(&infra.join("main.bicep"), "geoRedundantBackup: createMode", "// pgguard-ignore PG401: by design");
     let (code, _, err) = run(repo.path(), &["scan", "infra/tests/e2e/public", "--write-baseline", "base.json"]);
     assert_eq!(code, 1, "{err}");
@@ -192,7 +173,8 @@ fn sarif_with_suppressions_a_baseline_and_unknowns_validates() {
 
 #[test]
 fn fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in() {
-    let Some((repo, infra)) = avm_repo("fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in") else {
+    let Some((repo, infra)) = common::avm_repo("fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in")
+    else {
         return;
     };
     let identity = |log: &Value| -> Vec<String> {
@@ -242,7 +224,7 @@ fn fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in() {
 
 #[test]
 fn the_configuration_file_selects_excludes_and_overrides() {
-    let Some((repo, infra)) = avm_repo("the_configuration_file_selects_excludes_and_overrides") else { return };
+    let Some((repo, infra)) = common::avm_repo("the_configuration_file_selects_excludes_and_overrides") else { return };
     let config =
         "ignore = [\"private-endpoint\"]\nexclude = [\"tests\"]\nfail-on = \"high\"\n\n[severity]\nPG401 = \"low\"\n";
     std::fs::write(repo.path().join("pgguard.toml"), config).expect("write");

@@ -67,3 +67,28 @@ pub fn assert_valid_sarif(test: &str, log: &serde_json::Value) {
         assert!(errors.is_empty(), "SARIF does not match the schema:\n{}", errors.join("\n"));
     }
 }
+
+/// Copies a folder recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// A throwaway repository (a `.git` folder is all pgguard looks for) with the AVM module under
+/// `infra/`; `None` after reporting the skip of `test` without the corpus.
+pub fn avm_repo(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    let avm = avm_flexible_server(test)?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let infra = dir.path().join("infra");
+    copy_tree(&avm, &infra);
+    Some((dir, infra))
+}
