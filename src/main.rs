@@ -95,6 +95,10 @@ struct ScanArgs {
     /// that uses them, and report only what concerns them.
     #[arg(long)]
     changed: bool,
+    /// Leave suppressed findings out of the report. GitHub code scanning opens alerts for SARIF
+    /// results even when they carry `suppressions`; see docs/github.md.
+    #[arg(long)]
+    omit_suppressed: bool,
     /// SARIF `automationDetails.id` category, to tell apart several uploads for one commit.
     #[arg(long)]
     category: Option<String>,
@@ -227,6 +231,9 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
     }
     if let Some(prints) = &baseline {
         report::baseline::apply(&mut report, prints);
+    }
+    if args.omit_suppressed {
+        report.suppressed.clear();
     }
 
     let format = match args.format {
