@@ -62,7 +62,7 @@ fn a_template_on_standard_input() {
     assert!(stdout.contains("infra/main.bicep:27:23: PG203 [critical]"), "{stdout}");
     let out = pgguard(root()).args(["scan", "-"]).write_stdin("param x string\n").output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--stdin-filename"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reads a template from standard input"));
 }
 
 #[test]
