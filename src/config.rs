@@ -266,7 +266,7 @@ impl Excludes {
 }
 
 /// What `pgguard init` writes: every key, commented, with its default.
-pub const STARTER: &str = r#"# pgguard configuration: https://github.com/pgguard/pgguard/blob/main/docs/configuration.md
+pub const STARTER: &str = r#"# pgguard configuration; docs/configuration.md in pgguard's repository explains every key.
 # pgguard reads this file for every scan of this folder and the folders below it.
 
 # Rules to run (ids or slugs); all rules when absent.
