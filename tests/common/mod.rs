@@ -7,13 +7,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// `$PGGUARD_SHARED`, else `../shared` beside the repository, when it holds the SARIF schema.
+/// `$PGGUARD_SHARED` when set, else `../shared` beside the repository; `None` unless it holds
+/// the SARIF schema.
 fn find_shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("PGGUARD_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-    ];
-    candidates.into_iter().flatten().find(|dir| dir.join("schemas/sarif-schema-2.1.0.json").is_file())
+    let dir = match std::env::var_os("PGGUARD_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+    };
+    dir.join("schemas/sarif-schema-2.1.0.json").is_file().then_some(dir)
 }
 
 /// Reports a skipped test on the real standard error: the test harness captures `eprintln!`
