@@ -71,6 +71,8 @@ struct RawConfig {
     #[serde(default)]
     severity: BTreeMap<toml::Spanned<String>, Severity>,
     #[serde(default)]
+    options: BTreeMap<toml::Spanned<String>, toml::Table>,
+    #[serde(default)]
     params: Vec<toml::Spanned<RawParams>>,
 }
 
@@ -109,6 +111,8 @@ pub struct Config {
     pub unknown: Option<UnknownPolicy>,
     pub rules: Option<PathBuf>,
     pub severity: Vec<(RuleName, Severity)>,
+    /// `[options.PG203]`: options of a rule's checks (see `rules::with_options`).
+    pub options: Vec<(RuleName, toml::Table)>,
     pub params: Vec<ParamsMapping>,
 }
 
@@ -151,6 +155,7 @@ impl Config {
             unknown: raw.unknown,
             rules: raw.rules.map(|r| base.join(r)),
             severity: raw.severity.iter().map(|(k, v)| (name(k), *v)).collect(),
+            options: raw.options.iter().map(|(k, v)| (name(k), v.clone())).collect(),
             params: raw
                 .params
                 .into_iter()
@@ -166,9 +171,35 @@ impl Config {
         })
     }
 
+    /// Applies severities and options to the rules (after `check_rules`); a bad option is an
+    /// error on its line.
+    pub fn apply(&self, rules: &mut [Rule]) -> Result<(), ConfigError> {
+        for (name, severity) in &self.severity {
+            if let Some(i) = find_rule(rules, &name.name) {
+                rules[i].severity = *severity;
+            }
+        }
+        for (name, options) in &self.options {
+            if let Some(i) = find_rule(rules, &name.name) {
+                rules[i] = crate::rules::with_options(&rules[i], options).map_err(|message| ConfigError {
+                    file: self.file.as_ref().map_or_else(String::new, |f| f.display().to_string()),
+                    line: name.line,
+                    message: format!("`options.{}`: {message}", name.name),
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// Checks every rule name against the rule set; an unknown name is an error on its line.
     pub fn check_rules(&self, rules: &[Rule]) -> Result<(), ConfigError> {
-        let names = self.select.iter().flatten().chain(&self.ignore).chain(self.severity.iter().map(|(n, _)| n));
+        let names = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.ignore)
+            .chain(self.severity.iter().map(|(n, _)| n))
+            .chain(self.options.iter().map(|(n, _)| n));
         for name in names {
             if find_rule(rules, &name.name).is_none() {
                 let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
@@ -292,6 +323,10 @@ pub const STARTER: &str = r#"# pgguard configuration; docs/configuration.md in p
 # [severity]
 # PG401 = "low"
 
+# Rule options: the numbers and switches of a rule's checks.
+# [options.PG203]
+# max-public-addresses = 1024
+
 # Parameter files to evaluate a template with (relative to this file).
 # [[params]]
 # template = "infra/main.bicep"
@@ -329,6 +364,7 @@ mod tests {
         let config = Config::parse(Path::new("pgguard.toml"), &uncommented).expect("uncommented parses");
         assert_eq!(config.fail_on, Some(FailOn::Low));
         assert_eq!(config.severity.len(), 1);
+        assert_eq!(config.options.len(), 1);
         assert_eq!(config.params.len(), 1);
     }
 
@@ -340,5 +376,27 @@ mod tests {
         assert!(excludes.is_excluded(Path::new("/repo/infra/legacy")));
         assert!(!excludes.is_excluded(Path::new("/repo/infra/main.bicep")));
         assert!(!excludes.is_excluded(Path::new("/elsewhere/infra/legacy")));
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn rule_options_change_a_number_and_reject_what_is_not_one() {
+        let mut rules = crate::rules::builtin().expect("rules");
+        let config =
+            Config::parse(Path::new("p.toml"), "[options.PG203]\nmax-public-addresses = 1024\n").expect("parses");
+        config.check_rules(&rules).expect("known rule");
+        config.apply(&mut rules).expect("a known option");
+        let pg203 = rules.iter().find(|r| r.id == "PG203").expect("PG203");
+        assert!(format!("{:?}", pg203.checks).contains("1024"), "{:?}", pg203.checks);
+        let bad = Config::parse(Path::new("p.toml"), "\n[options.PG203]\nmax-public = 1\n").expect("parses");
+        let err = bad.apply(&mut rules).expect_err("no such option");
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("max-public-addresses"), "lists the options: {err}");
+        let none = Config::parse(Path::new("p.toml"), "[options.PG201]\nlimit = 1\n").expect("parses");
+        assert!(none.apply(&mut rules).expect_err("PG201 has none").message.contains("its options: none"));
     }
 }

@@ -169,11 +169,7 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
     }
     pgguard::rules::check_unique(&rules)?;
     config.check_rules(&rules)?;
-    for (name, severity) in &config.severity {
-        if let Some(i) = config::find_rule(&rules, &name.name) {
-            rules[i].severity = *severity;
-        }
-    }
+    config.apply(&mut rules)?;
 
     let mut exclude = Excludes::new();
     let cwd = std::env::current_dir().unwrap_or_default();

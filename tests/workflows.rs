@@ -294,3 +294,24 @@ fn unknown_verdicts_never_fail_unless_the_config_says_so() {
     let (_, out, _) = run(dir.path(), &["scan", ".", "--unknown", "report", "--color", "never"]);
     assert!(out.contains("make the value known"), "{out}");
 }
+
+#[test]
+fn a_rule_option_in_the_configuration_changes_what_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rules/PG203/fail-public-16.bicep");
+    std::fs::copy(fixture, dir.path().join("main.bicep")).expect("copy");
+    let pg203 = |out: &Value| findings(out, "PG203", "fail").len();
+    let (_, out) = json(dir.path(), &["."]);
+    assert_eq!(pg203(&out), 1, "a /16 is more than 256 public addresses");
+    std::fs::write(
+        dir.path().join("pgguard.toml"),
+        "[options.firewall-open-to-internet]\nmax-public-addresses = 65536\n",
+    )
+    .expect("write");
+    let (_, out) = json(dir.path(), &["."]);
+    assert_eq!(pg203(&out), 0, "allowed up to a /16: {out}");
+    std::fs::write(dir.path().join("pgguard.toml"), "[options.PG203]\nmax-public-adresses = 65536\n").expect("write");
+    let (code, _, err) = run(dir.path(), &["scan", "."]);
+    assert_eq!(code, 2);
+    assert!(err.contains("pgguard.toml:1") && err.contains("its options: max-public-addresses"), "{err}");
+}
