@@ -42,6 +42,9 @@ fn the_avm_module_reads_well_in_a_terminal() {
     assert!(human.lines().count() < 400, "{} lines", human.lines().count());
     assert!(longest_excerpt(&human) <= 6, "an excerpt shows {} source lines:\n{human}", longest_excerpt(&human));
     assert!(human.contains("and 7 more"), "long context lists are capped");
+    // The ARM firewall rule is named `[format('{0}/{1}', parameters('flexibleServerName'),
+    // parameters('name'))]`: its name reads by its parameters, not `{…}/{…}`.
+    assert!(human.contains("`{flexibleServerName}/{name}`"), "{human}");
     assert!(!human.contains('\u{1b}'), "no colour with --color never");
     insta::assert_snapshot!("avm_flexible_server_human", human);
 }

@@ -38,7 +38,7 @@ pub struct Sink<'a> {
 type Stdin = (PathBuf, String);
 
 /// Judges an ARM template as soon as it is parsed, so that its tree need not be kept.
-pub type JudgeArm<'a> = dyn Fn(FileId, &str, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
+pub type JudgeArm<'a> = dyn Fn(FileId, &str, &str, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
 
 /// Loads the local modules that the loaded Bicep files call and that are not loaded yet,
 /// wave after wave, so evaluation finds every module in the workspace.
@@ -155,7 +155,7 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option
         Language::Json => match arm::parse(&text) {
             Ok(doc) if doc.kind == arm::ArmKind::Other => return empty(errors),
             Ok(doc) if doc.kind == arm::ArmKind::Template => {
-                let (found, problems) = judge(id, &display, &doc);
+                let (found, problems) = judge(id, &display, &text, &doc);
                 directives = suppress::arm(id, &text, &doc);
                 // Only reporters read a template's text again, and only where something is
                 // reported: a clean template's text is not kept.

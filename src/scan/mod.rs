@@ -3,6 +3,7 @@
 //! apply the inline suppressions, the rule selection and the unknown policy.
 
 mod load;
+mod names;
 mod suppressions;
 mod walk;
 
@@ -198,9 +199,9 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
     let mut directives = Vec::new();
-    let judge_arm = |file, display: &str, doc: &crate::syntax::arm::ArmDocument| {
+    let judge_arm = |file, display: &str, text: &str, doc: &crate::syntax::arm::ArmDocument| {
         let deployment = eval::evaluate_arm(file, display, doc);
-        judge(rules, &deployment, |_| display.to_string())
+        judge(rules, &deployment, |_| display.to_string(), |f| (f == file).then_some(text))
     };
     let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
     let roots = load::load_files(&mut workspace, &inputs, &mut sink, &judge_arm, options.stdin.as_ref());
@@ -210,7 +211,12 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         .par_iter()
         .filter_map(|root| {
             let deployment = eval::evaluate_bicep(&workspace, *root)?;
-            Some(judge(rules, &deployment, |file| workspace.file(file).display.clone()))
+            Some(judge(
+                rules,
+                &deployment,
+                |file| workspace.file(file).display.clone(),
+                |file| Some(workspace.file(file).text.as_str()),
+            ))
         })
         .collect();
     for (f, e) in results {
@@ -282,10 +288,11 @@ pub fn relative_to(root: &Path, path: &Path) -> String {
 }
 
 /// Runs the rules over a deployment; its evaluation problems become errors.
-fn judge(
+fn judge<'t>(
     rules: &[Rule],
     deployment: &crate::model::Deployment,
     display: impl Fn(crate::source::FileId) -> String,
+    text: impl Fn(crate::source::FileId) -> Option<&'t str>,
 ) -> (Vec<Finding>, Vec<ScanError>) {
     let problems = deployment
         .problems
@@ -296,7 +303,9 @@ fn judge(
             message: message.clone(),
         })
         .collect();
-    (crate::rules::run(rules, deployment), problems)
+    let mut findings = crate::rules::run(rules, deployment);
+    names::readable(&mut findings, deployment, text);
+    (findings, problems)
 }
 
 /// What decides which of several identical findings is kept: everything but the contexts.
