@@ -216,6 +216,7 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
         unknown,
         focus,
         stdin: stdin.map(|text| (args.paths[0].clone(), text)),
+        params: config.params.clone(),
     };
     let mut report = scan(&paths, options)?;
     if !report.templates.iter().any(|t| *t) {

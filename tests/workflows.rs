@@ -315,3 +315,43 @@ fn a_rule_option_in_the_configuration_changes_what_fails() {
     assert_eq!(code, 2);
     assert!(err.contains("pgguard.toml:1") && err.contains("its options: max-public-addresses"), "{err}");
 }
+
+#[test]
+fn changed_parameter_files_report_their_templates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"), &dir.path().join("examples"));
+    std::fs::write(dir.path().join("examples/bicep/main.bicepparam"), "using 'main.bicep'\n").expect("write");
+    let files = |out: &Value| -> Vec<String> {
+        let mut files: Vec<String> = out["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["location"]["file"].as_str().map(str::to_string))
+            .collect();
+        files.dedup();
+        files
+    };
+    // The ARM parameter file stands for azuredeploy.json, the .bicepparam for its `using`.
+    let (code, out) = json(dir.path(), &["--changed", "examples/arm/azuredeploy.parameters.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(files(&out), ["examples/arm/azuredeploy.json"]);
+    let (_, out) = json(dir.path(), &["--changed", "examples/bicep/main.bicepparam"]);
+    assert_eq!(files(&out), ["examples/bicep/main.bicep"]);
+    // A module file alone: its caller's findings in it (none here), not the caller's own.
+    let (code, out) = json(dir.path(), &["--changed", "examples/bicep/network.bicep"]);
+    assert_eq!(code, 0, "{out}");
+    // And the configuration's [[params]] maps a parameter file of any name.
+    std::fs::rename(
+        dir.path().join("examples/arm/azuredeploy.parameters.json"),
+        dir.path().join("examples/arm/prod.json"),
+    )
+    .expect("rename");
+    std::fs::write(
+        dir.path().join("pgguard.toml"),
+        "[[params]]\ntemplate = \"examples/arm/azuredeploy.json\"\nfiles = [\"examples/arm/prod.json\"]\n",
+    )
+    .expect("write");
+    let (_, out) = json(dir.path(), &["--changed", "examples/arm/prod.json"]);
+    assert_eq!(files(&out), ["examples/arm/azuredeploy.json"]);
+}

@@ -149,6 +149,8 @@ pub struct ScanOptions {
     pub focus: Vec<PathBuf>,
     /// A file's text given on standard input, under the path it stands for.
     pub stdin: Option<(PathBuf, String)>,
+    /// Which parameter files go with which templates (the configuration's `[[params]]`).
+    pub params: Vec<crate::config::ParamsMapping>,
 }
 
 /// The tool's own failures (exit code 2), as opposed to problems in the templates.
@@ -229,7 +231,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let mut suppressed = outcome.suppressed;
     let mut warnings = outcome.warnings;
     if !options.focus.is_empty() {
-        let focus = suppressions::Focus::new(&workspace, &options.focus);
+        let focus = suppressions::Focus::new(&workspace, &options.focus, &options.params);
         findings.retain(|f| focus.concerns(f));
         suppressed.retain(|(f, _)| focus.concerns(f));
         errors.retain(|e| focus.concerns_error(e));

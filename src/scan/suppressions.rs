@@ -2,11 +2,12 @@
 //! suppressions accepted nothing), the rule selection and the unknown policy drop what the
 //! user does not want, and a focus keeps what concerns the files pre-commit passed.
 
-use crate::config::{UnknownPolicy, find_rule};
+use crate::config::{ParamsMapping, UnknownPolicy, find_rule};
 use crate::rules::{Finding, Rule, Verdict};
 use crate::scan::{ScanError, ScanOptions};
 use crate::source::{FileId, Origin};
 use crate::suppress::{Directive, Form, module_calls};
+use crate::syntax::bicep::ast::StatementKind;
 use crate::workspace::Workspace;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -165,10 +166,39 @@ pub struct Focus<'a> {
 }
 
 impl<'a> Focus<'a> {
-    pub fn new(workspace: &'a Workspace, paths: &[PathBuf]) -> Focus<'a> {
+    /// The given files, and the templates their parameter files are for: a `.bicepparam`'s
+    /// `using` template, an ARM `x.parameters.json`'s `x.json`, and the configuration's
+    /// `[[params]]` templates.
+    pub fn new(workspace: &'a Workspace, paths: &[PathBuf], params: &[ParamsMapping]) -> Focus<'a> {
+        let mut files: HashSet<FileId> = paths.iter().filter_map(|p| workspace.find(p)).collect();
+        for path in paths {
+            let canonical = crate::workspace::canonical(path);
+            let mut templates: Vec<PathBuf> = params
+                .iter()
+                .filter(|m| m.files.iter().any(|f| crate::workspace::canonical(f) == canonical))
+                .map(|m| m.template.clone())
+                .collect();
+            let dir = canonical.parent().map(PathBuf::from).unwrap_or_default();
+            match workspace.find(path).map(|id| workspace.parsed(id)) {
+                Some(crate::workspace::Parsed::BicepParams(parsed)) => {
+                    templates.extend(parsed.program.statements.iter().filter_map(|s| match &s.kind {
+                        StatementKind::Using { path: Some(using), .. } => using.as_literal().map(|p| dir.join(p)),
+                        _ => None,
+                    }));
+                }
+                Some(crate::workspace::Parsed::Arm(_)) => {
+                    let name = canonical.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    if let Some(stem) = name.strip_suffix(".parameters.json") {
+                        templates.push(dir.join(format!("{stem}.json")));
+                    }
+                }
+                _ => {}
+            }
+            files.extend(templates.iter().filter_map(|t| workspace.find(t)));
+        }
         Focus {
             workspace,
-            files: paths.iter().filter_map(|p| workspace.find(p)).collect(),
+            files,
             roots: workspace.files.iter().enumerate().map(|(i, f)| (f.display.as_str(), FileId(i as u32))).collect(),
         }
     }
