@@ -49,6 +49,25 @@ fn the_avm_module_reads_well_in_a_terminal() {
     insta::assert_snapshot!("avm_flexible_server_human", human);
 }
 
+/// Two quickstart templates in both languages: the Bicep and ARM JSON of one deployment, and a
+/// nested ARM template whose names are expressions.
+#[test]
+fn quickstart_templates_read_well_in_a_terminal() {
+    let Some(corpus) = common::corpus_dir("quickstart_templates_read_well_in_a_terminal") else { return };
+    for (name, folder) in [
+        ("quickstart_vnet_human", "quickstart/quickstarts/microsoft.dbforpostgresql/managed-postgresql-with-vnet"),
+        ("quickstart_moodle_human", "quickstart/application-workloads/moodle/moodle-scalable-cluster-ubuntu/nested"),
+    ] {
+        let dir = corpus.join(folder);
+        let file = if name.contains("moodle") { "postgres.json" } else { "." };
+        let (code, human) = run(&dir, &["scan", file, "--color", "never"], &[]);
+        assert_eq!(code, 1, "{human}");
+        assert!(longest_excerpt(&human) <= 6, "{human}");
+        assert!(!human.contains("`{…}"), "names read by their parameters: {human}");
+        insta::assert_snapshot!(name, human);
+    }
+}
+
 #[test]
 fn concise_output_is_one_line_per_finding() {
     let Some(avm) = common::avm_flexible_server("concise_output_is_one_line_per_finding") else { return };

@@ -20,9 +20,18 @@ pub fn readable<'t>(findings: &mut [Finding], deployment: &Deployment, text: imp
                         && r.body.origin.span.start <= finding.location.span.start
                         && finding.location.span.end <= r.body.origin.span.end))
         });
-        let parts = match resource.map(|r| &r.name.value) {
-            Some(Value::Partial(parts)) => parts.clone(),
-            Some(Value::Unknown(u)) => vec![StrPart::Unknown(u.clone())],
+        let Some(resource) = resource else { continue };
+        let parts = match &resource.name.value {
+            Value::Partial(parts) => parts.clone(),
+            // A wholly unknown name reads best as the expression that names the resource.
+            Value::Unknown(u) => {
+                let written = text(resource.name.origin.file).and_then(|t| t.get(resource.name.origin.span.range()));
+                if let Some(name) = written.and_then(short) {
+                    finding.resource_name = format!("{{{name}}}");
+                    continue;
+                }
+                vec![StrPart::Unknown(u.clone())]
+            }
             _ => continue,
         };
         let unknowns: Vec<_> =
@@ -42,12 +51,12 @@ pub fn readable<'t>(findings: &mut [Finding], deployment: &Deployment, text: imp
                 StrPart::Text(t) => t.clone(),
                 StrPart::Unknown(u) => {
                     let shown = if references.len() == unknowns.len() {
-                        Some(references[next])
+                        Some(references[next].to_string())
                     } else {
                         source(u).and_then(short)
                     };
                     next += 1;
-                    format!("{{{}}}", shown.unwrap_or("…"))
+                    format!("{{{}}}", shown.as_deref().unwrap_or("…"))
                 }
             })
             .collect();
@@ -55,15 +64,21 @@ pub fn readable<'t>(findings: &mut [Finding], deployment: &Deployment, text: imp
     }
 }
 
-/// The name a reader recognises in an expression: `parameters('name')` → `name`, a Bicep
-/// identifier as it is; `None` for anything longer or on several lines.
-fn short(expression: &str) -> Option<&str> {
+/// The name a reader recognises in an expression: `parameters('common').serverName` →
+/// `common.serverName`, a Bicep identifier or member access as it is; `None` for anything
+/// longer, on several lines, or with calls.
+fn short(expression: &str) -> Option<String> {
     // An ARM parameter's unknown points at its declaration's key, `"name"`.
-    let e = expression.trim().trim_matches('"').trim_start_matches('[').trim_end_matches(']');
-    let inner = ["parameters('", "variables('"].iter().find_map(|f| e.strip_prefix(f)?.strip_suffix("')"));
-    let name = inner.unwrap_or(e);
-    let plain = name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '!' | '?' | '$'));
-    (plain && !name.is_empty() && name.len() <= MAX_PART).then_some(name)
+    let mut e = expression.trim().trim_matches('"').trim_start_matches('[').trim_end_matches(']').to_string();
+    for function in ["parameters('", "variables('"] {
+        while let Some(at) = e.find(function) {
+            let rest = &e[at + function.len()..];
+            let end = rest.find("')")?;
+            e = format!("{}{}{}", &e[..at], &rest[..end], &rest[end + 2..]);
+        }
+    }
+    let plain = e.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '!' | '?' | '$'));
+    (plain && !e.is_empty() && e.len() <= MAX_PART).then_some(e)
 }
 
 /// The parameters and variables an ARM expression refers to, in order.
@@ -82,7 +97,7 @@ fn references(expression: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{references, short};
+    use super::references;
 
     #[test]
     fn references_of_an_arm_expression() {
@@ -92,10 +107,12 @@ mod tests {
 
     #[test]
     fn short_names_of_expressions() {
-        assert_eq!(short("parameters('flexibleServerName')"), Some("flexibleServerName"));
-        assert_eq!(short("[variables('ruleName')]"), Some("ruleName"));
-        assert_eq!(short("firewallRule.name"), Some("firewallRule.name"));
-        assert_eq!(short("\"flexibleServerName\""), Some("flexibleServerName"));
+        let short = |e| super::short(e);
+        assert_eq!(short("parameters('flexibleServerName')").as_deref(), Some("flexibleServerName"));
+        assert_eq!(short("[variables('ruleName')]").as_deref(), Some("ruleName"));
+        assert_eq!(short("firewallRule.name").as_deref(), Some("firewallRule.name"));
+        assert_eq!(short("\"flexibleServerName\"").as_deref(), Some("flexibleServerName"));
+        assert_eq!(short("\"[parameters('common').serverName]\"").as_deref(), Some("common.serverName"));
         assert_eq!(short("format('{0}/{1}', parameters('a'), parameters('b'))"), None);
     }
 }
