@@ -355,3 +355,44 @@ fn changed_parameter_files_report_their_templates() {
     let (_, out) = json(dir.path(), &["--changed", "examples/arm/prod.json"]);
     assert_eq!(files(&out), ["examples/arm/azuredeploy.json"]);
 }
+
+#[test]
+fn suppressing_one_of_two_identical_findings_keeps_both_fingerprints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rules/PG203/fail-allow-all.bicep"))
+            .expect("fixture");
+    // The same rule twice, under two symbols: two findings with the same hash.
+    let rule = "  resource allowAll 'firewallRules' = {";
+    let copy = fixture.replace(rule, &format!("{}\n  }}\n\n{rule}", rule.replace("allowAll", "allowAllAgain")));
+    let copy = copy.replacen(
+        "  }\n\n  resource allowAll",
+        "    name: 'AllowAll'\n    properties: {\n      startIpAddress: '0.0.0.0'\n      endIpAddress: '255.255.255.255'\n    }\n  }\n\n  resource allowAll",
+        1,
+    );
+    std::fs::write(dir.path().join("main.bicep"), &copy).expect("write");
+    let prints = |out: &Value| -> Vec<(String, bool)> {
+        findings(out, "PG203", "fail")
+            .iter()
+            .map(|f| (f["fingerprint"].as_str().expect("print").to_string(), f["suppressed"].is_object()))
+            .collect()
+    };
+    let (_, before) = json(dir.path(), &["."]);
+    let before = prints(&before);
+    assert_eq!(before.len(), 2, "{copy}");
+    assert_eq!(before[0].0.split(':').next(), before[1].0.split(':').next(), "the same hash");
+    assert_ne!(before[0].0, before[1].0, "told apart by the occurrence number");
+    let suppressed = copy.replacen(
+        "  resource allowAllAgain",
+        "  // pgguard-ignore PG203: the first copy is accepted\n  resource allowAllAgain",
+        1,
+    );
+    std::fs::write(dir.path().join("main.bicep"), suppressed).expect("write");
+    let (_, after) = json(dir.path(), &["."]);
+    let mut after = prints(&after);
+    after.sort();
+    let mut expected = before.clone();
+    expected[0].1 = true;
+    expected.sort();
+    assert_eq!(after, expected, "the same fingerprints, the first one suppressed");
+}

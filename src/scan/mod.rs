@@ -237,8 +237,8 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         errors.retain(|e| focus.concerns_error(e));
         warnings.retain(|e| focus.concerns_error(e));
     }
-    sort_findings(&mut findings, &workspace, rules);
-    suppressed.sort_by_cached_key(|(f, _)| finding_key(f, &workspace, rules));
+    sort_findings(&mut findings, &workspace.files, rules);
+    suppressed.sort_by_cached_key(|(f, _)| finding_key(f, &workspace.files, rules));
     for list in [&mut errors, &mut warnings] {
         list.sort_by(|a, b| {
             (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
@@ -267,10 +267,16 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         templates,
         baseline: None,
     };
-    // Fingerprints number identical findings in order: count suppressed ones too, so that a
-    // suppression added later does not renumber the others.
-    let all: Vec<Finding> = findings.iter().chain(suppressed.iter().map(|(f, _)| f)).cloned().collect();
-    let mut prints = crate::report::fingerprints(&report, &all);
+    // Fingerprints number identical findings in file order, reported and suppressed alike, so
+    // that suppressing one of two copies does not renumber the other.
+    let mut all: Vec<(usize, &Finding)> =
+        findings.iter().chain(suppressed.iter().map(|(f, _)| f)).enumerate().collect();
+    all.sort_by_cached_key(|(i, f)| (finding_key(f, &report.files, &report.rules), *i));
+    let ordered: Vec<Finding> = all.iter().map(|(_, f)| (*f).clone()).collect();
+    let mut prints = vec![String::new(); ordered.len()];
+    for ((i, _), print) in all.iter().zip(crate::report::fingerprints(&report, &ordered)) {
+        prints[*i] = print;
+    }
     let suppressed_prints = prints.split_off(findings.len());
     report.fingerprints = prints;
     report.findings = findings;
@@ -345,9 +351,9 @@ fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
 
 type FindingKey = (String, crate::span::Span, String, usize, crate::rules::Verdict, String);
 
-fn finding_key(f: &Finding, workspace: &Workspace, rules: &[Rule]) -> FindingKey {
+fn finding_key(f: &Finding, files: &[SourceFile], rules: &[Rule]) -> FindingKey {
     (
-        workspace.file(f.location.file).display.clone(),
+        files[f.location.file.0 as usize].display.clone(),
         f.location.span,
         rules[f.rule].id.clone(),
         f.rule,
@@ -357,6 +363,6 @@ fn finding_key(f: &Finding, workspace: &Workspace, rules: &[Rule]) -> FindingKey
 }
 
 /// Sorted by file, position and rule.
-fn sort_findings(findings: &mut [Finding], workspace: &Workspace, rules: &[Rule]) {
-    findings.sort_by_cached_key(|f| finding_key(f, workspace, rules));
+fn sort_findings(findings: &mut [Finding], files: &[SourceFile], rules: &[Rule]) {
+    findings.sort_by_cached_key(|f| finding_key(f, files, rules));
 }
