@@ -134,6 +134,7 @@ id = "ORG1"
 slug = "flex-version-pinned"
 title = "Flexible servers run PostgreSQL 17"
 severity = "medium"
+help-url = "https://wiki.example.com/pg/ORG1"
 
 [[check]]
 resource-type = "Microsoft.DBforPostgreSQL/flexibleServers"
@@ -155,6 +156,22 @@ example-pass = "version: '17'"
     let org: Vec<&Value> =
         json["findings"].as_array().expect("findings").iter().filter(|f| f["rule_id"] == "ORG1").collect();
     assert!(!org.is_empty(), "the user rule reports");
+    // Its help link is the one its file gives; a built-in rule links its page only when the
+    // package declares its repository.
+    assert!(org.iter().all(|f| f["rule_url"] == "https://wiki.example.com/pg/ORG1"));
+    let builtin_url = json["findings"].as_array().expect("findings").iter().find(|f| f["rule_id"] == "PG201");
+    let expected = option_env!("CARGO_PKG_REPOSITORY")
+        .filter(|r| !r.is_empty())
+        .map(|r| Value::from(format!("{r}/blob/v{}/docs/rules/PG201.md", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(builtin_url.map(|f| f["rule_url"].clone()), Some(expected.unwrap_or(Value::Null)));
+    let sarif: Value = serde_json::from_str(&stdout(
+        pgguard().args(["scan", "examples/bicep", "--format", "sarif", "--rules"]).arg(dir.path()),
+        1,
+    ))
+    .expect("SARIF");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let org1 = rules.iter().find(|r| r["id"] == "ORG1").expect("ORG1 described");
+    assert_eq!(org1["helpUri"], "https://wiki.example.com/pg/ORG1");
 }
 
 #[test]
