@@ -127,3 +127,30 @@ fn the_hook_fails_on_an_insecure_deployment_and_passes_on_a_secure_template() {
     assert!(readme_ok, "{readme_log}");
     assert!(readme_log.contains("(no files to check)"), "{readme_log}");
 }
+
+/// The published hook as users get it: pre-commit builds pgguard from this repository with
+/// `cargo install` (`language: rust`) and runs it. A release build takes minutes on two cores,
+/// so it runs on demand: `cargo test --test precommit -- --ignored`.
+#[test]
+#[ignore = "builds pgguard in release mode (minutes): cargo test --test precommit -- --ignored"]
+fn the_published_hook_builds_with_cargo_and_runs() {
+    let Some(avm) = common::avm_flexible_server("the_published_hook_builds_with_cargo_and_runs") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(pre_commit) = install_pre_commit(dir.path()) else { return };
+    let repo = dir.path().join("repo");
+    common::copy_tree(&avm, &repo.join("infra"));
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "the module", "--no-verify"]);
+    // try-repo runs the hooks of a repository at its working tree, committed or not.
+    let (ok, log) =
+        output(Command::new(&pre_commit).current_dir(&repo).env("PRE_COMMIT_HOME", dir.path().join("cache")).args([
+            "try-repo",
+            env!("CARGO_MANIFEST_DIR"),
+            "pgguard",
+            "--files",
+            "infra/firewall-rule/main.bicep",
+        ]));
+    assert!(!ok, "{log}");
+    assert!(log.contains("infra/firewall-rule/main.bicep:47:21: PG202 [medium]"), "{log}");
+}
