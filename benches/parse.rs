@@ -15,8 +15,7 @@ fn corpus_root() -> PathBuf {
     if let Ok(dir) = std::env::var("PGGUARD_CORPUS") {
         return PathBuf::from(dir);
     }
-    let sibling = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if sibling.is_dir() { sibling } else { PathBuf::from("/work/shared/corpus") }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
 }
 
 fn collect(dir: &Path, out: &mut Vec<(String, Mode)>) {

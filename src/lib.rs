@@ -2,6 +2,7 @@
 //! templates. The pipeline, one module per stage: parse (`syntax`) → `model` → evaluate (`eval`)
 //! → `rules` → `report`; `scan` runs it over files.
 
+pub mod config;
 pub mod eval;
 pub mod model;
 pub mod report;
@@ -9,5 +10,6 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod syntax;
 pub mod workspace;

@@ -66,8 +66,9 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn every_corpus_json_file_reads() {
+    let Some(corpus) = common::corpus_dir("every_corpus_json_file_reads") else { return };
     let mut files = Vec::new();
-    json_files(&common::corpus_dir(), &mut files);
+    json_files(&corpus, &mut files);
     assert!(files.len() > 5000, "the corpus has 5,392 JSON files, found {}", files.len());
     let results: Vec<(PathBuf, Result<ArmKind, String>)> = files
         .par_iter()

@@ -28,8 +28,7 @@ fn examples_in_the_three_formats() {
 
     let sarif = stdout(pgguard().args(["scan", "examples", "--format", "sarif"]), 1);
     let sarif: Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
-    let errors = common::sarif_errors(&sarif);
-    assert!(errors.is_empty(), "SARIF does not match the schema:\n{}", errors.join("\n"));
+    common::assert_valid_sarif("examples_in_the_three_formats", &sarif);
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert_eq!(results.len(), json["findings"].as_array().map_or(0, Vec::len));
 }
@@ -80,11 +79,42 @@ fn output_file_is_written() {
 }
 
 #[test]
-fn tool_failures_exit_with_2() {
-    let out = pgguard().args(["scan", "no/such/dir"]).output().expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/dir"));
+fn a_missing_path_is_an_input_error_and_the_other_paths_are_scanned() {
+    let out = pgguard().args(["scan", "no/such/dir", "examples/bicep", "--format", "json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["errors"][0]["file"], "no/such/dir", "{json}");
+    assert_eq!(json["errors"][0]["message"], "no such file or directory");
+    assert!(json["findings"].as_array().is_some_and(|f| !f.is_empty()), "examples/bicep still scanned");
+    // With --fail-on never the exit code says only that the scan ran.
+    let out = pgguard().args(["scan", "no/such/dir", "--fail-on", "never"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Bicep or ARM templates found in no/such/dir"));
+}
 
+#[test]
+fn a_scan_that_finds_no_template_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("package.json"), "{\"name\": \"web\"}").expect("write");
+    let out = pgguard().args(["scan"]).arg(dir.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no Bicep or ARM templates found in"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("in 0 files"), "package.json is not counted");
+}
+
+#[test]
+fn exit_codes_are_documented_in_help() {
+    let help = stdout(pgguard().args(["scan", "--help"]), 0);
+    for line in ["Exit codes:", "  0  the scan ran", "  1  a failing finding", "  2  pgguard itself"] {
+        assert!(help.contains(line), "`{line}` not in --help:\n{help}");
+    }
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    assert!(readme.contains("--fail-on never"), "the README documents the exit codes");
+}
+
+#[test]
+fn tool_failures_exit_with_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("PG900-bad.toml"), "id = \"PG900\"\nslug = \"bad\"\ntitle = 3\n").expect("write");
     let out = pgguard().args(["scan", "examples", "--rules"]).arg(dir.path()).output().expect("runs");
@@ -104,6 +134,7 @@ id = "ORG1"
 slug = "flex-version-pinned"
 title = "Flexible servers run PostgreSQL 17"
 severity = "medium"
+help-url = "https://wiki.example.com/pg/ORG1"
 
 [[check]]
 resource-type = "Microsoft.DBforPostgreSQL/flexibleServers"
@@ -125,6 +156,22 @@ example-pass = "version: '17'"
     let org: Vec<&Value> =
         json["findings"].as_array().expect("findings").iter().filter(|f| f["rule_id"] == "ORG1").collect();
     assert!(!org.is_empty(), "the user rule reports");
+    // Its help link is the one its file gives; a built-in rule links its page only when the
+    // package declares its repository.
+    assert!(org.iter().all(|f| f["rule_url"] == "https://wiki.example.com/pg/ORG1"));
+    let builtin_url = json["findings"].as_array().expect("findings").iter().find(|f| f["rule_id"] == "PG201");
+    let expected = option_env!("CARGO_PKG_REPOSITORY")
+        .filter(|r| !r.is_empty())
+        .map(|r| Value::from(format!("{r}/blob/v{}/docs/rules/PG201.md", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(builtin_url.map(|f| f["rule_url"].clone()), Some(expected.unwrap_or(Value::Null)));
+    let sarif: Value = serde_json::from_str(&stdout(
+        pgguard().args(["scan", "examples/bicep", "--format", "sarif", "--rules"]).arg(dir.path()),
+        1,
+    ))
+    .expect("SARIF");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let org1 = rules.iter().find(|r| r["id"] == "ORG1").expect("ORG1 described");
+    assert_eq!(org1["helpUri"], "https://wiki.example.com/pg/ORG1");
 }
 
 #[test]

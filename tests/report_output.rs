@@ -83,6 +83,7 @@ fn rule(id: &str, slug: &str, title: &str, severity: Severity, policy: &[&str]) 
             peers: vec!["CKV_AZURE_68".to_string()],
         },
         source: format!("rules/{id}-{slug}.toml"),
+        help_url: Some(format!("https://example.com/pgguard/docs/rules/{id}.md")),
     }
 }
 
@@ -162,13 +163,13 @@ fn scan(prefix: &str) -> ScanReport {
         },
     ];
     let broken_end = broken.len() as u32;
-    ScanReport {
-        files: vec![
+    ScanReport::new(
+        vec![
             SourceFile::new(PathBuf::from("main.bicep"), "main.bicep".to_string(), main),
             SourceFile::new(PathBuf::from("modules/pg.bicep"), "modules/pg.bicep".to_string(), pg),
             SourceFile::new(PathBuf::from("broken file.bicep"), "broken file.bicep".to_string(), broken),
         ],
-        rules: vec![
+        vec![
             rule(
                 "PG103",
                 "flex-require-secure-transport",
@@ -200,7 +201,7 @@ fn scan(prefix: &str) -> ScanReport {
             rule("PG402", "backup-retention", "Keep backups long enough", Severity::Low, &[]),
         ],
         findings,
-        errors: vec![
+        vec![
             ScanError {
                 path: "broken file.bicep".to_string(),
                 origin: Some(Origin::new(b, Span::new(broken_end, broken_end))),
@@ -212,12 +213,11 @@ fn scan(prefix: &str) -> ScanReport {
                 message: "stream did not contain valid UTF-8".to_string(),
             },
         ],
-        skipped_compiled: 0,
-    }
+    )
 }
 
 fn options() -> RenderOptions {
-    RenderOptions { color: false, width: 80, quiet: false }
+    RenderOptions { color: false, width: 80, quiet: false, ..RenderOptions::default() }
 }
 
 fn sarif(report: &ScanReport) -> Value {
@@ -258,13 +258,7 @@ fn color_uses_escape_codes_and_no_links() {
 
 #[test]
 fn empty_scan() {
-    let report = ScanReport {
-        files: Vec::new(),
-        rules: Vec::new(),
-        findings: Vec::new(),
-        errors: Vec::new(),
-        skipped_compiled: 0,
-    };
+    let report = ScanReport::new(Vec::new(), Vec::new(), Vec::new(), Vec::new());
     assert_eq!(render(&report, Format::Human, &options()), "no findings in 0 files\n");
     assert_eq!(render(&report, Format::Human, &RenderOptions { quiet: true, ..options() }), "");
     let json: Value = serde_json::from_str(&render(&report, Format::Json, &options())).expect("JSON");
@@ -274,7 +268,8 @@ fn empty_scan() {
 
 #[test]
 fn sarif_matches_the_schema() {
-    let path = common::shared_dir().join("schemas/sarif-schema-2.1.0.json");
+    let Some(shared) = common::shared_dir("sarif_matches_the_schema") else { return };
+    let path = shared.join("schemas/sarif-schema-2.1.0.json");
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("schema readable")).expect("schema is JSON");
     // The SARIF schema is draft-04; say so rather than rely on detection.
@@ -290,7 +285,18 @@ fn sarif_matches_the_schema() {
     let run = &log["runs"][0];
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().map(Vec::len), Some(5));
+    // The five rules, and a descriptor of its own for the unknown result of PG402.
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 6);
+    let unknown = &rules[5];
+    assert_eq!(unknown["id"], "PG402/unknown");
+    assert_eq!(unknown["defaultConfiguration"]["level"], "note");
+    assert!(unknown["properties"].get("security-severity").is_none(), "an unknown is no security alert");
+    assert!(!unknown["properties"]["tags"].as_array().expect("tags").contains(&Value::from("security")));
+    let unknown_result = run["results"].as_array().expect("results").iter().find(|r| r["ruleId"] == "PG402/unknown");
+    let unknown_result = unknown_result.expect("the unknown finding is a result");
+    assert_eq!(unknown_result["level"], "note");
+    assert_eq!(unknown_result["ruleIndex"], 5);
     assert_eq!(run["invocations"][0]["toolExecutionNotifications"][0]["level"], "error");
 }
 
@@ -322,23 +328,52 @@ fn fingerprints_survive_lines_inserted_above() {
     assert_eq!(prints.len(), before.len(), "fingerprints are distinct");
 }
 
+/// The shape of a JSON value: keys in order and the shapes of their values; an array's shape is
+/// its first element's. `null` stands for "may be null" and matches any shape.
+fn same_shape(documented: &Value, real: &Value, at: &str, problems: &mut Vec<String>) {
+    match (documented, real) {
+        (Value::Null, _) | (_, Value::Null) => {}
+        (Value::Object(d), Value::Object(r)) => {
+            let (dk, rk): (Vec<&String>, Vec<&String>) = (d.keys().collect(), r.keys().collect());
+            if dk != rk {
+                problems.push(format!("{at}: documented keys {dk:?}, real keys {rk:?}"));
+            }
+            for (key, value) in d {
+                if let Some(other) = r.get(key) {
+                    same_shape(value, other, &format!("{at}.{key}"), problems);
+                }
+            }
+        }
+        (Value::Array(d), Value::Array(r)) => {
+            if let (Some(d), Some(r)) = (d.first(), r.first()) {
+                same_shape(d, r, &format!("{at}[0]"), problems);
+            }
+        }
+        (d, r) if std::mem::discriminant(d) == std::mem::discriminant(r) => {}
+        (d, r) => problems.push(format!("{at}: documented {d}, real {r}")),
+    }
+}
+
 #[test]
-fn json_has_the_documented_keys() {
-    let json: Value = serde_json::from_str(&render(&scan(""), Format::Json, &options())).expect("JSON");
-    let keys = |v: &Value| -> Vec<String> { v.as_object().expect("object").keys().cloned().collect() };
-    assert_eq!(keys(&json), ["version", "findings", "errors", "summary"]);
-    assert_eq!(json["version"], 1);
-    let finding = &json["findings"][1];
-    assert_eq!(
-        keys(finding),
-        ["rule_id", "slug", "title", "severity", "verdict", "message", "location", "resource", "trace", "contexts"]
-    );
-    assert_eq!(keys(&finding["location"]), ["file", "line", "column", "end_line", "end_column"]);
-    assert_eq!(keys(&finding["resource"]), ["type", "name"]);
-    assert_eq!(keys(&finding["trace"][0]), ["file", "line", "column", "label"]);
-    assert_eq!(keys(&json["errors"][0]), ["file", "line", "column", "message"]);
-    assert_eq!(keys(&json["summary"]), ["files", "findings", "by_severity", "unknown", "errors"]);
-    assert_eq!(keys(&json["summary"]["by_severity"]), ["critical", "high", "medium", "low"]);
-    assert_eq!(json["findings"][3]["verdict"], "unknown");
-    assert_eq!(json["errors"][1]["line"], Value::Null);
+fn json_matches_the_documented_example() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json-output.md")).expect("docs");
+    let start = doc.find("```json\n").expect("an example") + 8;
+    let end = start + doc[start..].find("```").expect("the example ends");
+    let documented: Value = serde_json::from_str(&doc[start..end]).expect("the documented example is JSON");
+    let real: Value = serde_json::from_str(&render(&scan(""), Format::Json, &options())).expect("JSON");
+    let mut problems = Vec::new();
+    same_shape(&documented, &real, "$", &mut problems);
+    assert!(problems.is_empty(), "docs/json-output.md and the output disagree:\n{}", problems.join("\n"));
+    // The comparison is live: a renamed key is caught.
+    let mut renamed = real.clone();
+    renamed["summary"]["files_scanned"] = renamed["summary"]["files"].take();
+    let mut caught = Vec::new();
+    same_shape(&documented, &renamed, "$", &mut caught);
+    assert!(!caught.is_empty());
+    // Every documented key of a finding is explained in the field table.
+    for key in documented["findings"][0].as_object().expect("finding").keys() {
+        assert!(doc.contains(&format!("`findings[].{key}`")), "`findings[].{key}` is not in the field table");
+    }
+    assert_eq!(real["findings"][3]["verdict"], "unknown");
+    assert_eq!(real["errors"][1]["line"], Value::Null);
 }

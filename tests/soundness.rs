@@ -240,7 +240,10 @@ module pg 'avm/main.bicep' = {
 }
 ",
     )]);
-    copy_dir(&common::corpus_dir().join(AVM_FLEXIBLE_SERVER), &dir.path().join("avm"));
+    let Some(corpus) = common::corpus_dir("avm_flexible_server_firewall_loop_over_unknown_rules_is_unknown") else {
+        return;
+    };
+    copy_dir(&corpus.join(AVM_FLEXIBLE_SERVER), &dir.path().join("avm"));
     let report = scan_paths(&[dir.path().join("main.bicep")]);
     let open = findings(&report, "PG203");
     assert_eq!(open.len(), 1, "{:#?}", all(&report));
@@ -253,7 +256,12 @@ module pg 'avm/main.bicep' = {
 fn avm_flexible_server_alone_deploys_no_firewall_rule_when_the_rules_are_omitted() {
     // Scanned on its own, the module's nullable `firewallRules` is omitted, so null (issue 11,
     // Build 5), and the loop runs over `firewallRules ?? []`: no rule is deployed and none is judged.
-    let report = scan_paths(&[common::corpus_dir().join(AVM_FLEXIBLE_SERVER).join("main.bicep")]);
+    let Some(corpus) =
+        common::corpus_dir("avm_flexible_server_alone_deploys_no_firewall_rule_when_the_rules_are_omitted")
+    else {
+        return;
+    };
+    let report = scan_paths(&[corpus.join(AVM_FLEXIBLE_SERVER).join("main.bicep")]);
     let rules: Vec<String> = report
         .findings
         .iter()

@@ -2,7 +2,7 @@
 //! snippet, then one summary line. A trace step in another file becomes a related diagnostic,
 //! since one miette diagnostic shows one source.
 
-use super::{RenderOptions, SEVERITIES, Summary, clamp, plural};
+use super::{RenderOptions, SEVERITIES, Summary, clamp, plural, short_type};
 use crate::rules::{Finding, Severity, Verdict};
 use crate::scan::{ScanError, ScanReport};
 use crate::source::SourceFile;
@@ -23,13 +23,35 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
         emit(&handler, &finding_diagnostic(report, finding), &mut out);
     }
     for error in &report.errors {
-        emit(&handler, &error_diagnostic(report, error), &mut out);
+        emit(&handler, &error_diagnostic(report, error, miette::Severity::Error), &mut out);
+    }
+    for warning in &report.warnings {
+        emit(&handler, &error_diagnostic(report, warning, miette::Severity::Warning), &mut out);
     }
     if !options.quiet {
-        out.push_str(&summary_line(&Summary::of(report)));
+        out.push_str(&summary_line(&Summary::of(report), report));
         out.push('\n');
     }
     out
+}
+
+/// Contexts shown under a finding before "and N more".
+const MAX_CONTEXTS: usize = 3;
+/// A trace step in the finding's file this many lines or more away from it gets an excerpt of
+/// its own, so that no snippet shows the lines in between.
+const NEAR_LINES: u32 = 4;
+/// Spans over more lines than this are cut to their first line.
+const MAX_SPAN_LINES: u32 = 3;
+
+/// A span cut to its first line when it runs over many (a whole array or resource body).
+fn short_span(file: &SourceFile, span: crate::span::Span) -> crate::span::Span {
+    let span = clamp(file, span);
+    let (start, end) = file.range(span);
+    if end.line - start.line < MAX_SPAN_LINES {
+        return span;
+    }
+    let line_end = file.text[span.start as usize..].find('\n').map_or(span.end, |i| span.start + i as u32);
+    crate::span::Span::new(span.start, line_end.max(span.start))
 }
 
 fn emit(handler: &GraphicalReportHandler, diagnostic: &Snippet<'_>, out: &mut String) {
@@ -50,39 +72,48 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         Verdict::Fail => (fail_severity(rule.severity), ""),
         Verdict::Unknown => (unknown_severity(rule.severity), "unknown: "),
     };
-    let mut labels =
-        vec![LabeledSpan::new_primary_with_span(Some(finding.message.clone()), span(file, finding.location.span))];
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(finding.message.clone()),
+        span(file, short_span(file, finding.location.span)),
+    )];
     let mut related = Vec::new();
+    let line = file.line_col(finding.location.span.start).line;
     for step in &finding.trace {
         let step_file = report.file(step.origin);
-        if step.origin.file == finding.location.file {
-            labels.push(LabeledSpan::new_with_span(Some(step.label()), span(file, step.origin.span)));
+        let step_span = short_span(step_file, step.origin.span);
+        let near = step.origin.file == finding.location.file
+            && step_file.line_col(step_span.start).line.abs_diff(line) < NEAR_LINES;
+        if near {
+            labels.push(LabeledSpan::new_with_span(Some(super::label(step)), span(file, step_span)));
         } else {
             related.push(Snippet {
-                message: step.label(),
+                message: super::label(step),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
                 source: Some(FileSource::of(step_file)),
-                labels: vec![LabeledSpan::new_primary_with_span(None, span(step_file, step.origin.span))],
+                labels: vec![LabeledSpan::new_primary_with_span(None, span(step_file, step_span))],
                 related: Vec::new(),
             });
         }
     }
-    let mut help = rule.docs.fix.trim().to_string();
+    let mut help = super::finding_help(report, finding);
     // A lone context that is the file itself says nothing; modules, loops and parameter files do.
     let plain = finding.contexts.len() == 1 && finding.contexts[0] == file.display;
     if !finding.contexts.is_empty() && !plain {
-        let _ = write!(help, "\nin: {}", finding.contexts.join("\n    "));
+        let shown: Vec<&str> = finding.contexts.iter().take(MAX_CONTEXTS).map(String::as_str).collect();
+        let _ = write!(help, "\nin: {}", shown.join("\n    "));
+        if finding.contexts.len() > MAX_CONTEXTS {
+            let _ = write!(help, "\n    and {} more", finding.contexts.len() - MAX_CONTEXTS);
+        }
     }
+    let resource = if finding.resource_type.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} `{}`)", short_type(&finding.resource_type), finding.resource_name)
+    };
     Snippet {
-        message: format!(
-            "{prefix}{}: {} ({} `{}`)",
-            rule.severity,
-            rule.title,
-            short_type(&finding.resource_type),
-            finding.resource_name
-        ),
+        message: format!("{prefix}{}: {}{resource}", rule.severity, rule.title),
         code: Some(format!("{}({})", rule.id, rule.slug)),
         severity,
         help: (!help.is_empty()).then_some(help),
@@ -92,7 +123,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
     }
 }
 
-fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError) -> Snippet<'r> {
+fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError, severity: miette::Severity) -> Snippet<'r> {
     let (message, source, labels) = match error.origin {
         Some(origin) => {
             let file = report.file(origin);
@@ -104,7 +135,7 @@ fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError) -> Snippet
         }
         None => (format!("{}: {}", error.path, error.message), None, Vec::new()),
     };
-    Snippet { message, code: None, severity: miette::Severity::Error, help: None, source, labels, related: Vec::new() }
+    Snippet { message, code: None, severity, help: None, source, labels, related: Vec::new() }
 }
 
 fn fail_severity(severity: Severity) -> miette::Severity {
@@ -123,18 +154,12 @@ fn unknown_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-/// `Microsoft.DBforPostgreSQL/flexibleServers/firewallRules` → `flexibleServers/firewallRules`:
-/// the provider namespace is the same for nearly every finding and only takes width.
-fn short_type(resource_type: &str) -> &str {
-    resource_type.split_once('/').map_or(resource_type, |(_, rest)| rest)
-}
-
 fn span(file: &SourceFile, span: crate::span::Span) -> SourceSpan {
     let span = clamp(file, span);
     SourceSpan::new((span.start as usize).into(), span.len() as usize)
 }
 
-fn summary_line(summary: &Summary) -> String {
+pub(super) fn summary_line(summary: &Summary, report: &ScanReport) -> String {
     let total = summary.failing_total();
     let mut line = if total == 0 {
         "no findings".to_string()
@@ -150,8 +175,20 @@ fn summary_line(summary: &Summary) -> String {
     if summary.unknown > 0 {
         let _ = write!(line, ", {} unknown", summary.unknown);
     }
+    if summary.suppressed > 0 {
+        let _ = write!(line, ", {} suppressed", summary.suppressed);
+    }
+    if let Some(baseline) = report.baseline {
+        let _ = write!(line, ", {} baselined", baseline.matched);
+        if baseline.gone > 0 {
+            let _ = write!(line, " ({} gone since the baseline)", baseline.gone);
+        }
+    }
     if summary.files_with_errors > 0 {
         let _ = write!(line, ", {} with errors", plural(summary.files_with_errors, "file"));
+    }
+    if summary.warnings > 0 {
+        let _ = write!(line, ", {}", plural(summary.warnings, "warning"));
     }
     let _ = write!(line, " in {}", plural(summary.files, "file"));
     if summary.skipped_compiled > 0 {

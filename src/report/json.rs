@@ -14,6 +14,7 @@ struct Document<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    warnings: Vec<JsonError<'a>>,
     summary: JsonSummary,
 }
 
@@ -29,6 +30,17 @@ struct JsonFinding<'a> {
     resource: Resource<'a>,
     trace: Vec<TraceStep<'a>>,
     contexts: &'a [String],
+    fingerprint: &'a str,
+    help: String,
+    rule_url: Option<&'a str>,
+    suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    reason: Option<&'a str>,
+    file: &'a str,
+    line: u32,
 }
 
 #[derive(Serialize)]
@@ -81,6 +93,10 @@ struct JsonSummary {
     by_severity: BySeverity,
     unknown: usize,
     errors: usize,
+    warnings: usize,
+    suppressed: usize,
+    baselined: usize,
+    baseline_gone: usize,
     /// ARM templates compiled from a scanned Bicep file, not judged a second time.
     skipped_compiled: usize,
 }
@@ -89,8 +105,23 @@ pub(super) fn render(report: &ScanReport) -> String {
     let summary = Summary::of(report);
     let document = Document {
         version: VERSION,
-        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        findings: report
+            .findings
+            .iter()
+            .zip(&report.fingerprints)
+            .map(|(f, print)| finding(report, f, print, None))
+            .chain(report.suppressed.iter().map(|s| {
+                let file = report.file(s.directive);
+                let suppression = JsonSuppression {
+                    reason: s.reason.as_deref(),
+                    file: &file.display,
+                    line: file.line_col(s.directive.span.start).line,
+                };
+                finding(report, &s.finding, &s.fingerprint, Some(suppression))
+            }))
+            .collect(),
         errors: report.errors.iter().map(|e| error(report, e)).collect(),
+        warnings: report.warnings.iter().map(|e| error(report, e)).collect(),
         summary: JsonSummary {
             files: summary.files,
             findings: summary.failing_total(),
@@ -102,6 +133,10 @@ pub(super) fn render(report: &ScanReport) -> String {
             },
             unknown: summary.unknown,
             errors: summary.errors,
+            warnings: summary.warnings,
+            suppressed: summary.suppressed,
+            baselined: report.baseline.map_or(0, |b| b.matched),
+            baseline_gone: report.baseline.map_or(0, |b| b.gone),
             skipped_compiled: summary.skipped_compiled,
         },
     };
@@ -110,7 +145,12 @@ pub(super) fn render(report: &ScanReport) -> String {
     out
 }
 
-fn finding<'a>(report: &'a ScanReport, finding: &'a Finding) -> JsonFinding<'a> {
+fn finding<'a>(
+    report: &'a ScanReport,
+    finding: &'a Finding,
+    fingerprint: &'a str,
+    suppressed: Option<JsonSuppression<'a>>,
+) -> JsonFinding<'a> {
     let rule = &report.rules[finding.rule];
     let file = report.file(finding.location);
     let (start, end) = file.range(finding.location.span);
@@ -135,10 +175,14 @@ fn finding<'a>(report: &'a ScanReport, finding: &'a Finding) -> JsonFinding<'a> 
             .map(|step| {
                 let step_file = report.file(step.origin);
                 let pos = step_file.line_col(step.origin.span.start);
-                TraceStep { file: &step_file.display, line: pos.line, column: pos.column, label: step.label() }
+                TraceStep { file: &step_file.display, line: pos.line, column: pos.column, label: super::label(step) }
             })
             .collect(),
         contexts: &finding.contexts,
+        fingerprint,
+        help: super::finding_help(report, finding),
+        rule_url: rule.help_url.as_deref(),
+        suppressed,
     }
 }
 

@@ -2,36 +2,49 @@
 //! (docs/json-output.md) or SARIF 2.1.0 for code-scanning services. They only render: the order
 //! of findings and errors is the report's, so the same scan always gives the same bytes.
 
+pub mod baseline;
+mod concise;
+mod github;
 mod human;
 mod json;
 mod sarif;
 
-use crate::rules::{Severity, Verdict};
+use crate::rules::{Finding, Severity, Verdict};
 use crate::scan::ScanReport;
 use crate::source::SourceFile;
 use crate::span::Span;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+pub use sarif::Provenance;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
+    /// One line per finding: `path:line:col: PG201 [high] message`.
+    Concise,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`), annotations without code scanning.
+    Github,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Colour the human output (ignored by JSON and SARIF).
+    /// Colour the human and concise output (ignored by the others).
     pub color: bool,
     /// Width the human output wraps at.
     pub width: usize,
-    /// Human output only: print findings and errors but not the summary line.
+    /// Human and concise output: print findings and errors but not the summary line.
     pub quiet: bool,
+    /// SARIF `automationDetails.id`: tells apart several uploads for one commit.
+    pub category: Option<String>,
+    /// SARIF `versionControlProvenance`: the repository, commit and branch scanned.
+    pub provenance: Option<Provenance>,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 80, quiet: false }
+        RenderOptions { color: false, width: 80, quiet: false, category: None, provenance: None }
     }
 }
 
@@ -40,20 +53,80 @@ impl Default for RenderOptions {
 pub fn render(report: &ScanReport, format: Format, options: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, options),
+        Format::Concise => concise::render(report, options),
         Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
+        Format::Sarif => sarif::render(report, options),
+        Format::Github => github::render(report),
     }
+}
+
+/// The help a finding shows: for a failing one how to fix it; for an unknown one how to make
+/// the value known, since there may be nothing to fix.
+pub fn finding_help(report: &ScanReport, finding: &Finding) -> String {
+    let rule = &report.rules[finding.rule];
+    match finding.verdict {
+        Verdict::Fail => rule.docs.fix.trim().to_string(),
+        Verdict::Unknown => format!(
+            "pgguard cannot tell whether this fails: make the value known (a parameter default, a parameter \
+             file, or the value written in the template), or check it and accept it with \
+             `// pgguard-ignore {}: <reason>`",
+            rule.id
+        ),
+    }
+}
+
+/// The key GitHub and other consumers match results on across runs, and baselines record; bump
+/// the suffix whenever the hashed fields change.
+pub const FINGERPRINT_KEY: &str = "pgguardFindingHash/v2";
+
+/// A fingerprint per finding, in order: FNV-1a (64 bits) over what identifies a finding apart
+/// from where it sits (rule, verdict, the file's path from the repository root, resource,
+/// message, the underlined text), then an occurrence number for identical ones. Line numbers
+/// stay out, so that inserting lines above a finding keeps its fingerprint; the path is the
+/// root-relative one, so that the folder pgguard runs in does not matter. Written out because
+/// the value must never change between Rust versions, which `std`'s hashers do not promise.
+pub fn fingerprints(report: &ScanReport, findings: &[Finding]) -> Vec<String> {
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    findings
+        .iter()
+        .map(|finding| {
+            let rule = &report.rules[finding.rule];
+            let file = report.file(finding.location);
+            let snippet = file.text.get(clamp(file, finding.location.span).range()).unwrap_or("");
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for field in [
+                rule.id.as_str(),
+                finding.verdict.as_str(),
+                report.path(finding.location),
+                &finding.resource_type,
+                &finding.resource_name,
+                &finding.message,
+                snippet,
+            ] {
+                // The 0xff separator is never part of UTF-8, so ("ab", "c") and ("a", "bc") differ.
+                for byte in field.bytes().chain([0xff]) {
+                    hash ^= u64::from(byte);
+                    hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            }
+            let occurrence = seen.entry(hash).or_insert(0);
+            *occurrence += 1;
+            format!("{hash:016x}:{occurrence}")
+        })
+        .collect()
 }
 
 /// The counts every format reports, computed once so that they agree.
 struct Summary {
-    /// Files scanned: those read, plus those that could not be read.
+    /// Templates scanned, plus files that could not be read.
     files: usize,
     /// Failing findings by severity, indexed by `severity_index`.
     failing: [usize; 4],
     unknown: usize,
     errors: usize,
     files_with_errors: usize,
+    suppressed: usize,
+    warnings: usize,
     /// ARM templates compiled from a scanned Bicep file, not judged a second time.
     skipped_compiled: usize,
 }
@@ -81,14 +154,22 @@ impl Summary {
             }
         }
         let error_paths: BTreeSet<&str> = report.errors.iter().map(|e| e.path.as_str()).collect();
-        let mut files: BTreeSet<&str> = report.files.iter().map(|f| f.display.as_str()).collect();
-        files.extend(&error_paths);
+        let templates: BTreeSet<&str> = report
+            .files
+            .iter()
+            .zip(&report.templates)
+            .filter(|(_, template)| **template)
+            .map(|(f, _)| f.display.as_str())
+            .collect();
         Summary {
-            files: files.len(),
+            // Templates, and the files that failed before they could be read as one.
+            files: templates.len() + error_paths.difference(&templates).count(),
             failing,
             unknown,
             errors: report.errors.len(),
             files_with_errors: error_paths.len(),
+            suppressed: report.suppressed.len(),
+            warnings: report.warnings.len(),
             skipped_compiled: report.skipped_compiled,
         }
     }
@@ -115,6 +196,17 @@ fn clamp(file: &SourceFile, span: Span) -> Span {
     let start = floor(span.start as usize);
     let end = floor(span.end as usize).max(start);
     Span::new(start as u32, end as u32)
+}
+
+/// A trace step's text. The one place reporters read it, so that a typed trace changes one line.
+fn label(step: &crate::model::TraceStep) -> String {
+    step.label()
+}
+
+/// `Microsoft.DBforPostgreSQL/flexibleServers/firewallRules` → `flexibleServers/firewallRules`:
+/// the provider namespace is the same for nearly every finding and only takes width.
+fn short_type(resource_type: &str) -> &str {
+    resource_type.split_once('/').map_or(resource_type, |(_, rest)| rest)
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,54 +1,144 @@
 //! SARIF 2.1.0 output for code-scanning services (GitHub, Azure DevOps): one run, every rule of
 //! the scan with its help, one result per finding with a fingerprint that survives edits above
-//! it, and input errors as tool execution notifications.
+//! it (suppressed ones with their justification), unknowns as notes under a rule of their own,
+//! and input errors and warnings as tool execution notifications. Paths are relative to the
+//! repository root (`%SRCROOT%`). See docs/github.md.
 
+use super::RenderOptions;
 use crate::rules::{Finding, Rule, Severity, Verdict};
 use crate::scan::{ScanError, ScanReport};
 use crate::source::{Origin, SourceFile};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification, PhysicalLocation,
-    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Tool, ToolComponent,
+    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent, VersionControlDetails,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-const INFORMATION_URI: &str = "https://github.com/pgguard/pgguard";
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
-/// The key GitHub and other consumers match results on across runs; bump the suffix whenever
-/// the hashed fields change.
-const FINGERPRINT_KEY: &str = "pgguardFindingHash/v1";
 
-pub(super) fn render(report: &ScanReport) -> String {
-    let driver = ToolComponent::builder()
-        .name("pgguard")
-        .version(VERSION)
-        .semantic_version(VERSION)
-        .information_uri(INFORMATION_URI)
-        .rules(report.rules.iter().map(descriptor).collect::<Vec<_>>())
-        .build();
+/// The repository a scan ran in, for SARIF `versionControlProvenance`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub repository_uri: String,
+    pub revision: Option<String>,
+    pub branch: Option<String>,
+}
+
+impl Provenance {
+    /// Asks git about the repository at `root`; `None` outside a git repository, without git,
+    /// or without a remote (a URI is required).
+    pub fn detect(root: &std::path::Path) -> Option<Provenance> {
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git").arg("-C").arg(root).args(args).output().ok()?;
+            let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+            (out.status.success() && !text.is_empty()).then_some(text)
+        };
+        let repository_uri = git(&["config", "--get", "remote.origin.url"])?;
+        Some(Provenance {
+            repository_uri,
+            revision: git(&["rev-parse", "HEAD"]),
+            branch: git(&["symbolic-ref", "--short", "-q", "HEAD"]),
+        })
+    }
+}
+
+/// Where a rule's results go in `tool.driver.rules`: the rules themselves, then one descriptor
+/// per rule that has unknown results (see `unknown_descriptor`).
+struct Descriptors {
+    unknown_index: BTreeMap<usize, usize>,
+}
+
+pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
+    let mut rules: Vec<ReportingDescriptor> = report.rules.iter().map(descriptor).collect();
+    let mut descriptors = Descriptors { unknown_index: BTreeMap::new() };
+    let all = report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding));
+    for finding in all.filter(|f| f.verdict == Verdict::Unknown) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = descriptors.unknown_index.entry(finding.rule) {
+            slot.insert(rules.len());
+            rules.push(unknown_descriptor(&report.rules[finding.rule]));
+        }
+    }
+    let mut driver =
+        ToolComponent::builder().name("pgguard").version(VERSION).semantic_version(VERSION).rules(rules).build();
+    driver.information_uri = information_uri();
     let invocation = Invocation::builder()
         // Input errors do not stop the scan: the findings of the other files are complete.
         .execution_successful(true)
-        .tool_execution_notifications(report.errors.iter().map(|e| notification(report, e)).collect::<Vec<_>>())
+        .tool_execution_notifications(
+            report
+                .errors
+                .iter()
+                .map(|e| notification(report, e, "error"))
+                .chain(report.warnings.iter().map(|e| notification(report, e, "warning")))
+                .collect::<Vec<_>>(),
+        )
         .build();
     // No absolute path: the same scan must give the same bytes on every machine, and consumers
     // resolve `%SRCROOT%` to their checkout.
-    let base = ArtifactLocation::builder().description(text("the directory pgguard was run in")).build();
-    let run = Run::builder()
+    let base = ArtifactLocation::builder()
+        .description(text("the repository root (the folder holding .git), or --root"))
+        .build();
+    let mut results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .zip(&report.fingerprints)
+        .map(|(finding, print)| result(report, &descriptors, finding, print))
+        .collect();
+    for s in &report.suppressed {
+        let mut r = result(report, &descriptors, &s.finding, &s.fingerprint);
+        let mut suppression = Suppression::builder()
+            .kind(json!("inSource"))
+            .location(Location::builder().physical_location(physical(report, s.directive)).build())
+            .build();
+        suppression.justification = s.reason.clone();
+        r.suppressions = Some(vec![suppression]);
+        results.push(r);
+    }
+    if report.baseline.is_some() {
+        // Baselined findings are left out; what remains is new since the baseline.
+        for r in &mut results {
+            r.baseline_state = Some(json!("new"));
+        }
+    }
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .column_kind(json!("unicodeCodePoints"))
         .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_string(), base)]))
         .invocations(vec![invocation])
-        .results(results(report))
+        .results(results)
         .build();
+    if let Some(category) = &options.category {
+        // GitHub reads the category as everything up to the last `/`.
+        let id = if category.ends_with('/') { category.clone() } else { format!("{category}/") };
+        run.automation_details = Some(RunAutomationDetails::builder().id(id).build());
+    }
+    if let Some(p) = &options.provenance {
+        let mut details = VersionControlDetails::builder()
+            .repository_uri(&p.repository_uri)
+            .mapped_to(ArtifactLocation::builder().uri_base_id(SRCROOT).build())
+            .build();
+        details.revision_id = p.revision.clone();
+        details.branch = p.branch.clone();
+        run.version_control_provenance = Some(vec![details]);
+    }
     let sarif = Sarif::builder().schema(SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build();
     let mut out = serde_json::to_string_pretty(&sarif).expect("the SARIF log serializes");
     out.push('\n');
     out
+}
+
+/// The project's page, when the package declares its repository or homepage.
+fn information_uri() -> Option<String> {
+    [option_env!("CARGO_PKG_REPOSITORY"), option_env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .flatten()
+        .find(|u| !u.is_empty())
+        .map(str::to_string)
 }
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
@@ -66,16 +156,44 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
             ("security-severity".to_string(), json!(rule.severity.security_severity())),
         ]))
         .build();
-    ReportingDescriptor::builder()
+    let mut descriptor = ReportingDescriptor::builder()
         .id(&rule.id)
         .name(pascal_case(&rule.slug))
         .short_description(MultiformatMessageString::builder().text(&rule.title).build())
         .full_description(MultiformatMessageString::builder().text(rule.docs.what.trim()).build())
         .help(MultiformatMessageString::builder().text(help_text(rule)).markdown(help_markdown(rule)).build())
-        .help_uri(format!("{INFORMATION_URI}/blob/v{VERSION}/docs/rules/{}.md", rule.id))
         .default_configuration(ReportingConfiguration::builder().level(json!(level(rule.severity).to_string())).build())
         .properties(properties)
-        .build()
+        .build();
+    descriptor.help_uri = rule.help_url.clone();
+    descriptor
+}
+
+/// Unknown results go under a descriptor of their own, `PG203/unknown`: GitHub shows a rule's
+/// `security-severity` on every result of a rule tagged `security`, whatever the result's
+/// `level`, and ignores `kind`; a descriptor without both, at level `note`, makes an unknown a
+/// note to review rather than a Critical alert (docs/github.md).
+fn unknown_descriptor(rule: &Rule) -> ReportingDescriptor {
+    let properties = PropertyBag::builder()
+        .tags(vec!["review".to_string(), "unknown".to_string()])
+        .additional_properties(BTreeMap::from([("precision".to_string(), json!("low"))]))
+        .build();
+    let what = format!(
+        "pgguard could not decide {} `{}` statically: the value it reads is not known before deployment. \
+         Review it, or make the value known.",
+        rule.id, rule.slug
+    );
+    let mut descriptor = ReportingDescriptor::builder()
+        .id(format!("{}/unknown", rule.id))
+        .name(format!("{}Unknown", pascal_case(&rule.slug)))
+        .short_description(MultiformatMessageString::builder().text(format!("Undecided: {}", rule.title)).build())
+        .full_description(MultiformatMessageString::builder().text(&what).build())
+        .help(MultiformatMessageString::builder().text(help_text(rule)).markdown(help_markdown(rule)).build())
+        .default_configuration(ReportingConfiguration::builder().level(json!("note")).build())
+        .properties(properties)
+        .build();
+    descriptor.help_uri = rule.help_url.clone();
+    descriptor
 }
 
 fn level(severity: Severity) -> ResultLevel {
@@ -118,27 +236,19 @@ fn help_markdown(rule: &Rule) -> String {
     crate::rules::docs::body(rule)
 }
 
-fn results(report: &ScanReport) -> Vec<SarifResult> {
-    // Identical findings (a copied resource in the same file) get the same hash; an occurrence
-    // number keeps their fingerprints apart, as GitHub's own line hash does.
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    report
-        .findings
-        .iter()
-        .map(|finding| {
-            let hash = finding_hash(report, finding);
-            let occurrence = seen.entry(hash.clone()).or_insert(0);
-            *occurrence += 1;
-            result(report, finding, format!("{hash}:{occurrence}"))
-        })
-        .collect()
+/// SARIF message text treats `[…](n)` as a link to related location `n`: brackets of our own
+/// text are escaped.
+fn escape_links(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
 }
 
-fn result(report: &ScanReport, finding: &Finding, fingerprint: String) -> SarifResult {
+fn result(report: &ScanReport, descriptors: &Descriptors, finding: &Finding, fingerprint: &str) -> SarifResult {
     let rule = &report.rules[finding.rule];
-    let (level, message) = match finding.verdict {
-        Verdict::Fail => (level(rule.severity), finding.message.clone()),
-        Verdict::Unknown => (ResultLevel::Note, format!("unknown: {}", finding.message)),
+    let (rule_id, rule_index, level) = match finding.verdict {
+        Verdict::Fail => (rule.id.clone(), finding.rule, level(rule.severity)),
+        Verdict::Unknown => {
+            (format!("{}/unknown", rule.id), descriptors.unknown_index[&finding.rule], ResultLevel::Note)
+        }
     };
     let related: Vec<Location> = finding
         .trace
@@ -148,54 +258,50 @@ fn result(report: &ScanReport, finding: &Finding, fingerprint: String) -> SarifR
             Location::builder()
                 .id(i as i64)
                 .physical_location(physical(report, step.origin))
-                .message(text(step.label()))
+                .message(text(super::label(step)))
                 .build()
         })
         .collect();
+    // The message names the resource and links each trace step, which GitHub shows only when
+    // the message refers to it.
+    let mut message = escape_links(&finding.message);
+    if finding.verdict == Verdict::Unknown {
+        message.insert_str(0, "unknown: ");
+    }
+    if !finding.resource_type.is_empty() {
+        let _ = write!(
+            message,
+            " ({} `{}`)",
+            escape_links(super::short_type(&finding.resource_type)),
+            escape_links(&finding.resource_name)
+        );
+    }
+    if !finding.trace.is_empty() {
+        let steps: Vec<String> = finding
+            .trace
+            .iter()
+            .enumerate()
+            .map(|(i, step)| format!("[{}]({i})", escape_links(&super::label(step))))
+            .collect();
+        let _ = write!(message, "; the value comes from {}", steps.join(", then "));
+    }
     let builder = SarifResult::builder()
-        .rule_id(&rule.id)
-        .rule_index(finding.rule as i64)
+        .rule_id(rule_id)
+        .rule_index(rule_index as i64)
         .level(level)
         .message(text(message))
         .locations(vec![Location::builder().physical_location(physical(report, finding.location)).build()])
-        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]));
+        .partial_fingerprints(BTreeMap::from([(super::FINGERPRINT_KEY.to_string(), fingerprint.to_string())]));
     if related.is_empty() { builder.build() } else { builder.related_locations(related).build() }
 }
 
-/// FNV-1a (64 bits) over what identifies a finding apart from where it sits: rule, file,
-/// resource, message and the underlined text. Line numbers stay out, so that inserting lines
-/// above a finding keeps its fingerprint. Written out because the value must never change
-/// between Rust versions, which `std`'s hashers do not promise.
-fn finding_hash(report: &ScanReport, finding: &Finding) -> String {
-    let rule = &report.rules[finding.rule];
-    let file = report.file(finding.location);
-    let snippet = file.text.get(super::clamp(file, finding.location.span).range()).unwrap_or("");
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for field in [
-        rule.id.as_str(),
-        finding.verdict.as_str(),
-        &file.display,
-        &finding.resource_type,
-        &finding.resource_name,
-        &finding.message,
-        snippet,
-    ] {
-        // The 0xff separator is never part of UTF-8, so ("ab", "c") and ("a", "bc") differ.
-        for byte in field.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
-fn notification(report: &ScanReport, error: &ScanError) -> Notification {
+fn notification(report: &ScanReport, error: &ScanError, level: &str) -> Notification {
     let location = match error.origin {
         Some(origin) => physical(report, origin),
-        None => PhysicalLocation::builder().artifact_location(artifact(&error.path)).build(),
+        None => PhysicalLocation::builder().artifact_location(artifact(&report.error_path(error))).build(),
     };
     Notification::builder()
-        .level(json!("error"))
+        .level(json!(level))
         .message(text(&error.message))
         .locations(vec![Location::builder().physical_location(location).build()])
         .build()
@@ -203,7 +309,7 @@ fn notification(report: &ScanReport, error: &ScanError) -> Notification {
 
 fn physical(report: &ScanReport, origin: Origin) -> PhysicalLocation {
     let file = report.file(origin);
-    PhysicalLocation::builder().artifact_location(artifact(&file.display)).region(region(file, origin)).build()
+    PhysicalLocation::builder().artifact_location(artifact(report.path(origin))).region(region(file, origin)).build()
 }
 
 fn region(file: &SourceFile, origin: Origin) -> Region {

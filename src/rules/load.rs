@@ -28,7 +28,38 @@ pub struct RuleError {
 }
 
 pub fn builtin() -> Result<Vec<Rule>, RuleError> {
-    BUILTIN.iter().map(|(name, text)| parse(&format!("rules/{name}"), text)).collect()
+    BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            let mut rule = parse(&format!("rules/{name}"), text)?;
+            rule.help_url = doc_url(&format!("docs/rules/{}.md", rule.id));
+            Ok(rule)
+        })
+        .collect()
+}
+
+/// A page of pgguard's documentation at this version's tag, when the package declares its
+/// repository (`repository` in Cargo.toml); `None` otherwise, rather than a link that may not
+/// resolve.
+pub fn doc_url(path: &str) -> Option<String> {
+    let repository = option_env!("CARGO_PKG_REPOSITORY").unwrap_or("").trim_end_matches('/');
+    if repository.is_empty() {
+        return None;
+    }
+    Some(format!("{repository}/blob/v{}/{path}", env!("CARGO_PKG_VERSION")))
+}
+
+/// Reads a single rule file, or every `*.toml` of a folder (`--rules` accepts both).
+pub fn from_path(path: &Path) -> Result<Vec<Rule>, RuleError> {
+    if path.is_dir() {
+        return from_dir(path);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| RuleError {
+        file: path.display().to_string(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    Ok(vec![parse(&path.display().to_string(), &text)?])
 }
 
 /// Reads every `*.toml` in a directory, sorted by name.
@@ -95,7 +126,50 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
         docs,
         references: raw.references,
         source: file.to_string(),
+        help_url: raw.help_url,
     })
+}
+
+/// A rule with some of its options changed: the numbers and booleans its checks' `expect`
+/// tables hold (PG203's `max-public-addresses`), set by the configuration's
+/// `[options.<rule>]`. Strings and property paths are the rule's logic, not options. The error
+/// says which keys the rule has.
+pub fn with_options(rule: &Rule, options: &toml::Table) -> Result<Rule, String> {
+    let text = match BUILTIN.iter().find(|(name, _)| rule.source == format!("rules/{name}")) {
+        Some((_, text)) => text.to_string(),
+        None => std::fs::read_to_string(&rule.source).map_err(|e| format!("cannot read {}: {e}", rule.source))?,
+    };
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
+    let mut known: Vec<String> = Vec::new();
+    let mut applied: Vec<&String> = Vec::new();
+    let checks = table.get_mut("check").and_then(toml::Value::as_array_mut).into_iter().flatten();
+    for expect in checks.filter_map(|c| c.get_mut("expect").and_then(toml::Value::as_table_mut)) {
+        for (key, value) in expect.iter_mut() {
+            let is_option = matches!(value, toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_));
+            if !is_option {
+                continue;
+            }
+            if !known.contains(key) {
+                known.push(key.clone());
+            }
+            if let Some(new) = options.get(key) {
+                if std::mem::discriminant(new) != std::mem::discriminant(value) {
+                    return Err(format!("`{key}` of {} is a {}, not a {}", rule.id, value.type_str(), new.type_str()));
+                }
+                *value = new.clone();
+                applied.push(key);
+            }
+        }
+    }
+    if let Some(key) = options.keys().find(|k| !applied.contains(k)) {
+        let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+        return Err(format!("`{key}` is not an option of {}; its options: {known}", rule.id));
+    }
+    let text = toml::to_string(&table).map_err(|e| e.to_string())?;
+    let mut changed = parse(&rule.source, &text).map_err(|e| e.message)?;
+    changed.severity = rule.severity;
+    changed.help_url = rule.help_url.clone();
+    Ok(changed)
 }
 
 /// Joins the lines of each paragraph, so that terminals and SARIF viewers wrap the text to

@@ -11,5 +11,5 @@ mod rule;
 
 pub use engine::run;
 pub use finding::{Finding, Verdict};
-pub use load::{BUILTIN, RuleError, builtin, check_unique, from_dir, parse};
-pub use rule::{Check, Docs, References, Rule, Severity};
+pub use load::{BUILTIN, RuleError, builtin, check_unique, doc_url, from_dir, from_path, parse, with_options};
+pub use rule::{Check, Docs, References, Rule, Severity, unknown_type_warning};

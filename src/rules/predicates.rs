@@ -87,7 +87,11 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
         format!("the firewall rule allows {count} public addresses ({first}–{last}), more than {max}")
     };
     let mut trace = start_node.trace.clone();
-    trace.extend(end_node.trace.iter().cloned());
+    for step in &end_node.trace {
+        if !trace.contains(step) {
+            trace.push(step.clone());
+        }
+    }
     Outcome {
         verdict: Tri::No,
         evidence: Some(Evidence {

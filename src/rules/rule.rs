@@ -53,6 +53,9 @@ pub struct Rule {
     pub references: References,
     /// Where the rule came from: `rules/<file>` for built-ins, the path for a user's rule.
     pub source: String,
+    /// The rule's documentation page: for built-ins the page at this version's tag when the
+    /// package declares its repository; for a user's rule what its file gives (`help-url`).
+    pub help_url: Option<String>,
 }
 
 impl Rule {
@@ -120,6 +123,7 @@ pub(crate) struct RawRule {
     pub docs: Docs,
     #[serde(default)]
     pub references: References,
+    pub help_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,4 +131,60 @@ pub(crate) struct RawRule {
 pub(crate) struct RawCheck {
     pub resource_type: String,
     pub expect: toml::Spanned<RawCondition>,
+}
+
+/// The resource types of `Microsoft.DBforPostgreSQL` (single server, flexible server, Cosmos DB
+/// for PostgreSQL), from the ARM reference; a user's rule naming another type of this provider
+/// is most likely a typo.
+const POSTGRESQL_TYPES: &[&str] = &[
+    "servers",
+    "servers/administrators",
+    "servers/configurations",
+    "servers/databases",
+    "servers/firewallRules",
+    "servers/keys",
+    "servers/privateEndpointConnections",
+    "servers/securityAlertPolicies",
+    "servers/virtualNetworkRules",
+    "flexibleServers",
+    "flexibleServers/administrators",
+    "flexibleServers/advancedThreatProtectionSettings",
+    "flexibleServers/backups",
+    "flexibleServers/configurations",
+    "flexibleServers/databases",
+    "flexibleServers/firewallRules",
+    "flexibleServers/migrations",
+    "flexibleServers/privateEndpointConnections",
+    "flexibleServers/virtualEndpoints",
+    "serverGroupsv2",
+    "serverGroupsv2/configurations",
+    "serverGroupsv2/coordinators",
+    "serverGroupsv2/firewallRules",
+    "serverGroupsv2/nodes",
+    "serverGroupsv2/privateEndpointConnections",
+    "serverGroupsv2/roles",
+];
+
+/// Why a check's `resource-type` will match no resource, if it will not: not of the form
+/// `Namespace.Provider/type[/child…]`, or a PostgreSQL type that does not exist.
+pub fn unknown_type_warning(resource_type: &str) -> Option<String> {
+    let Some((namespace, path)) = resource_type.split_once('/') else {
+        return Some(format!(
+            "`{resource_type}` is not a resource type such as `Microsoft.DBforPostgreSQL/flexibleServers`"
+        ));
+    };
+    let well_formed = namespace.contains('.')
+        && namespace.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && path.split('/').all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !well_formed {
+        return Some(format!(
+            "`{resource_type}` is not a resource type such as `Microsoft.DBforPostgreSQL/flexibleServers`"
+        ));
+    }
+    if namespace.eq_ignore_ascii_case("Microsoft.DBforPostgreSQL")
+        && !POSTGRESQL_TYPES.iter().any(|t| t.eq_ignore_ascii_case(path))
+    {
+        return Some(format!("`{resource_type}` matches no Microsoft.DBforPostgreSQL resource type"));
+    }
+    None
 }

@@ -7,6 +7,7 @@ use crate::rules::Finding;
 use crate::scan::ScanError;
 use crate::source::{FileId, Language, Origin, SourceFile};
 use crate::span::Span;
+use crate::suppress::{self, Directive};
 use crate::syntax::{arm, bicep};
 use crate::workspace::{Parsed, Workspace, canonical};
 use rayon::prelude::*;
@@ -16,25 +17,32 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 
 /// What loading gives for one file: the file (always, so ids stay in order), its syntax
-/// errors, and for a self-contained ARM template the findings of its rules.
+/// errors, its inline suppressions, and for a self-contained ARM template the findings of its
+/// rules.
 struct Loaded {
     source: SourceFile,
     parsed: Parsed,
     errors: Vec<ScanError>,
     findings: Vec<Finding>,
+    directives: Vec<Directive>,
 }
+
+/// Where loading puts what it finds besides the files.
+pub struct Sink<'a> {
+    pub errors: &'a mut Vec<ScanError>,
+    pub findings: &'a mut Vec<Finding>,
+    pub directives: &'a mut Vec<Directive>,
+}
+
+/// A file's text given on standard input, under the path it stands for.
+type Stdin = (PathBuf, String);
 
 /// Judges an ARM template as soon as it is parsed, so that its tree need not be kept.
 pub type JudgeArm<'a> = dyn Fn(FileId, &SourceFile, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
 
 /// Loads the local modules that the loaded Bicep files call and that are not loaded yet,
 /// wave after wave, so evaluation finds every module in the workspace.
-pub fn load_modules(
-    workspace: &mut Workspace,
-    errors: &mut Vec<ScanError>,
-    findings: &mut Vec<Finding>,
-    judge: &JudgeArm<'_>,
-) {
+pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, judge: &JudgeArm<'_>) {
     let mut checked = 0;
     loop {
         let mut wanted: Vec<PathBuf> = (checked..workspace.files.len())
@@ -47,7 +55,7 @@ pub fn load_modules(
         if wanted.is_empty() {
             return;
         }
-        load_files(workspace, &wanted, errors, findings, judge);
+        load_files(workspace, &wanted, sink, judge, None);
     }
 }
 
@@ -55,26 +63,33 @@ pub fn load_modules(
 pub fn load_files(
     workspace: &mut Workspace,
     paths: &[PathBuf],
-    errors: &mut Vec<ScanError>,
-    findings: &mut Vec<Finding>,
+    sink: &mut Sink<'_>,
     judge: &JudgeArm<'_>,
+    stdin: Option<&Stdin>,
 ) -> Vec<FileId> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let base = workspace.files.len();
-    let loaded: Vec<Loaded> =
-        paths.par_iter().enumerate().map(|(i, p)| load(p, FileId((base + i) as u32), &cwd, judge)).collect();
+    let loaded: Vec<Loaded> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let given = stdin.filter(|(name, _)| name == p).map(|(_, text)| text.as_str());
+            load(p, FileId((base + i) as u32), &cwd, judge, given)
+        })
+        .collect();
     loaded
         .into_iter()
         .map(|item| {
-            errors.extend(item.errors);
-            findings.extend(item.findings);
+            sink.errors.extend(item.errors);
+            sink.findings.extend(item.findings);
+            sink.directives.extend(item.directives);
             workspace.add(item.source, item.parsed)
         })
         .collect()
 }
 
-/// Reads and parses one file as file `id`.
-fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
+/// Reads and parses one file as file `id` (`given`: its text came on standard input).
+fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option<&str>) -> Loaded {
     let display = display_path(path, cwd);
     // A file that is not read keeps its place in the file table, without text.
     let empty = |errors: Vec<ScanError>| Loaded {
@@ -82,23 +97,28 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
         parsed: Parsed::None,
         errors,
         findings: Vec::new(),
+        directives: Vec::new(),
     };
     let error = |message: String| empty(vec![ScanError { path: display.clone(), origin: None, message }]);
     let Some(language) = Language::of(path) else {
         return error("not a Bicep, Bicep parameters or ARM JSON file".into());
     };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_SIZE => {
-            return error(format!(
-                "the file is {} bytes, more than the {} bytes pgguard reads",
-                meta.len(),
-                MAX_FILE_SIZE
-            ));
+    let size = match given {
+        Some(text) => Ok(text.len() as u64),
+        None => std::fs::metadata(path).map(|m| m.len()),
+    };
+    match size {
+        Ok(len) if len > MAX_FILE_SIZE => {
+            return error(format!("the file is {len} bytes, more than the {MAX_FILE_SIZE} bytes pgguard reads"));
         }
         Ok(_) => {}
         Err(e) => return error(format!("cannot read the file: {e}")),
     }
-    let bytes = match std::fs::read(path) {
+    let read = match given {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => std::fs::read(path),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => return error(format!("cannot read the file: {e}")),
     };
@@ -117,15 +137,19 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
                 parsed: Parsed::None,
                 errors: vec![syntax_error(&display, id, Span::new(at, at + 1), "not valid UTF-8")],
                 findings: Vec::new(),
+                directives: Vec::new(),
             };
         }
     };
     let mut errors = Vec::new();
+    let findings = Vec::new();
+    let mut directives = Vec::new();
     let parsed = match language {
         Language::Bicep | Language::BicepParams => {
             let mode = if language == Language::Bicep { bicep::Mode::Template } else { bicep::Mode::Params };
             let parsed = bicep::parse(&text, mode);
             errors.extend(parsed.errors.iter().map(|e| syntax_error(&display, id, e.span, &e.message)));
+            directives = suppress::bicep(id, &text, &parsed);
             if language == Language::Bicep { Parsed::Bicep(parsed) } else { Parsed::BicepParams(parsed) }
         }
         Language::Json => match arm::parse(&text) {
@@ -133,20 +157,27 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
             Ok(doc) if doc.kind == arm::ArmKind::Template => {
                 let source = SourceFile::new(path.to_path_buf(), display, text);
                 let (found, problems) = judge(id, &source, &doc);
+                let (display, text) = (source.display, source.text);
+                directives = suppress::arm(id, &text, &doc);
                 // Only reporters read a template's text again, and only where something is
                 // reported: a clean template's text is not kept.
-                if found.is_empty() && problems.is_empty() && errors.is_empty() {
+                if found.is_empty() && problems.is_empty() && errors.is_empty() && directives.is_empty() {
                     return Loaded {
-                        source: SourceFile::new(source.path, source.display, String::new()),
+                        source: SourceFile::new(path.to_path_buf(), display, String::new()),
                         parsed: Parsed::ArmJudged,
                         errors,
-                        findings: Vec::new(),
+                        findings,
+                        directives,
                     };
                 }
                 errors.extend(problems);
-                return Loaded { source, parsed: Parsed::ArmJudged, errors, findings: found };
+                let source = SourceFile::new(path.to_path_buf(), display, text);
+                return Loaded { source, parsed: Parsed::ArmJudged, errors, findings: found, directives };
             }
-            Ok(doc) => Parsed::Arm(doc),
+            Ok(doc) => {
+                directives = suppress::arm(id, &text, &doc);
+                Parsed::Arm(doc)
+            }
             Err(e) => {
                 // A JSON file that is not valid JSON may not be a template at all; report it
                 // only when it claims to be one.
@@ -158,7 +189,7 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>) -> Loaded {
             }
         },
     };
-    Loaded { source: SourceFile::new(path.to_path_buf(), display, text), parsed, errors, findings: Vec::new() }
+    Loaded { source: SourceFile::new(path.to_path_buf(), display, text), parsed, errors, findings, directives }
 }
 
 fn syntax_error(display: &str, file: FileId, span: Span, message: &str) -> ScanError {

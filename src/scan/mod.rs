@@ -1,36 +1,77 @@
 //! The scan: walk the paths, read and parse each file once (in parallel), evaluate every root
-//! template into a deployment, run the rules, and gather sorted, deduplicated findings.
+//! template into a deployment, run the rules, and gather sorted, deduplicated findings; then
+//! apply the inline suppressions, the rule selection and the unknown policy.
 
 mod load;
 mod model;
+mod names;
+mod suppressions;
 mod units;
 mod walk;
 
 pub use model::{Evaluated, evaluate, evaluate_model};
+pub use units::UnitOptions;
+use units::Units;
 
+use crate::config::{Excludes, UnknownPolicy};
 use crate::eval;
 use crate::rules::{Finding, Rule};
 use crate::source::{Origin, SourceFile};
 use crate::workspace::{Workspace, canonical};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::PathBuf;
-pub use units::UnitOptions;
-use units::Units;
+use std::path::{Path, PathBuf};
 
 /// Everything a reporter needs, in a deterministic order.
 #[derive(Debug)]
 pub struct ScanReport {
     /// The file table: `Origin::file` indexes it.
     pub files: Vec<SourceFile>,
+    /// Each file's path relative to `root`, with `/` (absolute when outside it): what SARIF
+    /// URIs, fingerprints and baselines use, the same whatever folder pgguard ran in.
+    pub paths: Vec<String>,
+    /// The repository root (the nearest `.git`), `--root`, or the current folder.
+    pub root: PathBuf,
     /// The rule set the scan ran; `Finding::rule` indexes it.
     pub rules: Vec<Rule>,
-    /// Sorted by file, line, rule; one per rule, location and verdict.
+    /// Sorted by file, line, rule; one per rule, location and verdict. Suppressed and
+    /// baselined findings are not here.
     pub findings: Vec<Finding>,
+    /// `fingerprints[i]` identifies `findings[i]` across runs and checkouts.
+    pub fingerprints: Vec<String>,
+    /// Findings an inline suppression accepts, with its reason.
+    pub suppressed: Vec<Suppressed>,
     /// Files that could not be read or parsed, and other problems with the input, sorted.
     pub errors: Vec<ScanError>,
+    /// Problems that do not make the scan fail: a suppression without a reason, an unknown rule
+    /// name in a suppression.
+    pub warnings: Vec<ScanError>,
+    /// `templates[i]`: file `i` is a template or parameter file (not other JSON, not unread).
+    pub templates: Vec<bool>,
+    /// What a `--baseline` did, when one was given.
+    pub baseline: Option<BaselineOutcome>,
     /// ARM templates not judged because they are compiled from a scanned Bicep file.
     pub skipped_compiled: usize,
+}
+
+/// A finding an inline suppression accepts.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub fingerprint: String,
+    /// The suppression's reason; `None` when it gives none (a warning says so).
+    pub reason: Option<String>,
+    /// Where the suppression is.
+    pub directive: Origin,
+}
+
+/// The effect of a baseline: findings it knew are left out of the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BaselineOutcome {
+    /// Findings of this scan that the baseline records.
+    pub matched: usize,
+    /// Baseline entries no finding of this scan matches any more (fixed, or moved).
+    pub gone: usize,
 }
 
 /// A problem with one input file; the rest of the scan goes on.
@@ -44,8 +85,36 @@ pub struct ScanError {
 }
 
 impl ScanReport {
+    /// A report of findings already made (reporter tests build these by hand): paths relative
+    /// to the current folder, fingerprints computed.
+    pub fn new(files: Vec<SourceFile>, rules: Vec<Rule>, findings: Vec<Finding>, errors: Vec<ScanError>) -> Self {
+        let root = std::env::current_dir().unwrap_or_default();
+        let paths = files.iter().map(|f| f.display.clone()).collect();
+        let mut report = ScanReport {
+            templates: vec![true; files.len()],
+            files,
+            paths,
+            root,
+            rules,
+            findings,
+            fingerprints: Vec::new(),
+            suppressed: Vec::new(),
+            errors,
+            warnings: Vec::new(),
+            baseline: None,
+            skipped_compiled: 0,
+        };
+        report.fingerprints = crate::report::fingerprints(&report, &report.findings);
+        report
+    }
+
     pub fn file(&self, origin: Origin) -> &SourceFile {
         &self.files[origin.file.0 as usize]
+    }
+
+    /// The path of a file relative to the root (see `paths`).
+    pub fn path(&self, origin: Origin) -> &str {
+        &self.paths[origin.file.0 as usize]
     }
 
     /// 1-based line and column of an error (1:1 when it has no position).
@@ -58,6 +127,14 @@ impl ScanReport {
             None => (1, 1),
         }
     }
+
+    /// An error's path relative to the root, however it was given.
+    pub fn error_path(&self, error: &ScanError) -> String {
+        match error.origin {
+            Some(origin) => self.path(origin).to_string(),
+            None => relative_to(&self.root, Path::new(&error.path)),
+        }
+    }
 }
 
 /// How to scan.
@@ -67,58 +144,91 @@ pub struct ScanOptions {
     pub units: UnitOptions,
     /// Rules to run; the built-in set when empty.
     pub rules: Vec<Rule>,
-    /// Worker threads; 0 lets rayon choose.
+    /// Worker threads; 0 lets rayon choose. More than the machine's cores is cut to them.
     pub threads: usize,
+    /// Paths the walk leaves out.
+    pub exclude: Excludes,
+    /// The folder paths are relative to; the repository root when `None`.
+    pub root: Option<PathBuf>,
+    /// Rule ids or slugs to report (all when `None`), and those never to report.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    /// Whether unknown findings are kept (`Ignore` drops them).
+    pub unknown: UnknownPolicy,
+    /// When not empty, report only what concerns these files (pre-commit's staged files):
+    /// findings in them, or reached through them as a root, a module call or a trace step.
+    pub focus: Vec<PathBuf>,
+    /// A file's text given on standard input, under the path it stands for.
+    pub stdin: Option<(PathBuf, String)>,
+    /// Which parameter files go with which templates (the configuration's `[[params]]`).
+    pub params: Vec<crate::config::ParamsMapping>,
 }
 
 /// The tool's own failures (exit code 2), as opposed to problems in the templates.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ToolError {
-    #[error("{0}: no such file or directory")]
-    #[diagnostic(code(pgguard::path))]
-    MissingPath(String),
     #[error("cannot start worker threads: {0}")]
     Threads(String),
     #[error(transparent)]
     #[diagnostic(code(pgguard::rules))]
     Rules(#[from] crate::rules::RuleError),
+    #[error(transparent)]
+    #[diagnostic(code(pgguard::config))]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot read {path}: {message}")]
     Read { path: String, message: String },
     #[error("cannot write {path}: {message}")]
     Output { path: String, message: String },
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Scans files and directories and returns the findings and errors.
 pub fn scan(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
     let pool = thread_pool(options.threads)?;
-    let rules = if options.rules.is_empty() { crate::rules::builtin()? } else { options.rules };
-    pool.install(|| scan_in_pool(paths, rules, &options.units))
+    let mut options = options;
+    if options.rules.is_empty() {
+        options.rules = crate::rules::builtin()?;
+    }
+    // Unused suppressions are reported under a rule of their own, configurable like the others.
+    if crate::config::find_rule(&options.rules, "PG001").is_none() {
+        options.rules.push(crate::suppress::unused_rule());
+    }
+    pool.install(|| scan_in_pool(paths, options))
 }
 
+/// A worker pool of `threads` (0: one per core; more than the machine's cores is cut to them).
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ToolError> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.min(cores))
         // Deeply nested templates recurse; give workers room beyond the 2 MiB default.
         .stack_size(16 * 1024 * 1024)
         .build()
         .map_err(|e| ToolError::Threads(e.to_string()))
 }
 
-fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>, options: &UnitOptions) -> Result<ScanReport, ToolError> {
-    let (inputs, mut errors) = walk::collect(paths)?;
+fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
+    let rules = &options.rules;
+    let stdin = options.stdin.as_ref().map(|(path, _)| path);
+    let walked: Vec<PathBuf> = paths.iter().filter(|p| Some(*p) != stdin).cloned().collect();
+    let (mut inputs, mut errors) = walk::collect(&walked, &options.exclude);
+    inputs.extend(stdin.cloned());
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
+    let mut directives = Vec::new();
+    let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
     // Parameter files first: an ARM template is judged with them as soon as it is parsed.
     let (mut param_paths, templates): (Vec<PathBuf>, Vec<PathBuf>) =
         inputs.iter().cloned().partition(|p| units::is_param_file(p));
-    for explicit in &options.param_files {
+    for explicit in &options.units.param_files {
         if !param_paths.iter().any(|p| canonical(p) == canonical(explicit)) {
             param_paths.push(explicit.clone());
         }
     }
     let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| (Vec::new(), Vec::new());
-    let param_files = load::load_files(&mut workspace, &param_paths, &mut errors, &mut findings, &no_judge);
-    let units = Units::new(&workspace, &param_files, &inputs, options);
+    let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, options.stdin.as_ref());
+    let units = Units::new(&workspace, &param_files, &inputs, &options.units);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         if units.is_compiled_twin(&source.path, doc) {
@@ -128,17 +238,17 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>, options: &UnitOptions) -> R
         let mut found = (Vec::new(), Vec::new());
         for params in units.param_sets(&source.path) {
             let deployment = eval::evaluate_arm(file, &source.display, doc, &params);
-            let (f, e) = judge(&rules, &deployment, |_| source.display.clone());
+            let text = |f| (f == file).then_some(source.text.as_str());
+            let (f, e) = judge(rules, &deployment, |_| source.display.clone(), text);
             found.0.extend(f);
             found.1.extend(e);
         }
         found
     };
-    let scanned = load::load_files(&mut workspace, &templates, &mut errors, &mut findings, &judge_arm);
-    load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);
-    let display = |file: crate::source::FileId| workspace.file(file).display.clone();
+    let scanned = load::load_files(&mut workspace, &templates, &mut sink, &judge_arm, options.stdin.as_ref());
+    load::load_modules(&mut workspace, &mut sink, &judge_arm);
     errors.extend(units.problems.iter().map(|(origin, message)| ScanError {
-        path: display(origin.file),
+        path: workspace.file(origin.file).display.clone(),
         origin: Some(*origin),
         message: message.clone(),
     }));
@@ -153,27 +263,95 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>, options: &UnitOptions) -> R
         .par_iter()
         .filter_map(|(root, params)| {
             let deployment = eval::evaluate_bicep(&workspace, *root, params)?;
-            Some(judge(&rules, &deployment, |file| workspace.file(file).display.clone()))
+            Some(judge(
+                rules,
+                &deployment,
+                |file| workspace.file(file).display.clone(),
+                |file| Some(workspace.file(file).text.as_str()),
+            ))
         })
         .collect();
     for (f, e) in results {
         findings.extend(f);
         errors.extend(e);
     }
-    let skipped_compiled = skipped.load(std::sync::atomic::Ordering::Relaxed);
-    let findings = deduplicate(findings, &workspace, &rules);
-    errors.sort_by(|a, b| {
-        (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
-    });
-    errors.dedup();
-    Ok(ScanReport { files: workspace.files, rules, findings, errors, skipped_compiled })
+    let findings = deduplicate(findings);
+    let outcome = suppressions::apply(findings, &directives, &workspace, rules, &options);
+    let mut findings = outcome.findings;
+    let mut suppressed = outcome.suppressed;
+    let mut warnings = outcome.warnings;
+    if !options.focus.is_empty() {
+        let focus = suppressions::Focus::new(&workspace, &options.focus, &options.params);
+        findings.retain(|f| focus.concerns(f));
+        suppressed.retain(|(f, _)| focus.concerns(f));
+        errors.retain(|e| focus.concerns_error(e));
+        warnings.retain(|e| focus.concerns_error(e));
+    }
+    sort_findings(&mut findings, &workspace.files, rules);
+    suppressed.sort_by_cached_key(|(f, _)| finding_key(f, &workspace.files, rules));
+    for list in [&mut errors, &mut warnings] {
+        list.sort_by(|a, b| {
+            (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
+        });
+        list.dedup();
+    }
+    let root = match &options.root {
+        Some(root) => crate::workspace::canonical(root),
+        None => paths
+            .first()
+            .and_then(|p| crate::config::repository_root(p))
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
+    };
+    let templates = workspace.parsed.iter().map(|p| !matches!(p, crate::workspace::Parsed::None)).collect();
+    let paths = workspace.files.iter().map(|f| relative_to(&root, &f.path)).collect();
+    let mut report = ScanReport {
+        files: workspace.files,
+        paths,
+        root,
+        rules: options.rules.clone(),
+        findings: Vec::new(),
+        fingerprints: Vec::new(),
+        suppressed: Vec::new(),
+        errors,
+        warnings,
+        templates,
+        baseline: None,
+        skipped_compiled: skipped.load(std::sync::atomic::Ordering::Relaxed),
+    };
+    // Fingerprints number identical findings in file order, reported and suppressed alike, so
+    // that suppressing one of two copies does not renumber the other.
+    let mut all: Vec<(usize, &Finding)> =
+        findings.iter().chain(suppressed.iter().map(|(f, _)| f)).enumerate().collect();
+    all.sort_by_cached_key(|(i, f)| (finding_key(f, &report.files, &report.rules), *i));
+    let ordered: Vec<Finding> = all.iter().map(|(_, f)| (*f).clone()).collect();
+    let mut prints = vec![String::new(); ordered.len()];
+    for ((i, _), print) in all.iter().zip(crate::report::fingerprints(&report, &ordered)) {
+        prints[*i] = print;
+    }
+    let suppressed_prints = prints.split_off(findings.len());
+    report.fingerprints = prints;
+    report.findings = findings;
+    report.suppressed = suppressed
+        .into_iter()
+        .zip(suppressed_prints)
+        .map(|((finding, (reason, directive)), fingerprint)| Suppressed { finding, fingerprint, reason, directive })
+        .collect();
+    Ok(report)
+}
+
+/// `path` relative to `root` with `/` separators; absolute when it is not under `root`.
+pub fn relative_to(root: &Path, path: &Path) -> String {
+    let absolute = crate::workspace::canonical(path);
+    let shown = absolute.strip_prefix(root).map(Path::to_path_buf).unwrap_or(absolute);
+    shown.to_string_lossy().replace('\\', "/")
 }
 
 /// Runs the rules over a deployment; its evaluation problems become errors.
-fn judge(
+fn judge<'t>(
     rules: &[Rule],
     deployment: &crate::model::Deployment,
     display: impl Fn(crate::source::FileId) -> String,
+    text: impl Fn(crate::source::FileId) -> Option<&'t str>,
 ) -> (Vec<Finding>, Vec<ScanError>) {
     let problems = deployment
         .problems
@@ -184,7 +362,9 @@ fn judge(
             message: message.clone(),
         })
         .collect();
-    (crate::rules::run(rules, deployment), problems)
+    let mut findings = crate::rules::run(rules, deployment);
+    names::readable(&mut findings, deployment, text);
+    (findings, problems)
 }
 
 /// What decides which of several identical findings is kept: everything but the contexts.
@@ -192,9 +372,8 @@ fn representative_key(f: &Finding) -> (&str, &str, &str, String) {
     (&f.message, &f.resource_name, &f.resource_type, format!("{:?}", f.trace))
 }
 
-/// One finding per rule, location and verdict, naming every instance it came from; sorted by
-/// file, position and rule.
-fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) -> Vec<Finding> {
+/// One finding per rule, location and verdict, naming every instance it came from.
+fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: HashMap<(usize, Origin, crate::rules::Verdict), Finding> = HashMap::new();
     for finding in findings {
         let key = (finding.rule, finding.location, finding.verdict);
@@ -218,18 +397,23 @@ fn deduplicate(findings: Vec<Finding>, workspace: &Workspace, rules: &[Rule]) ->
         f.contexts.sort();
         f.contexts.dedup();
     }
-    out.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                workspace.file(f.location.file).display.clone(),
-                f.location.span,
-                rules[f.rule].id.clone(),
-                f.rule,
-                f.verdict,
-                f.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
     out
+}
+
+type FindingKey = (String, crate::span::Span, String, usize, crate::rules::Verdict, String);
+
+fn finding_key(f: &Finding, files: &[SourceFile], rules: &[Rule]) -> FindingKey {
+    (
+        files[f.location.file.0 as usize].display.clone(),
+        f.location.span,
+        rules[f.rule].id.clone(),
+        f.rule,
+        f.verdict,
+        f.message.clone(),
+    )
+}
+
+/// Sorted by file, position and rule.
+fn sort_findings(findings: &mut [Finding], files: &[SourceFile], rules: &[Rule]) {
+    findings.sort_by_cached_key(|f| finding_key(f, files, rules));
 }

@@ -44,7 +44,7 @@ pub fn evaluate(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
 }
 
 fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
-    let (inputs, mut errors) = walk::collect(paths)?;
+    let (inputs, mut errors) = walk::collect(paths, &crate::config::Excludes::new());
     let bases: Vec<PathBuf> =
         paths.iter().map(|p| canonical(if p.is_dir() { p } else { p.parent().unwrap_or(Path::new("")) })).collect();
     let name = |path: &Path| relative_name(&bases, path);
@@ -61,8 +61,10 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
     };
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
-    let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &evaluate_arm);
-    load::load_modules(&mut workspace, &mut errors, &mut findings, &evaluate_arm);
+    let mut directives = Vec::new();
+    let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
+    let roots = load::load_files(&mut workspace, &inputs, &mut sink, &evaluate_arm, None);
+    load::load_modules(&mut workspace, &mut sink, &evaluate_arm);
     let mut deployments: Vec<Deployment> = Vec::new();
     for (deployment, source) in arm.into_inner().unwrap_or_default() {
         workspace.files[deployment.root.0 as usize] = source;

@@ -18,6 +18,8 @@ pub struct UnitOptions {
     pub params: Vec<(String, String)>,
     /// `--params FILE`: used instead of the parameter files found beside a template.
     pub param_files: Vec<PathBuf>,
+    /// Parameter files paired with their template (the configuration's `[[params]]`).
+    pub pairs: Vec<(PathBuf, PathBuf)>,
     /// `--all-roots`: judge every module file on its own too.
     pub all_roots: bool,
     /// `--include-compiled`: judge ARM templates compiled from scanned Bicep files too.
@@ -73,7 +75,11 @@ impl Units {
                 _ => continue,
             };
             units.problems.extend(param_file.problems);
-            let is_explicit = explicit.contains(&canonical(&source.path));
+            let here = canonical(&source.path);
+            let is_explicit = explicit.contains(&here);
+            let paired: Vec<PathBuf> =
+                options.pairs.iter().filter(|(f, _)| canonical(f) == here).map(|(_, t)| canonical(t)).collect();
+            let templates = if paired.is_empty() { templates } else { paired };
             for template in templates {
                 let set = ParamSet { file: Some(source.display.clone()), inputs: Some(param_file.inputs.clone()) };
                 units.params.entry(template).or_default().push((is_explicit, set));

@@ -1,32 +1,42 @@
 //! Finding the files to scan: explicit files as given, directories walked in parallel with
-//! `ignore` (honouring .gitignore even outside a git repository), sorted for determinism.
+//! `ignore` (honouring .gitignore even outside a git repository), sorted for determinism. A
+//! path that does not exist is an input error like an unreadable file: the others are scanned.
+//! Symbolic links to folders are followed only when they stay inside the scanned folder.
 
-use crate::scan::{ScanError, ToolError};
+use crate::config::Excludes;
+use crate::scan::ScanError;
 use crate::source::Language;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-/// The files to scan, and the entries the walk could not read (a symlink loop, a permission).
-pub fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<ScanError>), ToolError> {
+/// The files to scan, and the entries the walk could not read (a missing path, a symlink
+/// loop, a permission).
+pub fn collect(paths: &[PathBuf], exclude: &Excludes) -> (Vec<PathBuf>, Vec<ScanError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.is_file() {
+            // A file named on the command line is scanned even when excluded, as ruff does.
             files.push(path.clone());
         } else if path.is_dir() {
-            let (found, failed) = walk_dir(path);
+            let (found, failed) = walk_dir(path, exclude);
             files.extend(found);
             errors.extend(failed);
         } else {
-            return Err(ToolError::MissingPath(path.display().to_string()));
+            errors.push(ScanError {
+                path: path.display().to_string(),
+                origin: None,
+                message: "no such file or directory".into(),
+            });
         }
     }
     files.sort();
     files.dedup();
-    Ok((files, errors))
+    (files, errors)
 }
 
-fn walk_dir(dir: &PathBuf) -> (Vec<PathBuf>, Vec<ScanError>) {
+fn walk_dir(dir: &PathBuf, exclude: &Excludes) -> (Vec<PathBuf>, Vec<ScanError>) {
+    let inside = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
     let mut overrides = ignore::overrides::OverrideBuilder::new(dir);
     // Hidden folders such as .azure/ and .github/ hold templates; .git/ never does.
     let overrides = overrides.add("!.git/").and_then(|o| o.build());
@@ -35,6 +45,16 @@ fn walk_dir(dir: &PathBuf) -> (Vec<PathBuf>, Vec<ScanError>) {
     if let Ok(overrides) = overrides {
         builder.overrides(overrides);
     }
+    let exclude = exclude.clone();
+    builder.filter_entry(move |entry| {
+        if entry.depth() > 0 && exclude.is_excluded(entry.path()) {
+            return false;
+        }
+        // A link to a folder outside the scanned tree would scan what the user did not ask for.
+        !(entry.path_is_symlink()
+            && entry.file_type().is_some_and(|t| t.is_dir())
+            && !std::fs::canonicalize(entry.path()).is_ok_and(|target| target.starts_with(&inside)))
+    });
     let found = Mutex::new(Vec::new());
     let failed = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
