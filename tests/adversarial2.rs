@@ -487,7 +487,7 @@ fn arm_children_of_a_copy_element_not_deployed_still_fail() {
 #[test]
 fn the_json_report_does_not_depend_on_the_number_of_threads() {
     let testdata = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let options = RenderOptions { color: false, width: 80, quiet: false };
+    let options = RenderOptions::default();
     let run = |threads: usize| {
         let report =
             scan(std::slice::from_ref(&testdata), ScanOptions { threads, ..ScanOptions::default() }).expect("scan");

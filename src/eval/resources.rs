@@ -87,7 +87,21 @@ pub fn declare(build: &mut Build, frame: &Frame, decl: Declaration) -> usize {
 pub fn elsewhere(scope: Option<&Value>, own: ScopeId) -> bool {
     use crate::model::SymKind;
     match scope {
-        None | Some(Value::Object(_)) | Some(Value::Null) => false,
+        None | Some(Value::Null) => false,
+        // A resource group, subscription or management group (an `existing` one) is another
+        // scope; any other resource is the scope of an extension resource, in this one.
+        Some(scope @ Value::Object(_)) => {
+            let node = Node::new(scope.clone(), crate::source::Origin::default());
+            node.get("type").and_then(|t| t.value.as_str()).is_some_and(|t| {
+                [
+                    "Microsoft.Resources/resourceGroups",
+                    "Microsoft.Resources/subscriptions",
+                    "Microsoft.Management/managementGroups",
+                ]
+                .iter()
+                .any(|s| t.eq_ignore_ascii_case(s))
+            })
+        }
         Some(Value::Unknown(u)) => !matches!(u.sym.as_ref().map(|s| s.kind()),
             Some(SymKind::Scope { scope, function: "resourcegroup" }) if *scope == own),
         Some(_) => true,

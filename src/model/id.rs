@@ -57,7 +57,7 @@ impl ResourceId {
 
     /// Reads a literal id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}…`
     /// (not an extension resource's id, which names two providers). A part the text leaves
-    /// out is the scope's own.
+    /// out is none: `/providers/…` is a tenant-level id.
     pub fn parse(text: &str, scope: ScopeId) -> Option<ResourceId> {
         let rest = text.strip_prefix('/')?;
         let parts: Vec<&str> = rest.split('/').collect();
@@ -66,6 +66,8 @@ impl ResourceId {
             return None;
         }
         let mut id = ResourceId::local(String::new(), Value::Null, scope, None);
+        id.subscription = ScopePart::Named(Value::Null);
+        id.resource_group = ScopePart::Named(Value::Null);
         for pair in parts[..providers].chunks(2) {
             match pair {
                 [key, value] if key.eq_ignore_ascii_case("subscriptions") => {

@@ -177,6 +177,9 @@ pub struct Outcome {
     /// False when the subject gives the condition nothing to judge: a server the template
     /// does not create has no settings of its own in it.
     pub applicable: bool,
+    /// The verdict rests on resources deployed on their own (a server's configurations):
+    /// it holds whether or not the subject itself is deployed.
+    pub independent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -191,11 +194,11 @@ pub struct Evidence {
 
 impl Outcome {
     pub(crate) fn pass() -> Self {
-        Outcome { verdict: Tri::Yes, evidence: None, applicable: true }
+        Outcome { verdict: Tri::Yes, evidence: None, applicable: true, independent: false }
     }
 
     pub(crate) fn not_applicable() -> Self {
-        Outcome { verdict: Tri::Yes, evidence: None, applicable: false }
+        Outcome { verdict: Tri::Yes, evidence: None, applicable: false, independent: false }
     }
 
     fn same_verdict(&self, other: &Outcome) -> bool {
@@ -265,7 +268,7 @@ impl Condition {
                         written: false,
                     })
                 });
-                Outcome { verdict: out.verdict.negated(), evidence, applicable: true }
+                Outcome { verdict: out.verdict.negated(), evidence, applicable: true, independent: false }
             }
         }
     }
@@ -368,6 +371,7 @@ fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
                 written: true,
             }),
             applicable: true,
+            independent: false,
         },
         Tri::Unknown(u) => unknown_outcome(what, &u, node),
     }
@@ -415,6 +419,7 @@ fn missing_outcome(missing: MissingVerdict, what: &str, at: Origin, how: &str) -
                 written: false,
             }),
             applicable: true,
+            independent: false,
         },
     }
 }
@@ -429,6 +434,7 @@ fn unknown_outcome(what: &str, unknown: &Unknown, node: &Node) -> Outcome {
             written: true,
         }),
         applicable: true,
+        independent: false,
     }
 }
 
@@ -505,7 +511,9 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
         }
     }
     let base = if !named.is_empty() {
-        combine(named.iter().cloned(), false)
+        // Set by configurations, deployed on their own: it holds whether or not the server
+        // is deployed by this template (it exists either way).
+        Outcome { independent: true, ..combine(named.iter().cloned(), false) }
     } else if subject.external {
         // The server's own settings are not in the template: only what children set counts.
         Outcome::not_applicable()
@@ -524,6 +532,7 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
                     written: true,
                 }),
                 applicable: true,
+                independent: false,
             };
         }
     }
@@ -559,6 +568,7 @@ fn referenced_by(
                     written: true,
                 }),
                 applicable: true,
+                independent: false,
             });
         }
     };
@@ -631,6 +641,7 @@ fn referenced_by(
                 written: true,
             }),
             applicable: true,
+            independent: false,
         };
     }
     unknown.unwrap_or_else(|| Outcome {
@@ -642,5 +653,6 @@ fn referenced_by(
             written: true,
         }),
         applicable: true,
+        independent: false,
     })
 }

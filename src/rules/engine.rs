@@ -17,7 +17,8 @@ pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
                 }
                 let subject = Subject { deployment, index, node: &resource.body, external: resource.existing };
                 // A resource that may not be deployed fails only if it is.
-                let outcome = if_deployed(check.expect.evaluate(&subject), &resource.deployed);
+                let outcome = check.expect.evaluate(&subject);
+                let outcome = if outcome.independent { outcome } else { if_deployed(outcome, &resource.deployed) };
                 if !outcome.applicable {
                     continue;
                 }

@@ -54,10 +54,13 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
                         written: true,
                     }),
                     applicable: true,
+                    independent: false,
                 }),
                 other => Err(unknown(path, other, node)),
             },
-            PropertyLookup::Missing => Err(Outcome { verdict: Tri::Yes, evidence: None, applicable: true }),
+            PropertyLookup::Missing => {
+                Err(Outcome { verdict: Tri::Yes, evidence: None, applicable: true, independent: false })
+            }
             PropertyLookup::Unknown(_, node) => Err(unknown(path, &node.value, node)),
         }
     };
@@ -67,7 +70,7 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
         && crate::model::compare::loosely_equals(&a.value, &b.value) == Tri::Yes
         && max >= 1
     {
-        return Outcome { verdict: Tri::Yes, evidence: None, applicable: true };
+        return Outcome { verdict: Tri::Yes, evidence: None, applicable: true, independent: false };
     }
     let (first, start_node) = match read(start) {
         Ok(v) => v,
@@ -79,7 +82,7 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
     };
     let count = public_addresses(u32::from(first), u32::from(last));
     if count <= max {
-        return Outcome { verdict: Tri::Yes, evidence: None, applicable: true };
+        return Outcome { verdict: Tri::Yes, evidence: None, applicable: true, independent: false };
     }
     let message = if u32::from(first) == 0 && u32::from(last) == u32::MAX {
         format!("the firewall rule allows every IPv4 address ({first}–{last})")
@@ -105,6 +108,7 @@ fn public_address_limit(subject: &Subject<'_>, start: &[String], end: &[String],
             written: true,
         }),
         applicable: true,
+        independent: false,
     }
 }
 
@@ -122,6 +126,7 @@ fn unknown(path: &[String], value: &Value, node: &Node) -> Outcome {
             written: true,
         }),
         applicable: true,
+        independent: false,
     }
 }
 

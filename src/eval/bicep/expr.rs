@@ -21,16 +21,28 @@ impl<'w> BicepEval<'w, '_> {
             ExprKind::Ident(ident) => return self.ident(&ident.name, expr.span, locals),
             ExprKind::Array(items) => {
                 let mut out = Vec::new();
+                // A spread of what is not a known array: how many elements, and which, is not
+                // known; the array is that spread's and the others' unknown concatenation.
+                let mut unknown_spread = false;
                 for item in items {
                     match &item.kind {
                         ExprKind::Spread(inner) => match self.expr(inner, locals) {
                             Node { value: Value::Array(more), .. } => out.extend(more),
-                            other => out.push(other),
+                            Node { value: Value::Null, .. } => {}
+                            other => {
+                                unknown_spread = true;
+                                out.push(other);
+                            }
                         },
                         _ => out.push(self.expr(item, locals)),
                     }
                 }
-                Value::Array(out)
+                if unknown_spread {
+                    let parts: Vec<Value> = out.into_iter().map(|n| n.value).collect();
+                    ops::unknown_of("[...]", &parts, origin)
+                } else {
+                    Value::Array(out)
+                }
             }
             ExprKind::Object(items) => Value::Object(self.object(items, locals)),
             ExprKind::Member { base, name, safe } => {

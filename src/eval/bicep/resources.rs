@@ -241,6 +241,27 @@ impl<'w> BicepEval<'w, '_> {
                 return ParentRef::Named(self.expr(name, locals).value);
             }
         }
+        // An element of a known loop that is not deployed (its condition is false): it
+        // exists all the same, by that element's name.
+        if let ExprKind::Index { base, index, from_end: false, .. } = &expr.kind
+            && let ExprKind::Ident(id) = &base.kind
+            && let Some(statement) = self.decls.get(id.name.as_str()).copied()
+            && let StatementKind::Resource { body, .. } = &statement.kind
+            && let ExprKind::For { item, index: position, iterable, body: inner } = &body.kind
+            && let Value::Int(i) = self.expr(index, locals).value
+            && let ExprKind::Object(items) = &strip_if(inner).kind
+        {
+            let elements = self.for_elements(iterable, &Vec::new(), &id.name);
+            let element = usize::try_from(i).ok().and_then(|i| elements.get(i)).filter(|e| !e.stands_for_all);
+            let name = items.iter().find_map(|i| match i {
+                ObjectItem::Property(p) if p.key.literal() == Some("name") => Some(&p.value),
+                _ => None,
+            });
+            if let (Some(element), Some(name)) = (element, name) {
+                let locals = bind(&Vec::new(), item.as_ref(), position.as_ref(), element);
+                return ParentRef::Named(self.expr(name, &locals).value);
+            }
+        }
         ParentRef::Named(Value::unknown("the parent is not one known resource", origin))
     }
 

@@ -69,7 +69,7 @@ fn empty(args: &[Node], ctx: &Ctx) -> Value {
         Value::Null => Value::Bool(true),
         Value::String(s) => Value::Bool(s.is_empty()),
         Value::Array(a) => Value::Bool(a.is_empty()),
-        Value::Object(o) => Value::Bool(o.is_empty()),
+        Value::Object(o) if !o.iter().any(|(k, _)| k == crate::model::UNKNOWN_SPREAD) => Value::Bool(o.is_empty()),
         Value::ResourceId(_) => Value::Bool(false),
         v @ Value::Partial(_) => match v.is_non_empty_string() {
             Tri::Yes => Value::Bool(false),
