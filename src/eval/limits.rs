@@ -27,3 +27,7 @@ pub const MAX_MODULE_CALLS: usize = 2000;
 /// A value's trace keeps at most this many steps: a value passed through many variables and
 /// modules keeps where it started and where it ended.
 pub const MAX_TRACE: usize = 16;
+
+/// An unknown keeps at most this many values it may take (an `@allowed` set, ternary
+/// branches); past it, it is a plain unknown.
+pub const MAX_OPTIONS: usize = 16;

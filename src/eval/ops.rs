@@ -4,7 +4,7 @@
 
 use crate::eval::limits::MAX_TRACE;
 use crate::model::compare::{self, Case};
-use crate::model::{Node, Sym, TraceKind, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value};
+use crate::model::{Node, Options, Sym, TraceKind, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value};
 use crate::source::Origin;
 
 /// Operators, written as Bicep writes them and as ARM calls them (`equals()`, `less()`…).
@@ -55,6 +55,7 @@ pub fn derived(function: &str, args: &[Value]) -> Option<Unknown> {
         reason: first.reason.clone(),
         origin: first.origin,
         sym: symbolic.then(|| Sym::call(function, args.to_vec())),
+        options: None,
     })
 }
 
@@ -78,6 +79,64 @@ fn all_symbolic(value: &Value) -> bool {
         Value::ResourceId(id) => all_symbolic(&id.name),
         _ => true,
     }
+}
+
+/// The values a result over `args` may take, when an argument is an unknown with options
+/// (several such arguments must be picked by one input: their options match one to one):
+/// `f` computed over each option. `None` when no argument has options, or they are picked
+/// by different inputs.
+pub fn map_options(args: &[Value], f: impl Fn(&[Value]) -> Value) -> Option<Options> {
+    let with = |v: &Value| match v {
+        Value::Unknown(Unknown { options: Some(o), .. }) => Some(o.clone()),
+        _ => None,
+    };
+    let first = args.iter().find_map(with)?;
+    let correlated = args.iter().filter_map(with).all(|o| {
+        std::sync::Arc::ptr_eq(&o, &first)
+            || (o.key.is_some() && o.key == first.key && o.values.len() == first.values.len())
+    });
+    if !correlated {
+        return None;
+    }
+    let values = (0..first.values.len())
+        .map(|i| {
+            let picked: Vec<Value> = args
+                .iter()
+                .map(|a| match with(a) {
+                    Some(o) => o.values[i].0.value.clone(),
+                    None => a.clone(),
+                })
+                .collect();
+            let (node, label) = &first.values[i];
+            (Node::new(f(&picked), node.origin), label.clone())
+        })
+        .collect();
+    Some(Options { input: first.input.clone(), key: first.key.clone(), values })
+}
+
+/// `result`, computed over `args`, with the values it may take when an argument has options.
+fn mapped(result: Value, args: &[Value], f: impl Fn(&[Value]) -> Value) -> Value {
+    match result {
+        Value::Unknown(u) => match map_options(args, f) {
+            Some(options) => Value::Unknown(u.with_options(options)),
+            None => Value::Unknown(u),
+        },
+        known => known,
+    }
+}
+
+/// A choice between `then` and `otherwise` on an unknown `condition`: an unknown that takes
+/// one or the other.
+pub fn choice(condition: &Value, then: Node, otherwise: Node, origin: Origin) -> Value {
+    let args = [condition.clone(), then.value.clone(), otherwise.value.clone()];
+    let Value::Unknown(u) = unknown_of("?:", &args, origin) else { return Value::unknown("?:", origin) };
+    let Value::Unknown(c) = condition else { return Value::Unknown(u) };
+    let options = Options {
+        input: format!("the condition on {}", crate::model::input_name(c)),
+        key: c.sym.clone(),
+        values: vec![(then, "holds".into()), (otherwise, "does not hold".into())],
+    };
+    Value::Unknown(u.with_options(options))
 }
 
 /// `a` then `b`, kept short: the first and last steps of a long chain.
@@ -105,7 +164,22 @@ pub fn member(base: Node, name: &str, safe: bool, origin: Origin) -> Node {
                 None => Value::unknown(format!("the object has no property `{name}`"), origin),
             },
         },
-        Value::Unknown(u) => Value::Unknown(u.derived(|s| s.member(name))),
+        Value::Unknown(u) => {
+            let derived = u.derived(|s| s.member(name));
+            match &u.options {
+                // Each value it may take, read the same way.
+                Some(options) => {
+                    let values = options
+                        .values
+                        .iter()
+                        .map(|(node, label)| (member(node.clone(), name, safe, node.origin), label.clone()))
+                        .collect();
+                    let options = Options { input: options.input.clone(), key: options.key.clone(), values };
+                    Value::Unknown(derived.with_options(options))
+                }
+                None => Value::Unknown(derived),
+            }
+        }
         Value::Null if safe => Value::Null,
         other => Value::unknown(format!("`.{name}` of {}", other.describe()), origin),
     };
@@ -139,6 +213,11 @@ pub fn index(base: Node, index: Node, safe: bool, from_end: bool, origin: Origin
 
 /// A binary operator on evaluated operands (`&&`, `||` and `??` are lazy: see the front ends).
 pub fn binary(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
+    let result = binary_once(op, left, right, origin);
+    mapped(result, &[left.clone(), right.clone()], |a| binary_once(op, &a[0], &a[1], origin))
+}
+
+fn binary_once(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
     let equality = |case, negate: bool| {
         let t = compare::equals(left, right, case);
         if negate { t.negated() } else { t }
@@ -204,10 +283,11 @@ fn describe_all(args: &[Value]) -> String {
 
 /// `!x`.
 pub fn not(value: &Value, origin: Origin) -> Value {
-    match value {
+    let once = |v: &Value| match v {
         Value::Bool(b) => Value::Bool(!b),
         other => unknown_of("!", std::slice::from_ref(other), origin),
-    }
+    };
+    mapped(once(value), std::slice::from_ref(value), |a| once(&a[0]))
 }
 
 /// `-x`.
@@ -222,6 +302,17 @@ pub fn negate(value: &Value, origin: Origin) -> Value {
 pub fn truth(value: &Value, origin: Origin) -> Tri {
     match value {
         Value::Bool(b) => Tri::from(*b),
+        // True (or false) whichever value it takes.
+        Value::Unknown(u @ Unknown { options: Some(options), .. }) => {
+            let all = |b: bool| options.values.iter().all(|(n, _)| n.value == Value::Bool(b));
+            if all(true) {
+                Tri::Yes
+            } else if all(false) {
+                Tri::No
+            } else {
+                Tri::Unknown(u.clone())
+            }
+        }
         Value::Unknown(u) => Tri::Unknown(u.clone()),
         other => Tri::Unknown(Unknown::opaque(format!("the condition is {}, not a boolean", other.describe()), origin)),
     }
@@ -266,7 +357,8 @@ pub fn spread_into(members: &mut Vec<(String, Node)>, spread: Node) {
                             ],
                         )
                     });
-                    node.value = Value::Unknown(Unknown { reason: reason.into(), origin: spread.origin, sym });
+                    node.value =
+                        Value::Unknown(Unknown { reason: reason.into(), origin: spread.origin, sym, options: None });
                 }
             }
             // Two unknown spreads: a member comes from either.

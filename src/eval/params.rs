@@ -4,7 +4,8 @@
 //! to a parameter with a default takes the default, as ARM does.
 
 use crate::eval::build::{Frame, InputSource};
-use crate::model::{Node, Sym, SymKind, TraceKind, TraceStep, Unknown, Value};
+use crate::eval::limits::MAX_OPTIONS;
+use crate::model::{Node, Options, Sym, SymKind, TraceKind, TraceStep, Unknown, Value};
 use crate::source::Origin;
 
 /// A parameter as a front end declares it.
@@ -16,6 +17,8 @@ pub struct ParamDecl<'a> {
     pub nullable: bool,
     /// `@secure()`, `secureString`, `secureObject`.
     pub secure: bool,
+    /// The values it may take: `@allowed([...])`, `allowedValues`, a union of literal types.
+    pub allowed: Option<Vec<Node>>,
 }
 
 /// What the front end does next: use a value, or evaluate the declaration's default.
@@ -76,7 +79,13 @@ fn missing(frame: &Frame, decl: &ParamDecl<'_>) -> Node {
         ),
     };
     let sym = Sym::new(SymKind::Param { instance: frame.instance, name: name.to_ascii_lowercase().into() });
-    let mut node = Node::unknown(Unknown::symbolic(reason, decl.origin, sym), decl.origin);
+    let mut unknown = Unknown::symbolic(reason, decl.origin, sym.clone());
+    // The values it may take: rules judge each.
+    if let Some(allowed) = decl.allowed.as_ref().filter(|a| !a.is_empty() && a.len() <= MAX_OPTIONS) {
+        let values = allowed.iter().map(|v| (v.clone(), format!("is {}", v.value.describe()))).collect();
+        unknown = unknown.with_options(Options { input: format!("parameter `{name}`"), key: Some(sym), values });
+    }
+    let mut node = Node::unknown(unknown, decl.origin);
     if decl.secure {
         node.trace.push(TraceStep::new(decl.origin, TraceKind::Parameter { name: name.to_string(), secure: true }));
     }

@@ -23,6 +23,9 @@ pub fn strictly_equals(a: &Value, b: &Value) -> Tri {
 }
 
 pub fn equals(a: &Value, b: &Value, case: Case) -> Tri {
+    if let Some(t) = by_options(a, b, case) {
+        return t;
+    }
     match (a, b) {
         (Value::Unknown(x), Value::Unknown(y)) if x.same_as(y) => Tri::Yes,
         (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Tri::Unknown(u.clone()),
@@ -48,6 +51,36 @@ pub fn equals(a: &Value, b: &Value, case: Case) -> Tri {
         (Value::Object(x), Value::Object(y)) => memberwise(x, y, case),
         _ => Tri::No,
     }
+}
+
+/// Equality when a side is an unknown with options: the same answer for every option (or
+/// pair of options picked by one input) is the answer; otherwise it is unknown.
+fn by_options(a: &Value, b: &Value, case: Case) -> Option<Tri> {
+    let options = |v: &Value| match v {
+        Value::Unknown(u @ Unknown { options: Some(o), .. }) => Some((u.clone(), o.clone())),
+        _ => None,
+    };
+    let pairs: Vec<(Value, Value)> = match (options(a), options(b)) {
+        (None, None) => return None,
+        (Some((x, _)), Some((y, _))) if x.same_as(&y) => return Some(Tri::Yes),
+        (Some((_, o)), None) => o.values.iter().map(|(n, _)| (n.value.clone(), b.clone())).collect(),
+        (None, Some((_, o))) => o.values.iter().map(|(n, _)| (a.clone(), n.value.clone())).collect(),
+        (Some((_, x)), Some((_, y))) if x.key.is_some() && x.key == y.key && x.values.len() == y.values.len() => {
+            x.values.iter().zip(&y.values).map(|((p, _), (q, _))| (p.value.clone(), q.value.clone())).collect()
+        }
+        _ => return None,
+    };
+    let unknown = a.first_unknown().or(b.first_unknown()).cloned();
+    let answers: Vec<Tri> = pairs.iter().map(|(x, y)| equals(x, y, case)).collect();
+    Some(if answers.iter().all(|t| *t == Tri::Yes) {
+        Tri::Yes
+    } else if answers.iter().all(|t| *t == Tri::No) {
+        Tri::No
+    } else {
+        Tri::Unknown(
+            unknown.map(|u| u.plain()).unwrap_or_else(|| Unknown::opaque("", crate::source::Origin::default())),
+        )
+    })
 }
 
 fn own_scope(id: &ResourceId) -> crate::model::ScopeId {

@@ -17,6 +17,21 @@ pub struct Unknown {
     /// Where the input that makes it unknown is (a parameter's declaration, a function call).
     pub origin: Origin,
     pub sym: Option<Sym>,
+    /// The values it may take, when they are few and known: a parameter's `@allowed` set,
+    /// the branches of a ternary on an unknown condition.
+    pub options: Option<Arc<Options>>,
+}
+
+/// The values an unknown may take, and what picks each: rules judge every option, and a
+/// verdict that depends on the option names the input and the failing values.
+#[derive(Debug)]
+pub struct Options {
+    /// What picks the option, as messages name it: ``parameter `sslMode` ``.
+    pub input: String,
+    /// The symbol of that input: two unknowns picked by one input take matching options.
+    pub key: Option<Sym>,
+    /// Each value, and how the input picks it: `is 'Disabled'`, `is true`.
+    pub values: Vec<(crate::model::Node, String)>,
 }
 
 /// The expression an unknown stands for; cheap to clone, compared structurally. Its hash is
@@ -163,23 +178,51 @@ fn hash_value(value: &Value, h: &mut DefaultHasher) {
 impl Unknown {
     /// A value known only at deployment, or one pgguard does not compute: no symbol.
     pub fn opaque(reason: impl Into<Arc<str>>, origin: Origin) -> Unknown {
-        Unknown { reason: reason.into(), origin, sym: None }
+        Unknown { reason: reason.into(), origin, sym: None, options: None }
     }
 
     pub fn symbolic(reason: impl Into<Arc<str>>, origin: Origin, sym: Sym) -> Unknown {
-        Unknown { reason: reason.into(), origin, sym: Some(sym) }
+        Unknown { reason: reason.into(), origin, sym: Some(sym), options: None }
     }
 
     /// The same reason, for a value derived from this one by `derive` (a member, an element,
     /// a function of it); without a symbol when this has none.
     pub fn derived(&self, derive: impl FnOnce(&Sym) -> Sym) -> Unknown {
-        Unknown { reason: self.reason.clone(), origin: self.origin, sym: self.sym.as_ref().map(derive) }
+        Unknown { reason: self.reason.clone(), origin: self.origin, sym: self.sym.as_ref().map(derive), options: None }
+    }
+
+    /// The same unknown, known to take one of `options`.
+    pub fn with_options(mut self, options: Options) -> Unknown {
+        self.options = Some(Arc::new(options));
+        self
+    }
+
+    /// Without the values it may take (for a value derived in a way options do not follow).
+    pub fn plain(&self) -> Unknown {
+        Unknown { options: None, ..self.clone() }
     }
 
     /// Whether both are surely the same value: the same expression over the same inputs.
     pub fn same_as(&self, other: &Unknown) -> bool {
         matches!((&self.sym, &other.sym), (Some(a), Some(b)) if a == b)
     }
+}
+
+/// How messages name what an unknown depends on: the parameter in its symbol, when there is
+/// one (``parameter `env` ``).
+pub fn input_name(u: &Unknown) -> String {
+    fn param(sym: &Sym) -> Option<String> {
+        match sym.kind() {
+            SymKind::Param { name, .. } => Some(format!("parameter `{name}`")),
+            SymKind::Member(base, _) | SymKind::Index(base, _) => param(base),
+            SymKind::Call(_, args) => args.iter().find_map(|a| match a {
+                Value::Unknown(Unknown { sym: Some(s), .. }) => param(s),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+    u.sym.as_ref().and_then(param).unwrap_or_else(|| "an input known only at deployment".into())
 }
 
 /// Unknowns compare as values inside symbols: equal when they are surely the same value.

@@ -237,16 +237,9 @@ impl Condition {
                 Outcome::not_applicable()
             }
             Condition::Property { path, test, missing } => {
-                let resource = subject.resource();
-                match lookup(subject.node, path) {
-                    PropertyLookup::Found(node) => {
-                        compare(&anchored(subject.node, path, node), &display_path(path), test)
-                    }
-                    PropertyLookup::Missing => {
-                        missing_outcome(*missing, &display_path(path), resource.declaration, "is not set")
-                    }
-                    PropertyLookup::Unknown(u, node) => unknown_outcome(&display_path(path), &u, node),
-                }
+                let check =
+                    Check { what: display_path(path), test, missing: *missing, at: subject.resource().declaration };
+                check.property(subject.node, path, true)
             }
             Condition::Parameter { name, test, missing } => parameter(subject, name, test, *missing),
             Condition::ReferencedBy { resource_type, via, id, filter } => {
@@ -339,6 +332,90 @@ fn display_path(path: &[String]) -> String {
 
 fn show_list(values: &[Value]) -> String {
     values.iter().map(Value::describe).collect::<Vec<_>>().join(" or ")
+}
+
+/// A comparison of the value at a property, with what a missing value means.
+struct Check<'t> {
+    what: String,
+    test: &'t Test,
+    missing: MissingVerdict,
+    /// Where a missing value is reported.
+    at: Origin,
+}
+
+impl Check<'_> {
+    /// The value at `path` under `root`; an enclosing unknown with options is judged for each
+    /// value it may take.
+    fn property(&self, root: &Node, path: &[String], anchor: bool) -> Outcome {
+        let mut node = root;
+        for (depth, key) in path.iter().enumerate() {
+            if let Value::Unknown(u) = &node.value {
+                return self.options_or_unknown(u, node, |option| self.property(option, &path[depth..], false));
+            }
+            match node.get(key) {
+                Some(Node { value: Value::Null, .. }) => return self.missing(),
+                Some(next) => node = next,
+                None => {
+                    if let Some(spread @ Node { value: Value::Unknown(u), .. }) = node.get(crate::model::UNKNOWN_SPREAD)
+                    {
+                        return unknown_outcome(&self.what, u, spread);
+                    }
+                    return self.missing();
+                }
+            }
+        }
+        if anchor { self.value(&anchored(root, path, node)) } else { self.value(node) }
+    }
+
+    /// The value found: `null` is not set; an unknown with options is judged for each.
+    fn value(&self, node: &Node) -> Outcome {
+        match &node.value {
+            Value::Null => self.missing(),
+            Value::Unknown(u) if u.options.is_some() => self.options_or_unknown(u, node, |option| {
+                let mut option = option.clone();
+                option.trace = node.trace.iter().chain(&option.trace).cloned().collect();
+                self.value(&option)
+            }),
+            _ => compare(node, &self.what, self.test),
+        }
+    }
+
+    fn missing(&self) -> Outcome {
+        missing_outcome(self.missing, &self.what, self.at, "is not set")
+    }
+
+    /// Every value `u` may take judged by `judge`: the same verdict for all is the verdict;
+    /// otherwise it is unknown, naming the input and the values that fail.
+    fn options_or_unknown(&self, u: &Unknown, node: &Node, judge: impl Fn(&Node) -> Outcome) -> Outcome {
+        let Some(options) = &u.options else { return unknown_outcome(&self.what, u, node) };
+        let outcomes: Vec<(Outcome, &String)> = options.values.iter().map(|(n, label)| (judge(n), label)).collect();
+        let all = |v: fn(&Tri) -> bool| outcomes.iter().all(|(o, _)| v(&o.verdict));
+        if all(|t| *t == Tri::Yes) {
+            return Outcome::pass();
+        }
+        if all(|t| *t == Tri::No) {
+            return outcomes.into_iter().next().map(|(o, _)| o).unwrap_or_else(Outcome::pass);
+        }
+        let failing: Vec<&str> =
+            outcomes.iter().filter(|(o, _)| o.verdict == Tri::No).map(|(_, l)| l.as_str()).collect();
+        let message = if failing.is_empty() {
+            format!("{} cannot be resolved: {}", self.what, u.reason)
+        } else {
+            format!("{} fails when {} {}", self.what, options.input, failing.join(" or "))
+        };
+        let trace = outcomes
+            .iter()
+            .find(|(o, _)| o.verdict == Tri::No)
+            .and_then(|(o, _)| o.evidence.as_ref())
+            .map(|e| e.trace.clone())
+            .unwrap_or_else(|| node.trace.clone());
+        Outcome {
+            verdict: Tri::Unknown(u.plain()),
+            evidence: Some(Evidence { message, location: node.origin, trace, written: true }),
+            applicable: true,
+            independent: false,
+        }
+    }
 }
 
 fn compare(node: &Node, what: &str, test: &Test) -> Outcome {
@@ -495,7 +572,9 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
         }
         let outcome = || {
             let outcome = match lookup(&config.body, &["properties".into(), "value".into()]) {
-                PropertyLookup::Found(node) => compare(node, &what, test),
+                PropertyLookup::Found(node) => {
+                    Check { what: what.clone(), test, missing, at: config.declaration }.value(node)
+                }
                 PropertyLookup::Missing => {
                     missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
                 }

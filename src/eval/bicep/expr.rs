@@ -92,7 +92,7 @@ impl<'w> BicepEval<'w, '_> {
                         if crate::model::compare::strictly_equals(&a.value, &b.value) == Tri::Yes {
                             return a.at(origin);
                         }
-                        Node::new(ops::unknown_of("?:", &[c.value, a.value, b.value], origin), origin)
+                        Node::new(ops::choice(&c.value, a, b, origin), origin)
                     }
                 };
             }
@@ -102,7 +102,7 @@ impl<'w> BicepEval<'w, '_> {
                 if let [element] = elements.as_slice()
                     && let Tri::Unknown(u) = &element.deployed
                 {
-                    Value::Unknown(crate::model::Unknown { sym: None, ..u.clone() })
+                    Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u.clone() })
                 } else {
                     let mut out = Vec::new();
                     for element in elements {
@@ -115,7 +115,10 @@ impl<'w> BicepEval<'w, '_> {
                                     Tri::Yes => out.push(self.expr(body, &locals)),
                                     Tri::No => {}
                                     Tri::Unknown(u) => {
-                                        return Node::unknown(crate::model::Unknown { sym: None, ..u }, origin);
+                                        return Node::unknown(
+                                            crate::model::Unknown { sym: None, options: None, ..u },
+                                            origin,
+                                        );
                                     }
                                 }
                             }

@@ -170,6 +170,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             has_default: default.is_some(),
             nullable: is_nullable(ty.as_ref()),
             secure: has_decorator(statement, "secure"),
+            allowed: self.allowed(statement, ty.as_ref()),
         };
         let node = match (params::choose(&self.frame, &decl), default) {
             (params::Choice::Value(node), _) => node,
@@ -209,6 +210,28 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         let node = self.expr(expr, &Vec::new());
         self.in_progress.pop();
         Some(node)
+    }
+
+    /// The values a parameter may take: `@allowed([...])`, or a union of literal types.
+    fn allowed(&mut self, statement: &'w Statement, ty: Option<&'w DeclaredType>) -> Option<Vec<Node>> {
+        let decorator = statement.decorators.iter().find_map(|d| match &d.expr.kind {
+            ExprKind::Call { name, args, .. } if name.name == "allowed" => args.first(),
+            _ => None,
+        });
+        if let Some(values) = decorator {
+            return match self.expr(values, &Vec::new()).value {
+                Value::Array(items) => Some(items),
+                _ => None,
+            };
+        }
+        let Some(DeclaredType::Type(TypeExpr { kind: TypeKind::Union(members), .. })) = ty else { return None };
+        members
+            .iter()
+            .map(|m| match &m.kind {
+                TypeKind::Literal(e) => Some(self.expr(e, &Vec::new())),
+                _ => None,
+            })
+            .collect()
     }
 
     fn module_dir(&self) -> PathBuf {

@@ -236,7 +236,7 @@ fn filter(args: &mut dyn Args, ctx: &Ctx) -> Value {
         match keep.value {
             Value::Bool(true) => out.push(item),
             Value::Bool(false) => {}
-            Value::Unknown(u) => return Value::Unknown(crate::model::Unknown { sym: None, ..u }),
+            Value::Unknown(u) => return Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u }),
             other => return Value::unknown(format!("the `filter()` lambda gives {}", other.describe()), ctx.origin),
         }
     }
@@ -247,7 +247,7 @@ fn filter(args: &mut dyn Args, ctx: &Ctx) -> Value {
 /// symbol, so the result equals nothing.
 fn unknown_array(name: &str, value: &Value, ctx: &Ctx) -> Value {
     match value.first_unknown() {
-        Some(u) => Value::Unknown(crate::model::Unknown { sym: None, ..u.clone() }),
+        Some(u) => Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u.clone() }),
         None => Value::unknown(format!("`{name}()` of {}", value.describe()), ctx.origin),
     }
 }

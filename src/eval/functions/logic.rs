@@ -106,12 +106,12 @@ fn if_(args: &mut dyn Args, ctx: &Ctx) -> Value {
         Tri::Yes => args.value(1).value,
         Tri::No => args.value(2).value,
         Tri::Unknown(_) => {
-            let (a, b) = (args.value(1).value, args.value(2).value);
+            let (a, b) = (args.value(1), args.value(2));
             // Both branches the same value: the condition does not matter.
-            if crate::model::compare::strictly_equals(&a, &b) == Tri::Yes {
-                return a;
+            if crate::model::compare::strictly_equals(&a.value, &b.value) == Tri::Yes {
+                return a.value;
             }
-            ops::unknown_of("if", &[condition, a, b], ctx.origin)
+            ops::choice(&condition, a, b, ctx.origin)
         }
     }
 }

@@ -1,0 +1,133 @@
+//! Values with alternatives: a parameter's allowed values and the branches of a ternary on an
+//! unknown condition are each judged; the same verdict for all is the verdict, otherwise it
+//! is unknown and names the input and the values that fail.
+
+use pgguard::rules::{Finding, Verdict};
+use pgguard::scan::{ScanOptions, ScanReport, scan};
+
+fn scan_one(name: &str, text: &str) -> ScanReport {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), text).expect("write");
+    let report = scan(&[dir.path().to_path_buf()], ScanOptions::default()).expect("scan");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    report
+}
+
+fn of<'a>(report: &'a ScanReport, rule: &str) -> Vec<&'a Finding> {
+    report.findings.iter().filter(|f| report.rules[f.rule].id == rule).collect()
+}
+
+fn single(decorator: &str, value: &str) -> String {
+    format!(
+        "{decorator}
+param sslMode string
+param cond bool
+resource server 'Microsoft.DBforPostgreSQL/servers@2017-12-01' = {{
+  name: 'pg'
+  location: 'westeurope'
+  properties: {{
+    sslEnforcement: {value}
+    publicNetworkAccess: 'Disabled'
+    storageProfile: {{ geoRedundantBackup: 'Enabled' }}
+  }}
+}}
+"
+    )
+}
+
+#[test]
+fn an_allowed_set_that_all_passes_passes_and_one_that_all_fails_fails() {
+    let report = scan_one("main.bicep", &single("@allowed(['Enabled'])", "sslMode"));
+    assert!(of(&report, "PG101").is_empty(), "{:#?}", report.findings);
+    let report = scan_one("main.bicep", &single("@allowed(['Disabled'])", "sslMode"));
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1);
+    assert_eq!(ssl[0].verdict, Verdict::Fail);
+}
+
+#[test]
+fn a_mixed_allowed_set_is_unknown_naming_the_failing_value() {
+    let report = scan_one("main.bicep", &single("@allowed(['Enabled', 'Disabled'])", "sslMode"));
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1);
+    assert_eq!(ssl[0].verdict, Verdict::Unknown);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+}
+
+#[test]
+fn a_literal_union_type_is_an_allowed_set() {
+    let text = single("", "sslMode").replace("param sslMode string", "param sslMode 'Enabled' | 'ENABLED'");
+    let report = scan_one("main.bicep", &text);
+    assert!(of(&report, "PG101").is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn a_ternary_on_an_unknown_condition_is_judged_branch_by_branch() {
+    // Both branches pass: the condition does not matter.
+    let report = scan_one("main.bicep", &single("", "cond ? 'Enabled' : 'ENABLED'"));
+    assert!(of(&report, "PG101").is_empty(), "{:#?}", report.findings);
+    // One fails: unknown, saying when.
+    let report = scan_one("main.bicep", &single("", "cond ? 'Enabled' : 'Disabled'"));
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1);
+    assert_eq!(ssl[0].verdict, Verdict::Unknown);
+    assert!(ssl[0].message.contains("the condition on parameter `cond` does not hold"), "{}", ssl[0].message);
+    // Both fail: fail.
+    let report = scan_one("main.bicep", &single("", "cond ? 'Disabled' : 'disabled'"));
+    assert_eq!(of(&report, "PG101").iter().map(|f| f.verdict).collect::<Vec<_>>(), vec![Verdict::Fail]);
+}
+
+#[test]
+fn objects_chosen_by_a_ternary_are_read_through() {
+    // AVM's shape: `network: cond ? { … } : { … }`; PG201 reads a member of either.
+    let text = "param cond bool
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg'
+  location: 'westeurope'
+  properties: {
+    network: cond ? { publicNetworkAccess: 'Disabled', delegatedSubnetResourceId: 'subnet' } : { publicNetworkAccess: 'Disabled' }
+    backup: { geoRedundantBackup: 'Enabled' }
+  }
+}
+";
+    let report = scan_one("main.bicep", text);
+    assert!(of(&report, "PG201").is_empty(), "{:#?}", report.findings);
+    // PG204: vnet-injected in one branch only, no endpoint: unknown, saying when it fails.
+    let pe = of(&report, "PG204");
+    assert_eq!(pe.len(), 1, "{pe:#?}");
+    assert_eq!(pe[0].verdict, Verdict::Unknown);
+}
+
+#[test]
+fn arm_allowed_values_and_if_are_alternatives() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "sslMode": { "type": "string", "allowedValues": ["Enabled", "Disabled"] },
+    "prod": { "type": "bool" }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.DBforPostgreSQL/servers",
+      "apiVersion": "2017-12-01",
+      "name": "pg",
+      "location": "westeurope",
+      "properties": {
+        "sslEnforcement": "[parameters('sslMode')]",
+        "publicNetworkAccess": "[if(parameters('prod'), 'Disabled', 'Disabled')]",
+        "storageProfile": { "geoRedundantBackup": "[if(parameters('prod'), 'Enabled', 'Disabled')]" }
+      }
+    }
+  ]
+}"#;
+    let report = scan_one("main.json", template);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+    assert!(of(&report, "PG201").is_empty());
+    let backup = of(&report, "PG401");
+    assert_eq!(backup.len(), 1);
+    assert_eq!(backup[0].verdict, Verdict::Unknown);
+    assert!(backup[0].message.contains("parameter `prod` does not hold"), "{}", backup[0].message);
+}
