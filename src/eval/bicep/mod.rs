@@ -1,8 +1,11 @@
 //! The Bicep front end: finds declarations (parameters, variables, resources, modules,
-//! outputs) and maps expressions onto the shared core. What both languages share (parameter
+//! functions, imports, outputs) and maps expressions onto the shared core. What both languages share (parameter
 //! precedence, resources, loops, functions, values) is in the core; this is only syntax.
 
 mod expr;
+mod functions;
+mod imports;
+mod load;
 mod modules;
 mod resources;
 
@@ -11,7 +14,9 @@ use crate::eval::params::{self, ParamDecl};
 use crate::model::{Node, Output, TraceKind, TraceStep, Value};
 use crate::source::{FileId, Origin};
 use crate::span::Span;
-use crate::syntax::bicep::ast::{DeclaredType, ExprKind, Program, Statement, StatementKind, TypeExpr, TypeKind};
+use crate::syntax::bicep::ast::{
+    DeclaredType, ExprKind, ImportClause, Program, Statement, StatementKind, TypeExpr, TypeKind,
+};
 use crate::workspace::{Parsed, Workspace};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -31,6 +36,8 @@ enum Decl<'w> {
     Param(&'w str),
     Var(&'w str),
     Module(&'w str),
+    /// A name imported from another file (a variable, or a namespace of them).
+    Import(&'w str),
 }
 
 /// Names bound by loops and lambdas, innermost last.
@@ -50,13 +57,19 @@ struct BicepEval<'w, 'b> {
     loops: HashMap<&'w str, Vec<Option<usize>>>,
     /// Resource loops whose elements are not known: one instance stands for all.
     symbolic_loops: HashSet<&'w str>,
-    /// Declarations being evaluated, to stop at a cycle.
+    /// Declarations (and user-defined functions) being evaluated, to stop at a cycle.
     in_progress: Vec<&'w str>,
+    /// Those being evaluated in the files that import this one, by file: a cycle through
+    /// imports is a cycle too.
+    outer: Vec<(FileId, &'w str)>,
+    /// Files read by `load*()` functions, shared with the evaluators this one starts.
+    loaded: load::Loaded,
 }
 
 impl<'w, 'b> BicepEval<'w, 'b> {
     fn new(workspace: &'w Workspace, build: &'b mut Build, frame: Frame, program: &'w Program) -> Self {
-        let decls = program.statements.iter().filter_map(|s| declared_name(s).map(|n| (n, s))).collect();
+        let decls =
+            program.statements.iter().flat_map(|s| declared_names(s).into_iter().map(move |n| (n, s))).collect();
         BicepEval {
             workspace,
             build,
@@ -68,6 +81,8 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             loops: HashMap::new(),
             symbolic_loops: HashSet::new(),
             in_progress: Vec::new(),
+            outer: Vec::new(),
+            loaded: load::Loaded::default(),
         }
     }
 
@@ -176,7 +191,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
 
     /// Evaluates a declaration's expression, stopping at a cycle or a chain too deep.
     fn guarded(&mut self, name: &'w str, expr: &'w crate::syntax::bicep::ast::Expr) -> Option<Node> {
-        if self.in_progress.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH || self.in_progress.contains(&name) {
+        if self.too_deep() || self.in_progress.contains(&name) || self.outer.contains(&(self.frame.file, name)) {
             return None;
         }
         self.in_progress.push(name);
@@ -185,18 +200,29 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         Some(node)
     }
 
+    /// Whether references (declarations, function calls, across imports) nest too deep.
+    fn too_deep(&self) -> bool {
+        self.in_progress.len() + self.outer.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH
+    }
+
     fn module_dir(&self) -> PathBuf {
         self.workspace.file(self.frame.file).path.parent().map(PathBuf::from).unwrap_or_default()
     }
 }
 
-fn declared_name(statement: &Statement) -> Option<&str> {
+/// The names a statement declares in its file: an import declares each name it imports.
+fn declared_names(statement: &Statement) -> Vec<&str> {
     match &statement.kind {
         StatementKind::Param { name, .. }
         | StatementKind::Var { name, .. }
         | StatementKind::Resource { name, .. }
-        | StatementKind::Module { name, .. } => Some(&name.name),
-        _ => None,
+        | StatementKind::Module { name, .. }
+        | StatementKind::Func { name, .. } => vec![&name.name],
+        StatementKind::Import { clause: ImportClause::Named(items), .. } => {
+            items.iter().map(|item| item.alias.as_ref().unwrap_or(&item.name).name.as_str()).collect()
+        }
+        StatementKind::Import { clause: ImportClause::Wildcard { alias }, .. } => vec![&alias.name],
+        _ => Vec::new(),
     }
 }
 
