@@ -74,6 +74,7 @@ impl BicepEval<'_, '_> {
             match args.get(i).map(|n| &n.value) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s)),
+                Some(Value::Unknown(u)) => Err(format!("the {what} of `{name}()` is not known: {}", u.reason)),
                 Some(other) => Err(format!("the {what} of `{name}()` is {}, not a known string", other.describe())),
             }
         };
