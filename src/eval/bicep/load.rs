@@ -5,7 +5,7 @@
 
 use super::BicepEval;
 use crate::eval::limits::MAX_LOADED_FILE;
-use crate::model::{Node, Value};
+use crate::model::{Node, TraceKind, TraceStep, Value};
 use crate::source::Origin;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -57,7 +57,7 @@ impl BicepEval<'_, '_> {
             }
             None => Value::unknown(format!("`{name}()` is not a load function"), origin),
         };
-        Node::new(value, origin)
+        Node::new(value, origin).traced(TraceStep::new(origin, TraceKind::Function { name: name.to_string() }))
     }
 
     fn load_value(&mut self, kind: Loader, name: &str, args: &[Node], origin: Origin) -> Result<Value, String> {
@@ -127,11 +127,19 @@ impl BicepEval<'_, '_> {
             Ok(meta) if meta.len() > MAX_LOADED_FILE => {
                 Err(format!("`{path}` is {} bytes, more than the {MAX_LOADED_FILE} bytes pgguard loads", meta.len()))
             }
-            Ok(_) => std::fs::read(&full).map(Rc::from).map_err(|e| format!("cannot read `{path}`: {e}")),
-            Err(e) => Err(format!("cannot read `{path}`: {e}")),
+            Ok(_) => std::fs::read(&full).map(Rc::from).map_err(|e| unreadable(path, &e)),
+            Err(e) => Err(unreadable(path, &e)),
         };
         self.loaded.0.borrow_mut().insert(full, read.clone());
         read
+    }
+}
+
+/// Why a file cannot be read, the same on every system for a missing file.
+fn unreadable(path: &str, error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => format!("cannot read `{path}`: there is no such file"),
+        _ => format!("cannot read `{path}`: {error}"),
     }
 }
 
