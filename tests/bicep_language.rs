@@ -563,3 +563,29 @@ fn the_compiler_samples_evaluate_without_problems() {
         }
     }
 }
+
+#[test]
+fn an_import_deploys_nothing_of_its_file() {
+    // Bicep refuses an exported variable that reads a resource; pgguard must not deploy the
+    // imported file's resources in the importer either way.
+    let lib = "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg-lib'
+  location: 'westeurope'
+}
+@export()
+var serverName = server.name
+@export()
+var plain = 'x'
+";
+    let main =
+        "import {serverName, plain} from 'lib.bicep'\noutput name string = serverName\noutput plain string = plain\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.bicep"), main).expect("write");
+    std::fs::write(dir.path().join("lib.bicep"), lib).expect("write");
+    let evaluated = pgguard::scan::evaluate(&[dir.path().join("main.bicep")]).expect("evaluate");
+    let deployment = &evaluated.deployments[0];
+    assert!(deployment.resources.is_empty(), "{:#?}", deployment.resources);
+    let value = |name: &str| show(&deployment.outputs.iter().find(|o| o.name == name).expect("output").value);
+    assert!(value("name").starts_with("?("), "{}", value("name"));
+    assert_eq!(value("plain"), "'x'");
+}

@@ -146,6 +146,9 @@ impl<'w> BicepEval<'w, '_> {
         outer.extend(self.in_progress.iter().map(|name| (self.frame.file, *name)));
         let loaded = self.loaded.clone();
         let mut eval = BicepEval::new(self.workspace, self.build, frame, program);
+        // What is exported cannot refer to the file's resources and modules (Bicep refuses
+        // it): an evaluator of values never deploys anything.
+        eval.decls.retain(|_, s| !matches!(s.kind, StatementKind::Resource { .. } | StatementKind::Module { .. }));
         eval.outer = outer;
         eval.loaded = loaded;
         f(&mut eval)

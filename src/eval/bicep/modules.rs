@@ -15,7 +15,8 @@ use std::path::PathBuf;
 /// scan loads them before evaluation so that the workspace is complete and read-only while
 /// evaluating.
 pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
-    let Parsed::Bicep(parsed) = workspace.parsed(file) else { return Vec::new() };
+    // A parameter file calls no module, but may import variables and functions.
+    let (Parsed::Bicep(parsed) | Parsed::BicepParams(parsed)) = workspace.parsed(file) else { return Vec::new() };
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
     parsed
         .program
