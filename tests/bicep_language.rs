@@ -589,3 +589,29 @@ var plain = 'x'
     assert!(value("name").starts_with("?("), "{}", value("name"));
     assert_eq!(value("plain"), "'x'");
 }
+
+#[test]
+fn load_directory_file_info_lists_files_as_the_compiler_does() {
+    // LoadFunctions_CRLF: `loadDirectoryFileInfo('./Assets')` compiles to the files sorted by
+    // name without regard to case, each with its path relative to the template, its name and
+    // its extension; subfolders are not listed.
+    let main = "output all array = loadDirectoryFileInfo('./Assets')
+output txt array = map(loadDirectoryFileInfo('./Assets', '*.txt'), f => f.relativePath)
+output missing array = loadDirectoryFileInfo('./Nope')
+";
+    let files = [
+        ("main.bicep", main),
+        ("Assets/binary", "x"),
+        ("Assets/TextFile.LF.txt", "x"),
+        ("Assets/test.json.txt", "x"),
+        ("Assets/sub/inner.txt", "x"),
+    ];
+    assert_eq!(
+        output(&files, "all"),
+        "[{relativePath: 'Assets/binary', baseName: 'binary', extension: ''}, \
+         {relativePath: 'Assets/test.json.txt', baseName: 'test.json.txt', extension: '.txt'}, \
+         {relativePath: 'Assets/TextFile.LF.txt', baseName: 'TextFile.LF.txt', extension: '.txt'}]"
+    );
+    assert_eq!(output(&files, "txt"), "['Assets/test.json.txt', 'Assets/TextFile.LF.txt']");
+    assert!(output(&files, "missing").contains("cannot read `./Nope`"));
+}

@@ -1,10 +1,10 @@
-//! `loadTextContent`, `loadJsonContent`, `loadYamlContent` and `loadFileAsBase64`: the
-//! compiler reads these files beside the template and writes their content into it, so their
+//! `loadTextContent`, `loadJsonContent`, `loadYamlContent`, `loadFileAsBase64` and
+//! `loadDirectoryFileInfo`: the compiler reads these files beside the template and writes their content into it, so their
 //! value is known. Each file is read once per deployment, bounded in size (`limits`), and
 //! Bicep's own size limits apply on top; a file that cannot be read gives an unknown naming it.
 
 use super::BicepEval;
-use crate::eval::limits::MAX_LOADED_FILE;
+use crate::eval::limits::{MAX_ELEMENTS, MAX_LOADED_FILE};
 use crate::model::{Node, TraceKind, TraceStep, Value};
 use crate::source::Origin;
 use std::cell::RefCell;
@@ -32,6 +32,7 @@ enum Loader {
     Json,
     Yaml,
     Base64,
+    Directory,
 }
 
 fn loader(name: &str) -> Option<Loader> {
@@ -40,6 +41,7 @@ fn loader(name: &str) -> Option<Loader> {
         "loadjsoncontent" => Some(Loader::Json),
         "loadyamlcontent" => Some(Loader::Yaml),
         "loadfileasbase64" => Some(Loader::Base64),
+        "loaddirectoryfileinfo" => Some(Loader::Directory),
         _ => None,
     }
 }
@@ -66,6 +68,7 @@ impl BicepEval<'_, '_> {
             Loader::Text => 2,
             Loader::Json | Loader::Yaml => 3,
             Loader::Base64 => 1,
+            Loader::Directory => 2,
         };
         if args.is_empty() || args.len() > max {
             return Err(format!("`{name}()` takes 1 to {max} arguments, not {}", args.len()));
@@ -81,6 +84,9 @@ impl BicepEval<'_, '_> {
         let Some(path) = text_arg(0, "path")? else {
             return Err(format!("`{name}()` has no path"));
         };
+        if kind == Loader::Directory {
+            return self.directory(path, text_arg(1, "search pattern")?, origin);
+        }
         let bytes = self.read_beside(path)?;
         if kind == Loader::Base64 {
             if bytes.len() > MAX_BASE64_BYTES {
@@ -114,11 +120,64 @@ impl BicepEval<'_, '_> {
         Ok(from_json(selected, origin).value)
     }
 
+    /// `loadDirectoryFileInfo(path[, pattern])`: the files of a folder (not its subfolders),
+    /// as the compiler lists them: by name without regard to case, each as its path relative
+    /// to the template, its name and its extension.
+    fn directory(&self, path: &str, pattern: Option<&str>, origin: Origin) -> Result<Value, String> {
+        relative(path)?;
+        let full = self.module_dir().join(path);
+        let entries = std::fs::read_dir(&full).map_err(|e| unreadable(path, &e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| unreadable(path, &e))?;
+            if !entry.file_type().map_err(|e| unreadable(path, &e))?.is_file() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let matched = match pattern {
+                None => true,
+                Some(pattern) => match (glob(pattern, &name, false), glob(pattern, &name, true)) {
+                    (a, b) if a == b => a,
+                    _ => {
+                        return Err(format!(
+                            "whether `{name}` matches '{pattern}' depends on the file system's case sensitivity"
+                        ));
+                    }
+                },
+            };
+            if matched {
+                names.push(name);
+            }
+            if names.len() > MAX_ELEMENTS {
+                return Err(format!("`{path}` holds more than {MAX_ELEMENTS} files"));
+            }
+        }
+        names.sort_by(|a, b| a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)));
+        let folder: Vec<String> = Path::new(path)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let text = |s: String| Node::new(Value::String(s), origin);
+        let files = names
+            .into_iter()
+            .map(|name| {
+                let relative = folder.iter().cloned().chain([name.clone()]).collect::<Vec<_>>().join("/");
+                let extension = Path::new(&name).extension().map(|e| format!(".{}", e.to_string_lossy()));
+                let members = vec![
+                    ("relativePath".to_string(), text(relative)),
+                    ("baseName".to_string(), text(name)),
+                    ("extension".to_string(), text(extension.unwrap_or_default())),
+                ];
+                Node::new(Value::Object(members), origin)
+            })
+            .collect();
+        Ok(Value::Array(files))
+    }
+
     /// The bytes of `path`, relative to the folder of the file being evaluated.
     fn read_beside(&mut self, path: &str) -> Read {
-        if Path::new(path).is_absolute() || path.starts_with(['/', '\\']) {
-            return Err(format!("Bicep loads files by a path relative to the template, not `{path}`"));
-        }
+        relative(path)?;
         let full = self.module_dir().join(path);
         if let Some(known) = self.loaded.0.borrow().get(&full) {
             return known.clone();
@@ -133,6 +192,40 @@ impl BicepEval<'_, '_> {
         self.loaded.0.borrow_mut().insert(full, read.clone());
         read
     }
+}
+
+/// Bicep reads files by a path relative to the template.
+fn relative(path: &str) -> Result<(), String> {
+    if Path::new(path).is_absolute() || path.starts_with(['/', '\\']) {
+        return Err(format!("Bicep loads files by a path relative to the template, not `{path}`"));
+    }
+    Ok(())
+}
+
+/// Whether `name` matches a search pattern of `*` (any run of characters) and `?` (one).
+fn glob(pattern: &str, name: &str, ignore_case: bool) -> bool {
+    let fold =
+        |s: &str| -> Vec<char> { if ignore_case { s.to_lowercase().chars().collect() } else { s.chars().collect() } };
+    let (pattern, name) = (fold(pattern), fold(name));
+    // Iterative matching with one backtrack point: linear in practice, never exponential.
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some((p, n));
+            p += 1;
+        } else if let Some((sp, sn)) = star {
+            p = sp + 1;
+            n = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
 }
 
 /// Why a file cannot be read, the same on every system for a missing file.
@@ -264,6 +357,16 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn search_patterns_match_as_wildcards() {
+        assert!(glob("*.txt", "a.txt", false));
+        assert!(!glob("*.txt", "a.json", false));
+        assert!(glob("a?c*", "abcdef", false));
+        assert!(!glob("*.TXT", "a.txt", false));
+        assert!(glob("*.TXT", "a.txt", true));
+        assert!(glob("*", "", false));
     }
 
     #[test]
