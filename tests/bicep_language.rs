@@ -615,3 +615,25 @@ output missing array = loadDirectoryFileInfo('./Nope')
     assert_eq!(output(&files, "txt"), "['Assets/test.json.txt', 'Assets/TextFile.LF.txt']");
     assert!(output(&files, "missing").contains("cannot read `./Nope`"));
 }
+
+#[test]
+fn an_imported_function_may_use_what_its_file_imports() {
+    let lib2 = "@export()\nfunc suffix(env string) string => env == 'prod' ? '' : '-${env}'\n";
+    let lib = "import {suffix} from 'lib2.bicep'\n@export()\nfunc serverName(env string) string => 'pg${suffix(env)}'\n";
+    let main = "import * as lib from 'shared/lib.bicep'\noutput prod string = lib.serverName('prod')\noutput dev string = lib.serverName('dev')\n";
+    let files = [("main.bicep", main), ("shared/lib.bicep", lib), ("shared/lib2.bicep", lib2)];
+    assert_eq!(output(&files, "prod"), "'pg'");
+    assert_eq!(output(&files, "dev"), "'pg-dev'");
+}
+
+#[test]
+fn the_files_a_parameter_file_imports_are_loaded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.bicep"), "param env string\n").expect("write");
+    std::fs::create_dir(dir.path().join("shared")).expect("mkdir");
+    std::fs::write(dir.path().join("shared/vars.bicep"), "@export()\nvar env = 'prod'\n").expect("write");
+    let params = "using 'main.bicep'\nimport {env as e} from 'shared/vars.bicep'\nparam env = e\n";
+    std::fs::write(dir.path().join("main.bicepparam"), params).expect("write");
+    let evaluated = pgguard::scan::evaluate(&[dir.path().join("main.bicepparam")]).expect("evaluate");
+    assert!(evaluated.files.iter().any(|f| f.path.ends_with("shared/vars.bicep")), "{:#?}", evaluated.files);
+}
