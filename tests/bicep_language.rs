@@ -619,7 +619,8 @@ output missing array = loadDirectoryFileInfo('./Nope')
 #[test]
 fn an_imported_function_may_use_what_its_file_imports() {
     let lib2 = "@export()\nfunc suffix(env string) string => env == 'prod' ? '' : '-${env}'\n";
-    let lib = "import {suffix} from 'lib2.bicep'\n@export()\nfunc serverName(env string) string => 'pg${suffix(env)}'\n";
+    let lib =
+        "import {suffix} from 'lib2.bicep'\n@export()\nfunc serverName(env string) string => 'pg${suffix(env)}'\n";
     let main = "import * as lib from 'shared/lib.bicep'\noutput prod string = lib.serverName('prod')\noutput dev string = lib.serverName('dev')\n";
     let files = [("main.bicep", main), ("shared/lib.bicep", lib), ("shared/lib2.bicep", lib2)];
     assert_eq!(output(&files, "prod"), "'pg'");
@@ -636,4 +637,21 @@ fn the_files_a_parameter_file_imports_are_loaded() {
     std::fs::write(dir.path().join("main.bicepparam"), params).expect("write");
     let evaluated = pgguard::scan::evaluate(&[dir.path().join("main.bicepparam")]).expect("evaluate");
     assert!(evaluated.files.iter().any(|f| f.path.ends_with("shared/vars.bicep")), "{:#?}", evaluated.files);
+}
+
+#[test]
+fn unknown_keys_leave_the_other_members_open() {
+    // AVM flexible-server: `{ '${id}': {} }` over user-assigned identities given as module
+    // outputs. A member of unknown name may replace any other, and the reason names the key's.
+    let main = "param ids array
+param id string
+output literal object = { a: 1, '${id}': 2 }
+output built object = toObject(['x', id], k => k, k => 1)
+output readA int = { a: 1, '${id}': 2 }.a
+";
+    let files = main_only(main);
+    let literal = output(&files, "literal");
+    assert!(literal.contains("an object key is not known: parameter `id`"), "{literal}");
+    assert!(output(&files, "built").contains("a `toObject()` key is not known: parameter `id`"));
+    assert!(output(&files, "readA").starts_with("?("), "`a` may be replaced by the member named `id`");
 }

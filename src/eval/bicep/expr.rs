@@ -142,15 +142,23 @@ impl<'w> BicepEval<'w, '_> {
             match item {
                 ObjectItem::Property(p) => {
                     let key = match &p.key {
-                        ObjectKey::Ident(i) => Some(i.name.clone()),
-                        ObjectKey::String(s) => self.string(s, locals).value.as_str().map(str::to_string),
+                        ObjectKey::Ident(i) => Ok(i.name.clone()),
+                        ObjectKey::String(s) => match self.string(s, locals).value {
+                            Value::String(key) => Ok(key),
+                            other => Err(other),
+                        },
                     };
                     let value = self.expr(&p.value, locals);
                     match key {
-                        Some(key) => ops::set_member(&mut members, key, value),
-                        None => {
-                            let unknown = self.unknown("an object key is not known", p.key.span());
-                            ops::spread_into(&mut members, unknown);
+                        Ok(key) => ops::set_member(&mut members, key, value),
+                        // A member of unknown name may replace any other: an unknown spread,
+                        // which stands for no expression (the key's is not the member's).
+                        Err(key) => {
+                            let reason = match key.first_unknown() {
+                                Some(u) => format!("an object key is not known: {}", u.reason),
+                                None => format!("an object key is {}, not a string", key.describe()),
+                            };
+                            ops::spread_into(&mut members, self.unknown(reason, p.key.span()));
                         }
                     }
                 }

@@ -196,10 +196,19 @@ fn to_object(args: &mut dyn Args, ctx: &Ctx) -> Value {
     let mut members: Vec<(String, Node)> = Vec::new();
     for item in items {
         let key = match key(args, 1, &item, "toObject") {
-            Ok(key) => key,
+            Ok(key) => Some(key),
+            // A member of unknown name may replace any other, as in an object literal.
+            Err(Stop::Unknown(u)) => {
+                let reason = format!("a `toObject()` key is not known: {}", u.reason);
+                let unknown = Node::new(Value::Unknown(Unknown::opaque(reason, u.origin)), u.origin);
+                ops::spread_into(&mut members, unknown);
+                None
+            }
             Err(stop) => return stop.value("toObject", ctx),
         };
-        if members.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+        if let Some(key) = &key
+            && members.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
             return Value::unknown(format!("`toObject()` gives the key '{key}' twice"), ctx.origin);
         }
         let value = if args.len() == 3 {
@@ -210,7 +219,9 @@ fn to_object(args: &mut dyn Args, ctx: &Ctx) -> Value {
         } else {
             item
         };
-        members.push((key, value));
+        if let Some(key) = key {
+            members.push((key, value));
+        }
     }
     Value::Object(members)
 }
