@@ -91,6 +91,7 @@ output byKey array = map(sort([
 ], (x, y) => int(x.key) < int(y.key)), x => x.name)
 output equalValues array = sort([2, 1, 2], (x, y) => x < y)
 output tie array = sort([{ k: 1, n: 'a' }, { k: 1, n: 'b' }], (x, y) => x.k < y.k)
+output inconsistent array = sort([1, 2], (x, y) => true)
 ";
     let files = main_only(main);
     assert_eq!(output(&files, "numeric"), "[-13, 3, 5, 8, 10]");
@@ -98,7 +99,8 @@ output tie array = sort([{ k: 1, n: 'a' }, { k: 1, n: 'b' }], (x, y) => x.k < y.
     assert_eq!(output(&files, "byKey"), "['First', 'Second', 'Third', 'Fourth']");
     assert_eq!(output(&files, "equalValues"), "[1, 2, 2]");
     // Two different elements ranked equal: ARM defines no order between them.
-    assert!(output(&files, "tie").contains("ranks"), "{}", output(&files, "tie"));
+    assert!(output(&files, "tie").contains("ranks an object and an object equal"), "{}", output(&files, "tie"));
+    assert!(output(&files, "inconsistent").contains("each before the other"));
 }
 
 #[test]

@@ -149,10 +149,17 @@ fn merge_sort(mut items: Vec<Node>, args: &mut dyn Args, ctx: &Ctx) -> Result<Ve
     let mut out = Vec::with_capacity(left.len() + right.len());
     let (mut left, mut right) = (left.into_iter().peekable(), right.into_iter().peekable());
     while let (Some(a), Some(b)) = (left.peek(), right.peek()) {
-        // `b` goes first only when it surely comes before `a`.
-        let b_first = precedes(args, b, a)?;
-        if !b_first && !precedes(args, a, b)? && compare::strictly_equals(&a.value, &b.value) != Tri::Yes {
-            let reason = format!("the `sort()` lambda ranks {} and {} equal", a.value.describe(), b.value.describe());
+        // `b` goes first only when it surely comes before `a`. A lambda that ranks two
+        // elements both ways, or two different elements equal, leaves their order to ARM's
+        // algorithm: not known here.
+        let (b_first, a_first) = (precedes(args, b, a)?, precedes(args, a, b)?);
+        let undecided = match (b_first, a_first) {
+            (true, true) => Some("each before the other"),
+            (false, false) if compare::strictly_equals(&a.value, &b.value) != Tri::Yes => Some("equal"),
+            _ => None,
+        };
+        if let Some(how) = undecided {
+            let reason = format!("the `sort()` lambda ranks {} and {} {how}", a.value.describe(), b.value.describe());
             return Err(Stop::Unknown(Unknown::opaque(reason, ctx.origin)));
         }
         let next = if b_first { right.next() } else { left.next() };
