@@ -657,3 +657,24 @@ output readA int = { a: 1, '${id}': 2 }.a
     assert!(output(&files, "built").contains("a `toObject()` key is not known: parameter `id`"));
     assert!(output(&files, "readA").starts_with("?("), "`a` may be replaced by the member named `id`");
 }
+
+#[test]
+fn a_long_chain_of_imports_stops_at_the_depth_bound() {
+    // 400 files, each exporting a variable read from the next: evaluated to the bound, then
+    // unknown, without exhausting the stack.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let count = 400;
+    for i in 0..count {
+        let text = if i + 1 < count {
+            format!("import {{v{n}}} from 'f{n}.bicep'\n@export()\nvar v{i} = v{n}\n", n = i + 1)
+        } else {
+            format!("@export()\nvar v{i} = 'end'\n")
+        };
+        std::fs::write(dir.path().join(format!("f{i}.bicep")), text).expect("write");
+    }
+    std::fs::write(dir.path().join("main.bicep"), "import {v0} from 'f0.bicep'\noutput v string = v0\n")
+        .expect("write");
+    let evaluated = pgguard::scan::evaluate(&[dir.path().join("main.bicep")]).expect("evaluate");
+    let value = show(&evaluated.deployments[0].outputs[0].value);
+    assert!(value.contains("references nest deeper than 256"), "{value}");
+}

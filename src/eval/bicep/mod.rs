@@ -167,7 +167,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
                     let step = params::default_step(&decl, node.origin);
                     node.traced(step)
                 }
-                None => self.unknown(format!("parameter `{name}` refers to itself"), span),
+                None => self.unknown(self.unresolved("parameter", name), span),
             },
             (params::Choice::Default, None) => self.unknown(format!("parameter `{name}` has no default"), span),
         };
@@ -181,7 +181,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             return node.clone().at(self.origin(span));
         }
         let Some(node) = self.guarded(name, value) else {
-            return self.unknown(format!("variable `{name}` refers to itself"), span);
+            return self.unknown(self.unresolved("variable", name), span);
         };
         let step = TraceStep::new(node.origin, TraceKind::Variable { name: name.to_string() });
         let node = bounded(node, &format!("variable `{name}`")).traced(step);
@@ -198,6 +198,16 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         let node = self.expr(expr, &Vec::new());
         self.in_progress.pop();
         Some(node)
+    }
+
+    /// Why a declaration `guarded` refused is not evaluated.
+    fn unresolved(&self, what: &str, name: &str) -> String {
+        if self.too_deep() {
+            let limit = crate::eval::limits::MAX_REFERENCE_DEPTH;
+            format!("{what} `{name}`: references nest deeper than {limit}")
+        } else {
+            format!("{what} `{name}` refers to itself")
+        }
     }
 
     /// Whether references (declarations, function calls, across imports) nest too deep.
