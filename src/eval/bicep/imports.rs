@@ -8,7 +8,7 @@ use crate::eval::build::Frame;
 use crate::model::{Node, Value};
 use crate::source::{FileId, Origin};
 use crate::span::Span;
-use crate::syntax::bicep::ast::{Expr, ExprKind, ImportClause, Program, Statement, StatementKind};
+use crate::syntax::bicep::ast::{Expr, ExprKind, Ident, ImportClause, Program, Statement, StatementKind};
 use crate::workspace::Parsed;
 
 /// The local Bicep file an import statement reads, as written; `None` for a registry
@@ -36,7 +36,7 @@ fn is_registry(path: &str) -> bool {
 
 /// What an imported name is in the file that exports it.
 pub(super) enum Exported<'w> {
-    Var(&'w str),
+    Var(&'w Ident),
     Func(&'w str, &'w Statement),
 }
 
@@ -58,8 +58,7 @@ impl<'w> BicepEval<'w, '_> {
                     let original = original_name(statement, name).unwrap_or(name);
                     match exported(program, original) {
                         Some(Exported::Var(var)) => {
-                            let span = program.span;
-                            self.in_file(file, program, |eval| eval.ident(var, span, &Vec::new()))
+                            self.in_file(file, program, |eval| eval.ident(&var.name, var.span, &Vec::new()))
                         }
                         Some(Exported::Func(..)) => {
                             let reason = format!("`{name}` is a function: a value only when called");
@@ -189,7 +188,7 @@ fn literal_source(statement: &Statement) -> Option<&str> {
 /// The exported (`@export()`) variable or function `name` of a file.
 pub(super) fn exported<'w>(program: &'w Program, name: &str) -> Option<Exported<'w>> {
     program.statements.iter().filter(|s| has_decorator(s, "export")).find_map(|s| match &s.kind {
-        StatementKind::Var { name: n, .. } if n.name == name => Some(Exported::Var(&n.name)),
+        StatementKind::Var { name: n, .. } if n.name == name => Some(Exported::Var(n)),
         StatementKind::Func { name: n, .. } if n.name == name => Some(Exported::Func(&n.name, s)),
         _ => None,
     })
