@@ -32,9 +32,8 @@ impl<'w> BicepEval<'w, '_> {
             return unknown(format!("`{name}()`: calls and references nest deeper than {MAX_REFERENCE_DEPTH}"));
         }
         if !self.build.take_elements(1) {
-            return unknown(format!(
-                "`{name}()` is not evaluated: the deployment's budget of {MAX_LOOP_ELEMENTS} loop elements and calls is spent"
-            ));
+            let budget = format!("the deployment's budget of {MAX_LOOP_ELEMENTS} loop elements and calls is spent");
+            return unknown(format!("`{name}()` is not evaluated: {budget}"));
         }
         let locals = params.iter().map(|p| p.name.name.clone()).zip(args).collect();
         self.in_progress.push(name);

@@ -1,7 +1,8 @@
 //! `loadTextContent`, `loadJsonContent`, `loadYamlContent`, `loadFileAsBase64` and
-//! `loadDirectoryFileInfo`: the compiler reads these files beside the template and writes their content into it, so their
-//! value is known. Each file is read once per deployment, bounded in size (`limits`), and
-//! Bicep's own size limits apply on top; a file that cannot be read gives an unknown naming it.
+//! `loadDirectoryFileInfo`: the compiler reads these files beside the template and writes
+//! their content into it, so their value is known. Each file is read once per deployment,
+//! bounded in size (`limits`), and Bicep's own size limits apply on top; a file that cannot
+//! be read gives an unknown naming it.
 
 use super::BicepEval;
 use crate::eval::limits::{MAX_ELEMENTS, MAX_LOADED_FILE};

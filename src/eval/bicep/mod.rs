@@ -1,6 +1,7 @@
 //! The Bicep front end: finds declarations (parameters, variables, resources, modules,
-//! functions, imports, outputs) and maps expressions onto the shared core. What both languages share (parameter
-//! precedence, resources, loops, functions, values) is in the core; this is only syntax.
+//! functions, imports, outputs) and maps expressions onto the shared core. What both
+//! languages share (parameter precedence, resources, loops, functions, values) is in the
+//! core; this is only syntax.
 
 mod expr;
 mod functions;
