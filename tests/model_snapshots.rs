@@ -43,6 +43,7 @@ snapshots! {
     arm_symbolic => "arm-symbolic.json",
     bicep_children => "bicep-children.bicep",
     bicep_conditions => "bicep-conditions.bicep",
+    bicep_language => "bicep-language",
     bicep_loops => "bicep-loops.bicep",
     bicep_modules => "bicep-modules",
     bicep_network => "bicep-network.bicep",

@@ -6,7 +6,9 @@
 /// elements.
 pub const MAX_ELEMENTS: usize = 1000;
 
-/// A deployment expands at most this many loop elements in all: nested loops multiply.
+/// A deployment expands at most this many loop elements in all: nested loops multiply. Each
+/// lambda application and each call of a user-defined function counts as one element, since
+/// lambdas nest and functions call functions the same way.
 pub const MAX_LOOP_ELEMENTS: usize = 100_000;
 
 /// Variables, parameters and functions referring to each other are followed this deep, so a
@@ -31,3 +33,8 @@ pub const MAX_TRACE: usize = 16;
 /// An unknown keeps at most this many values it may take (an `@allowed` set, ternary
 /// branches); past it, it is a plain unknown.
 pub const MAX_OPTIONS: usize = 16;
+
+/// A file read by `loadTextContent()` and its kin is read only up to this size. Bicep's own
+/// limits are lower (1,048,576 characters at most, `load.rs`), but a character may take four
+/// bytes; a bigger file would not compile anyway.
+pub const MAX_LOADED_FILE: u64 = 4 * 1024 * 1024;

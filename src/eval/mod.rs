@@ -70,8 +70,9 @@ fn finish(build: build::Build) -> Deployment {
     deployment
 }
 
-/// Local module paths a Bicep file refers to, resolved against its folder; the scan loads
-/// them before evaluation so that the workspace is complete and read-only while evaluating.
+/// Local module and import paths a Bicep file refers to, resolved against its folder; the
+/// scan loads them before evaluation so that the workspace is complete and read-only while
+/// evaluating.
 pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<std::path::PathBuf> {
     bicep::module_paths(workspace, file)
 }

@@ -5,6 +5,7 @@ use super::{BicepEval, Locals};
 use crate::eval::functions::{self, Args, Ctx};
 use crate::eval::ops::{self, Op};
 use crate::model::{Node, TraceKind, TraceStep, Tri, Value};
+use crate::source::Origin;
 use crate::span::Span;
 use crate::syntax::bicep::ast::{
     BinaryOp, Expr, ExprKind, ObjectItem, ObjectKey, StatementKind, StringLit, StringPart, UnaryOp,
@@ -144,15 +145,23 @@ impl<'w> BicepEval<'w, '_> {
             match item {
                 ObjectItem::Property(p) => {
                     let key = match &p.key {
-                        ObjectKey::Ident(i) => Some(i.name.clone()),
-                        ObjectKey::String(s) => self.string(s, locals).value.as_str().map(str::to_string),
+                        ObjectKey::Ident(i) => Ok(i.name.clone()),
+                        ObjectKey::String(s) => match self.string(s, locals).value {
+                            Value::String(key) => Ok(key),
+                            other => Err(other),
+                        },
                     };
                     let value = self.expr(&p.value, locals);
                     match key {
-                        Some(key) => ops::set_member(&mut members, key, value),
-                        None => {
-                            let unknown = self.unknown("an object key is not known", p.key.span());
-                            ops::spread_into(&mut members, unknown);
+                        Ok(key) => ops::set_member(&mut members, key, value),
+                        // A member of unknown name may replace any other: an unknown spread,
+                        // which stands for no expression (the key's is not the member's).
+                        Err(key) => {
+                            let reason = match key.first_unknown() {
+                                Some(u) => format!("an object key is not known: {}", u.reason),
+                                None => format!("an object key is {}, not a string", key.describe()),
+                            };
+                            ops::spread_into(&mut members, self.unknown(reason, p.key.span()));
                         }
                     }
                 }
@@ -198,7 +207,7 @@ impl<'w> BicepEval<'w, '_> {
         Node { value: Value::concat(parts, origin), origin, trace }
     }
 
-    fn ident(&mut self, name: &str, span: Span, locals: &Locals) -> Node {
+    pub(super) fn ident(&mut self, name: &str, span: Span, locals: &Locals) -> Node {
         if let Some((_, node)) = locals.iter().rev().find(|(n, _)| n == name) {
             return node.clone().at(self.origin(span));
         }
@@ -210,16 +219,50 @@ impl<'w> BicepEval<'w, '_> {
             StatementKind::Var { value, .. } => self.var(key, value, span),
             StatementKind::Resource { .. } => self.resource_value(key, span, None),
             StatementKind::Module { .. } => self.module_ref(key, span),
+            StatementKind::Import { .. } => self.imported(key, statement, span),
+            StatementKind::Func { .. } => self.unknown(format!("function `{name}` is a value only when called"), span),
             _ => self.unknown(format!("`{name}` is not a value pgguard evaluates"), span),
         }
     }
 
-    fn call(&mut self, base: Option<&'w Expr>, name: &str, args: &'w [Expr], locals: &Locals, span: Span) -> Node {
+    fn call(&mut self, base: Option<&'w Expr>, name: &'w str, args: &'w [Expr], locals: &Locals, span: Span) -> Node {
         let origin = self.origin(span);
+        let local = |n: &str| locals.iter().any(|(l, _)| l == n);
         match base.map(|b| &b.kind) {
-            None => {}
+            // A function declared or imported in this file hides the built-in of that name.
+            None => {
+                if let Some((&key, &statement)) = self.decls.get_key_value(name) {
+                    match &statement.kind {
+                        StatementKind::Func { .. } => {
+                            return match self.arguments(name, args, locals, origin) {
+                                Ok(values) => self.call_user(key, statement, values, origin),
+                                Err(unknown) => unknown,
+                            };
+                        }
+                        StatementKind::Import { .. } if !super::imports::is_namespace(statement) => {
+                            return match self.arguments(name, args, locals, origin) {
+                                Ok(values) => self.call_imported(statement, key, None, values, origin),
+                                Err(unknown) => unknown,
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // `ns.f(…)` of `import * as ns`.
             Some(ExprKind::Ident(ns))
-                if matches!(ns.name.as_str(), "sys" | "az") && !locals.iter().any(|(n, _)| *n == ns.name) => {}
+                if !local(&ns.name)
+                    && self.decls.get(ns.name.as_str()).is_some_and(|s| super::imports::is_namespace(s)) =>
+            {
+                let Some((&key, &statement)) = self.decls.get_key_value(ns.name.as_str()) else {
+                    return self.unknown(format!("`{}` is not declared", ns.name), span);
+                };
+                return match self.arguments(name, args, locals, origin) {
+                    Ok(values) => self.call_imported(statement, key, Some(name), values, origin),
+                    Err(unknown) => unknown,
+                };
+            }
+            Some(ExprKind::Ident(ns)) if matches!(ns.name.as_str(), "sys" | "az") && !local(&ns.name) => {}
             // `vault.getSecret('x')`: a secret read at deployment.
             Some(_) if name == "getSecret" => {
                 let node = Node::new(Value::unknown("a Key Vault secret is known only at deployment", origin), origin);
@@ -232,9 +275,59 @@ impl<'w> BicepEval<'w, '_> {
                 );
             }
         }
+        if super::load::is_loader(name) {
+            return match self.arguments(name, args, locals, origin) {
+                Ok(values) => self.load(name, &values, origin),
+                Err(unknown) => unknown,
+            };
+        }
+        let mut call_args = Vec::with_capacity(args.len());
+        for arg in args {
+            match &arg.kind {
+                ExprKind::Spread(inner) => match self.spread_arguments(name, inner, locals, origin) {
+                    Ok(values) => call_args.extend(values.into_iter().map(Arg::Value)),
+                    Err(unknown) => return unknown,
+                },
+                _ => call_args.push(Arg::Expr(arg)),
+            }
+        }
         let ctx = Ctx { origin, scope: self.frame.scope, instance: self.frame.instance };
-        let mut call_args = CallArgs { eval: self, args, locals };
+        let mut call_args = CallArgs { eval: self, args: call_args, locals };
         functions::call(name, &mut call_args, &ctx)
+    }
+
+    /// A call's arguments, evaluated, with spreads (`f(...xs)`) expanded.
+    fn arguments(&mut self, name: &str, args: &'w [Expr], locals: &Locals, origin: Origin) -> Result<Vec<Node>, Node> {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            match &arg.kind {
+                ExprKind::Spread(inner) => values.extend(self.spread_arguments(name, inner, locals, origin)?),
+                _ => values.push(self.expr(arg, locals)),
+            }
+        }
+        Ok(values)
+    }
+
+    /// The arguments `...xs` gives: the elements of a known array. Otherwise how many
+    /// arguments the call has is not known, and neither is its result.
+    fn spread_arguments(
+        &mut self,
+        name: &str,
+        inner: &'w Expr,
+        locals: &Locals,
+        origin: Origin,
+    ) -> Result<Vec<Node>, Node> {
+        let spread = self.expr(inner, locals);
+        match spread.value {
+            Value::Array(items) => Ok(items),
+            other => {
+                let value = match other.first_unknown() {
+                    Some(u) => Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u.clone() }),
+                    None => Value::unknown(format!("`{name}()` spreads {}, not an array", other.describe()), origin),
+                };
+                Err(Node { value, origin, trace: spread.trace })
+            }
+        }
     }
 
     fn binary(&mut self, op: BinaryOp, left: &'w Expr, right: &'w Expr, locals: &Locals, span: Span) -> Node {
@@ -289,11 +382,18 @@ fn core_op(op: BinaryOp) -> Op {
     }
 }
 
+/// One argument of a call to the function library: an expression, evaluated when the
+/// function asks (a lambda is applied), or a value a spread gave.
+enum Arg<'w> {
+    Expr(&'w Expr),
+    Value(Node),
+}
+
 /// A Bicep call's arguments for the function library: evaluated on demand; lambdas applied
-/// with their parameters bound.
+/// with their parameters bound, each application drawing on the deployment's element budget.
 struct CallArgs<'e, 'w, 'b> {
     eval: &'e mut BicepEval<'w, 'b>,
-    args: &'w [Expr],
+    args: Vec<Arg<'w>>,
     locals: &'e Locals,
 }
 
@@ -303,11 +403,24 @@ impl Args for CallArgs<'_, '_, '_> {
     }
 
     fn value(&mut self, i: usize) -> Node {
-        self.eval.expr(&self.args[i], self.locals)
+        match &self.args[i] {
+            Arg::Expr(expr) => self.eval.expr(expr, self.locals),
+            Arg::Value(node) => node.clone(),
+        }
     }
 
     fn apply(&mut self, i: usize, params: Vec<Node>) -> Option<Node> {
-        let ExprKind::Lambda { params: names, body } = &self.args[i].kind else { return None };
+        let Arg::Expr(Expr { kind: ExprKind::Lambda { params: names, body }, span }) = &self.args[i] else {
+            return None;
+        };
+        let origin = self.eval.origin(*span);
+        if !self.eval.build.take_elements(1) {
+            let reason = format!(
+                "the lambda is not applied: the deployment's budget of {} loop elements and calls is spent",
+                crate::eval::limits::MAX_LOOP_ELEMENTS
+            );
+            return Some(Node::new(Value::unknown(reason, origin), origin));
+        }
         let mut locals = self.locals.clone();
         locals.extend(names.iter().zip(params).map(|(n, v)| (n.name.name.clone(), v)));
         Some(self.eval.expr(body, &locals))

@@ -1,8 +1,12 @@
 //! The Bicep front end: finds declarations (parameters, variables, resources, modules,
-//! outputs) and maps expressions onto the shared core. What both languages share (parameter
-//! precedence, resources, loops, functions, values) is in the core; this is only syntax.
+//! functions, imports, outputs) and maps expressions onto the shared core. What both
+//! languages share (parameter precedence, resources, loops, functions, values) is in the
+//! core; this is only syntax.
 
 mod expr;
+mod functions;
+mod imports;
+mod load;
 mod modules;
 mod resources;
 
@@ -11,7 +15,9 @@ use crate::eval::params::{self, ParamDecl};
 use crate::model::{Node, Output, TraceKind, TraceStep, Value};
 use crate::source::{FileId, Origin};
 use crate::span::Span;
-use crate::syntax::bicep::ast::{DeclaredType, ExprKind, Program, Statement, StatementKind, TypeExpr, TypeKind};
+use crate::syntax::bicep::ast::{
+    DeclaredType, ExprKind, ImportClause, Program, Statement, StatementKind, TypeExpr, TypeKind,
+};
 use crate::workspace::{Parsed, Workspace};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -57,6 +63,8 @@ enum Decl<'w> {
     Param(&'w str),
     Var(&'w str),
     Module(&'w str),
+    /// A name imported from another file (a variable, or a namespace of them).
+    Import(&'w str),
 }
 
 /// Names bound by loops and lambdas, innermost last.
@@ -76,13 +84,19 @@ struct BicepEval<'w, 'b> {
     loops: HashMap<&'w str, Vec<Option<usize>>>,
     /// Resource loops whose elements are not known: one instance stands for all.
     symbolic_loops: HashSet<&'w str>,
-    /// Declarations being evaluated, to stop at a cycle.
+    /// Declarations (and user-defined functions) being evaluated, to stop at a cycle.
     in_progress: Vec<&'w str>,
+    /// Those being evaluated in the files that import this one, by file: a cycle through
+    /// imports is a cycle too.
+    outer: Vec<(FileId, &'w str)>,
+    /// Files read by `load*()` functions, shared with the evaluators this one starts.
+    loaded: load::Loaded,
 }
 
 impl<'w, 'b> BicepEval<'w, 'b> {
     fn new(workspace: &'w Workspace, build: &'b mut Build, frame: Frame, program: &'w Program) -> Self {
-        let decls = program.statements.iter().filter_map(|s| declared_name(s).map(|n| (n, s))).collect();
+        let decls =
+            program.statements.iter().flat_map(|s| declared_names(s).into_iter().map(move |n| (n, s))).collect();
         BicepEval {
             workspace,
             build,
@@ -94,6 +108,8 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             loops: HashMap::new(),
             symbolic_loops: HashSet::new(),
             in_progress: Vec::new(),
+            outer: Vec::new(),
+            loaded: load::Loaded::default(),
         }
     }
 
@@ -179,7 +195,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
                     let step = params::default_step(&decl, node.origin);
                     node.traced(step)
                 }
-                None => self.unknown(format!("parameter `{name}` refers to itself"), span),
+                None => self.unknown(self.unresolved("parameter", name), span),
             },
             (params::Choice::Default, None) => self.unknown(format!("parameter `{name}` has no default"), span),
         };
@@ -193,7 +209,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             return node.clone().at(self.origin(span));
         }
         let Some(node) = self.guarded(name, value) else {
-            return self.unknown(format!("variable `{name}` refers to itself"), span);
+            return self.unknown(self.unresolved("variable", name), span);
         };
         let step = TraceStep::new(node.origin, TraceKind::Variable { name: name.to_string() });
         let node = bounded(node, &format!("variable `{name}`")).traced(step);
@@ -203,7 +219,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
 
     /// Evaluates a declaration's expression, stopping at a cycle or a chain too deep.
     fn guarded(&mut self, name: &'w str, expr: &'w crate::syntax::bicep::ast::Expr) -> Option<Node> {
-        if self.in_progress.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH || self.in_progress.contains(&name) {
+        if self.too_deep() || self.in_progress.contains(&name) || self.outer.contains(&(self.frame.file, name)) {
             return None;
         }
         self.in_progress.push(name);
@@ -234,18 +250,39 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             .collect()
     }
 
+    /// Why a declaration `guarded` refused is not evaluated.
+    fn unresolved(&self, what: &str, name: &str) -> String {
+        if self.too_deep() {
+            let limit = crate::eval::limits::MAX_REFERENCE_DEPTH;
+            format!("{what} `{name}`: references nest deeper than {limit}")
+        } else {
+            format!("{what} `{name}` refers to itself")
+        }
+    }
+
+    /// Whether references (declarations, function calls, across imports) nest too deep.
+    fn too_deep(&self) -> bool {
+        self.in_progress.len() + self.outer.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH
+    }
+
     fn module_dir(&self) -> PathBuf {
         self.workspace.file(self.frame.file).path.parent().map(PathBuf::from).unwrap_or_default()
     }
 }
 
-fn declared_name(statement: &Statement) -> Option<&str> {
+/// The names a statement declares in its file: an import declares each name it imports.
+fn declared_names(statement: &Statement) -> Vec<&str> {
     match &statement.kind {
         StatementKind::Param { name, .. }
         | StatementKind::Var { name, .. }
         | StatementKind::Resource { name, .. }
-        | StatementKind::Module { name, .. } => Some(&name.name),
-        _ => None,
+        | StatementKind::Module { name, .. }
+        | StatementKind::Func { name, .. } => vec![&name.name],
+        StatementKind::Import { clause: ImportClause::Named(items), .. } => {
+            items.iter().map(|item| item.alias.as_ref().unwrap_or(&item.name).name.as_str()).collect()
+        }
+        StatementKind::Import { clause: ImportClause::Wildcard { alias }, .. } => vec![&alias.name],
+        _ => Vec::new(),
     }
 }
 

@@ -11,10 +11,12 @@ use crate::syntax::bicep::ast::{Expr, ExprKind, StatementKind, StringLit};
 use crate::workspace::{Parsed, Workspace};
 use std::path::PathBuf;
 
-/// Local module paths a Bicep file refers to, resolved against its folder; the scan loads
-/// them before evaluation so that the workspace is complete and read-only while evaluating.
+/// Local module and import paths a Bicep file refers to, resolved against its folder; the
+/// scan loads them before evaluation so that the workspace is complete and read-only while
+/// evaluating.
 pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
-    let Parsed::Bicep(parsed) = workspace.parsed(file) else { return Vec::new() };
+    // A parameter file calls no module, but may import variables and functions.
+    let (Parsed::Bicep(parsed) | Parsed::BicepParams(parsed)) = workspace.parsed(file) else { return Vec::new() };
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
     parsed
         .program
@@ -22,6 +24,7 @@ pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
         .iter()
         .filter_map(|s| match &s.kind {
             StatementKind::Module { path, .. } => local_module(path).map(|p| dir.join(p)),
+            StatementKind::Import { .. } => super::imports::import_path(s).map(|p| dir.join(p)),
             _ => None,
         })
         .collect()
@@ -162,7 +165,9 @@ impl<'w> BicepEval<'w, '_> {
             deployed,
             inputs: Some(Inputs::from_caller(format!("module `{symbol}`"), inputs)),
         };
+        let loaded = self.loaded.clone();
         let mut module = BicepEval::new(workspace, self.build, frame, &parsed.program);
+        module.loaded = loaded;
         module.run();
         let outputs = module.outputs(symbol);
         self.build.leave();

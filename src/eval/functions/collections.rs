@@ -1,6 +1,6 @@
-//! Array and object functions, with the lambda functions that call back into the evaluator.
+//! Array and object functions (the lambda functions are in `lambdas`).
 
-use super::{Args, Body, Ctx, Function, MANY};
+use super::{Body, Ctx, Function, MANY};
 use crate::model::compare;
 use crate::model::{Node, Tri, Value};
 
@@ -16,8 +16,6 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "join", min: 2, max: 2, body: Body::Strict(join) },
     Function { name: "items", min: 1, max: 1, body: Body::Strict(items) },
     Function { name: "union", min: 1, max: MANY, body: Body::Strict(union) },
-    Function { name: "map", min: 2, max: 2, body: Body::Lazy(map) },
-    Function { name: "filter", min: 2, max: 2, body: Body::Lazy(filter) },
 ];
 
 fn create_array(args: &[Node], _: &Ctx) -> Value {
@@ -202,52 +200,4 @@ fn merge_objects(mut base: Vec<(String, Node)>, more: &[(String, Node)]) -> Opti
         crate::eval::ops::set_member(&mut base, k.clone(), merged);
     }
     Some(base)
-}
-
-/// `map(array, lambda)`.
-fn map(args: &mut dyn Args, ctx: &Ctx) -> Value {
-    let array = args.value(0);
-    let Value::Array(items) = array.value else {
-        return unknown_array("map", &array.value, ctx);
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let index = Node::new(Value::Int(i as i64), ctx.origin);
-        match args.apply(1, vec![item, index]) {
-            Some(node) => out.push(node),
-            None => return Value::unknown("the second argument of `map()` is not a lambda", ctx.origin),
-        }
-    }
-    Value::Array(out)
-}
-
-/// `filter(array, lambda)`: an element whose test is unknown makes the result unknown.
-fn filter(args: &mut dyn Args, ctx: &Ctx) -> Value {
-    let array = args.value(0);
-    let Value::Array(items) = array.value else {
-        return unknown_array("filter", &array.value, ctx);
-    };
-    let mut out = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        let index = Node::new(Value::Int(i as i64), ctx.origin);
-        let Some(keep) = args.apply(1, vec![item.clone(), index]) else {
-            return Value::unknown("the second argument of `filter()` is not a lambda", ctx.origin);
-        };
-        match keep.value {
-            Value::Bool(true) => out.push(item),
-            Value::Bool(false) => {}
-            Value::Unknown(u) => return Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u }),
-            other => return Value::unknown(format!("the `filter()` lambda gives {}", other.describe()), ctx.origin),
-        }
-    }
-    Value::Array(out)
-}
-
-/// A lambda function over an array that is not known: which lambda it was is not part of any
-/// symbol, so the result equals nothing.
-fn unknown_array(name: &str, value: &Value, ctx: &Ctx) -> Value {
-    match value.first_unknown() {
-        Some(u) => Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u.clone() }),
-        None => Value::unknown(format!("`{name}()` of {}", value.describe()), ctx.origin),
-    }
 }

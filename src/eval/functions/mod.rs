@@ -4,6 +4,7 @@
 //! unknown that equals nothing; a deterministic one over unknowns gives the unknown call.
 
 mod collections;
+mod lambdas;
 mod logic;
 mod scope;
 mod strings;
@@ -61,7 +62,7 @@ const MANY: usize = usize::MAX;
 fn registry() -> &'static HashMap<String, &'static Function> {
     static REGISTRY: OnceLock<HashMap<String, &'static Function>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        [strings::FUNCTIONS, collections::FUNCTIONS, logic::FUNCTIONS, scope::FUNCTIONS]
+        [strings::FUNCTIONS, collections::FUNCTIONS, lambdas::FUNCTIONS, logic::FUNCTIONS, scope::FUNCTIONS]
             .into_iter()
             .flatten()
             .map(|f| (f.name.to_ascii_lowercase(), f))
