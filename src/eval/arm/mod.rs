@@ -4,6 +4,7 @@
 //! with Bicep is in the core; this is only syntax.
 
 mod expr;
+mod functions;
 mod nested;
 
 use crate::eval::build::{Build, Frame};
@@ -50,6 +51,10 @@ struct ArmEval<'a, 'b> {
     named_copies: Vec<(String, Node)>,
     /// `lambdaVariables('x')` of the lambdas being applied.
     lambda_vars: Vec<(String, Node)>,
+    /// The arguments of the user-defined function being evaluated: its body reads only them.
+    function_args: Option<Vec<(String, Node)>>,
+    /// User-defined functions being evaluated, calling each other.
+    function_depth: usize,
 }
 
 impl<'a, 'b> ArmEval<'a, 'b> {
@@ -63,6 +68,8 @@ impl<'a, 'b> ArmEval<'a, 'b> {
             copy_index: None,
             named_copies: Vec::new(),
             lambda_vars: Vec::new(),
+            function_args: None,
+            function_depth: 0,
         }
     }
 
@@ -80,9 +87,10 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                 .get("type")
                 .and_then(Json::as_str)
                 .is_some_and(|t| t.eq_ignore_ascii_case("securestring") || t.eq_ignore_ascii_case("secureobject"));
-            let value = match output.value.get("value") {
-                Some(v) => self.json(v),
-                None => Node::new(
+            let value = match (output.value.get("value"), output.value.get("copy")) {
+                (Some(v), _) => self.json(v),
+                (None, Some(copy)) => self.output_copy(copy),
+                (None, None) => Node::new(
                     Value::unknown("the output has no `value`", self.origin(&output.value)),
                     self.origin(&output.value),
                 ),
