@@ -344,3 +344,156 @@ fn expressions_with_brackets_quotes_and_members_after_calls() {
     assert_eq!(output(&d, "index"), Some(json!("second")));
     assert_eq!(output(&d, "call"), Some(json!("v")));
 }
+
+const POSTGRES_NESTED: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "serverName": { "type": "string" }, "sslEnforcement": { "type": "string" } },
+  "resources": [ {
+    "type": "Microsoft.DBforPostgreSQL/servers", "apiVersion": "2017-12-01",
+    "name": "[parameters('serverName')]", "location": "westeurope",
+    "properties": { "sslEnforcement": "[parameters('sslEnforcement')]" } } ]
+}"#;
+
+/// A root template deploying `templateLink` with `sslEnforcement` 'Disabled'.
+fn linking(template_link: &str, extra_parameters: &str, variables: &str) -> String {
+    format!(
+        r#"{{ "$schema": "{SCHEMA}", "contentVersion": "1.0.0.0",
+  "parameters": {{ {extra_parameters} }},
+  "variables": {{ {variables} }},
+  "resources": [ {{
+    "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "postgres",
+    "properties": {{
+      "mode": "Incremental",
+      "templateLink": {template_link},
+      "parameters": {{ "serverName": {{ "value": "pg-linked" }}, "sslEnforcement": {{ "value": "Disabled" }} }} }} }} ] }}"#
+    )
+}
+
+fn write_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// PG101 failures as (file, contexts).
+fn pg101_failures(dir: &Path) -> Vec<(String, Vec<String>)> {
+    let report = scan(&[dir.to_path_buf()], ScanOptions::default()).expect("scan");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    report
+        .findings
+        .iter()
+        .filter(|f| report.rules[f.rule].id == "PG101" && f.verdict == Verdict::Fail)
+        .map(|f| (report.file(f.location).display.clone(), f.contexts.clone()))
+        .collect()
+}
+
+#[test]
+fn a_relative_path_link_to_a_scanned_template_is_evaluated() {
+    let root = linking(r#"{ "relativePath": "nested/postgres.json" }"#, "", "");
+    let dir = write_tree(&[("azuredeploy.json", &root), ("nested/postgres.json", POSTGRES_NESTED)]);
+    let fails = pg101_failures(dir.path());
+    assert_eq!(fails.len(), 1, "{fails:#?}");
+    assert!(fails[0].0.ends_with("nested/postgres.json"), "{fails:#?}");
+    assert!(fails[0].1.iter().any(|c| c.contains("deployment 'postgres'")), "{fails:#?}");
+}
+
+#[test]
+fn a_link_beside_the_deploying_template_is_evaluated() {
+    // The quickstart pattern (application-workloads/moodle/moodle-scalable-cluster-ubuntu):
+    // `_artifactsLocation` defaults to the template's own location, a parameter picks the file.
+    let parameters = r#""_artifactsLocation": { "type": "string", "defaultValue": "[deployment().properties.templateLink.uri]" },
+        "_artifactsLocationSasToken": { "type": "securestring", "defaultValue": "" },
+        "dbServerType": { "type": "string", "defaultValue": "postgres", "allowedValues": [ "mysql", "postgres" ] }"#;
+    let variables = r#""baseTemplateUrl": "[uri(parameters('_artifactsLocation'), concat('nested/'))]""#;
+    let link = r#"{ "uri": "[concat(variables('baseTemplateUrl'), parameters('dbServerType'), '.json', parameters('_artifactsLocationSasToken'))]" }"#;
+    let root = linking(link, parameters, variables);
+    let dir = write_tree(&[("azuredeploy.json", &root), ("nested/postgres.json", POSTGRES_NESTED)]);
+    let evaluated =
+        evaluate(&[dir.path().join("azuredeploy.json"), dir.path().join("nested/postgres.json")]).expect("evaluate");
+    let root_deployment = evaluated
+        .deployments
+        .iter()
+        .find(|d| evaluated.files[d.root.0 as usize].display.ends_with("azuredeploy.json"))
+        .expect("root");
+    let server = root_deployment
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "Microsoft.DBforPostgreSQL/servers")
+        .expect("the linked server is deployed by the root");
+    assert_eq!(known(&server.name.value), Some(json!("pg-linked")));
+    assert!(evaluated.files[server.declaration.file.0 as usize].display.ends_with("postgres.json"));
+    assert!(root_deployment.opaque.is_empty());
+    let fails = pg101_failures(dir.path());
+    assert_eq!(fails.len(), 1, "{fails:#?}");
+}
+
+#[test]
+fn a_direct_uri_beside_the_template_is_evaluated() {
+    let link = r#"{ "uri": "[uri(deployment().properties.templateLink.uri, 'nested/postgres.json')]" }"#;
+    let root = linking(link, "", "");
+    let dir = write_tree(&[("main.json", &root), ("nested/postgres.json", POSTGRES_NESTED)]);
+    assert_eq!(pg101_failures(dir.path()).len(), 1);
+}
+
+#[test]
+fn links_that_name_no_scanned_template_stay_opaque() {
+    for (link, files) in [
+        // Not scanned: the file is not there.
+        (r#"{ "relativePath": "nested/missing.json" }"#, vec![]),
+        // Somewhere on the internet.
+        (r#"{ "uri": "https://raw.githubusercontent.com/x/y/main/postgres.json" }"#, vec![]),
+        // Picked by a parameter nobody gives: not one file.
+        (
+            r#"{ "uri": "[uri(deployment().properties.templateLink.uri, concat('nested/', parameters('kind'), '.json'))]" }"#,
+            vec![("nested/postgres.json", POSTGRES_NESTED)],
+        ),
+    ] {
+        let root = linking(link, r#""kind": { "type": "string" }"#, "");
+        let mut tree = vec![("main.json", root.as_str())];
+        tree.extend(files);
+        let dir = write_tree(&tree);
+        let d = evaluate_file(&dir.path().join("main.json"));
+        assert_eq!(d.opaque.len(), 1, "{link}");
+        assert!(d.resources.iter().all(|r| r.resource_type == "Microsoft.Resources/deployments"), "{link}");
+    }
+}
+
+#[test]
+fn a_link_with_a_parameters_file_stays_opaque() {
+    let root = linking(r#"{ "relativePath": "nested/postgres.json" }"#, "", "").replace(
+        r#""mode": "Incremental","#,
+        r#""mode": "Incremental", "parametersLink": { "uri": "https://example.org/p.json" },"#,
+    );
+    let dir = write_tree(&[("main.json", &root), ("nested/postgres.json", POSTGRES_NESTED)]);
+    let d = evaluate_file(&dir.path().join("main.json"));
+    assert_eq!(d.opaque.len(), 1);
+}
+
+#[test]
+fn a_template_linking_itself_stops_with_a_problem() {
+    let root = linking(r#"{ "relativePath": "main.json" }"#, "", "");
+    let dir = write_tree(&[("main.json", &root)]);
+    let evaluated = evaluate(&[dir.path().join("main.json")]).expect("evaluate");
+    let problems: Vec<_> = evaluated.deployments.iter().flat_map(|d| &d.problems).collect();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0].1.contains("main.json"), "{problems:#?}");
+}
+
+#[test]
+fn the_moodle_quickstart_deploys_its_linked_database_template() {
+    let dir = corpus("quickstart/application-workloads/moodle/moodle-scalable-cluster-ubuntu");
+    let evaluated = evaluate(std::slice::from_ref(&dir)).expect("evaluate");
+    let root = evaluated
+        .deployments
+        .iter()
+        .find(|d| evaluated.files[d.root.0 as usize].display == "azuredeploy.json")
+        .expect("root");
+    // `dbServerType` defaults to 'mysql': nested/mysql.json is deployed through the root.
+    let types: Vec<&str> = root.resources.iter().map(|r| r.resource_type.as_str()).collect();
+    assert!(types.iter().any(|t| t.eq_ignore_ascii_case("Microsoft.DBforMySQL/servers")), "{types:#?}");
+}

@@ -101,9 +101,12 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolE
     let (inputs, mut errors) = walk::collect(paths)?;
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
+    let linked = load::LinkedFiles::new(&inputs);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
-        let deployment = eval::evaluate_arm(file, &source.display, doc);
-        judge(&rules, &deployment, |_| source.display.clone())
+        let deployment = eval::evaluate_arm(file, &source.display, doc, &linked);
+        judge(&rules, &deployment, |f| {
+            if f == file { source.display.clone() } else { eval::LinkedTemplates::display(&linked, f) }
+        })
     };
     let roots = load::load_files(&mut workspace, &inputs, &mut errors, &mut findings, &judge_arm);
     load::load_modules(&mut workspace, &mut errors, &mut findings, &judge_arm);
@@ -119,6 +122,9 @@ fn scan_in_pool(paths: &[PathBuf], rules: Vec<Rule>) -> Result<ScanReport, ToolE
         findings.extend(f);
         errors.extend(e);
     }
+    let pointed = findings.iter().flat_map(|f| std::iter::once(f.location).chain(f.trace.iter().map(|s| s.origin)));
+    let pointed: Vec<_> = pointed.map(|o| o.file).collect();
+    load::restore_texts(&mut workspace, pointed);
     let findings = deduplicate(findings, &workspace, &rules);
     errors.sort_by(|a, b| {
         (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))

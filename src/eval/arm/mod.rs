@@ -7,6 +7,7 @@ mod expr;
 mod functions;
 mod nested;
 
+use crate::eval::LinkedTemplates;
 use crate::eval::build::{Build, Frame};
 use crate::eval::loops;
 use crate::eval::resources::{self, Declaration};
@@ -16,9 +17,9 @@ use crate::syntax::arm::{Json, JsonKind};
 use std::collections::HashMap;
 
 /// Evaluates an ARM root template into `build`; `display` names it in instance contexts.
-pub fn evaluate_root(file: FileId, display: &str, template: &Json, build: &mut Build) {
+pub fn evaluate_root(file: FileId, display: &str, template: &Json, linked: &dyn LinkedTemplates, build: &mut Build) {
     let frame = build.root_frame(file, display.to_string());
-    let mut eval = ArmEval::new(build, frame, template);
+    let mut eval = ArmEval::new(build, frame, template, linked);
     eval.template(template);
 }
 
@@ -40,6 +41,8 @@ struct Parent {
 
 struct ArmEval<'a, 'b> {
     build: &'b mut Build,
+    /// The scanned templates that linked deployments name.
+    linked: &'b dyn LinkedTemplates,
     frame: Frame,
     /// The template whose parameters and variables expressions read.
     root: &'a Json,
@@ -55,12 +58,17 @@ struct ArmEval<'a, 'b> {
     function_args: Option<Vec<(String, Node)>>,
     /// User-defined functions being evaluated, calling each other.
     function_depth: usize,
+    /// The file of each template instance from the root to this one: a linked template's
+    /// location is relative to the instance whose `deployment()` built it.
+    files: Vec<(crate::model::InstanceId, FileId)>,
 }
 
 impl<'a, 'b> ArmEval<'a, 'b> {
-    fn new(build: &'b mut Build, frame: Frame, root: &'a Json) -> Self {
+    fn new(build: &'b mut Build, frame: Frame, root: &'a Json, linked: &'b dyn LinkedTemplates) -> Self {
+        let (frame_instance, frame_file) = (frame.instance, frame.file);
         ArmEval {
             build,
+            linked,
             frame,
             root,
             values: HashMap::new(),
@@ -70,6 +78,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
             lambda_vars: Vec::new(),
             function_args: None,
             function_depth: 0,
+            files: vec![(frame_instance, frame_file)],
         }
     }
 
