@@ -13,6 +13,7 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "skip", min: 2, max: 2, body: Body::Strict(skip) },
     Function { name: "intersection", min: 2, max: MANY, body: Body::Strict(intersection) },
     Function { name: "flatten", min: 1, max: 1, body: Body::Strict(flatten) },
+    Function { name: "distinct", min: 1, max: 1, body: Body::Strict(distinct) },
     Function { name: "indexFromEnd", min: 2, max: 2, body: Body::Strict(index_from_end) },
     Function { name: "tryIndexFromEnd", min: 2, max: 2, body: Body::Strict(try_index_from_end) },
 ];
@@ -189,6 +190,20 @@ fn flatten(args: &[Node], _: &Ctx) -> Option<Value> {
     Some(Value::Array(out))
 }
 
+/// `distinct(array)`: each element once, in order of first occurrence.
+fn distinct(args: &[Node], _: &Ctx) -> Option<Value> {
+    let Value::Array(items) = &args[0].value else { return None };
+    let mut out: Vec<Node> = Vec::new();
+    for item in items {
+        match any_equal(&out, &item.value) {
+            Tri::No => out.push(item.clone()),
+            Tri::Yes => {}
+            Tri::Unknown(_) => return None,
+        }
+    }
+    Some(Value::Array(out))
+}
+
 /// The element `reverse` places from the end (1 is the last), if there is one.
 fn from_end(args: &[Node]) -> Option<Option<Value>> {
     let (Value::Array(items), Value::Int(reverse)) = (&args[0].value, &args[1].value) else { return None };
@@ -268,6 +283,16 @@ mod tests {
         let nested = array(vec![array(vec![int(1)]), array(vec![]), array(vec![array(vec![int(2)])])]);
         assert_eq!(call("flatten", vec![nested]), array(vec![int(1), array(vec![int(2)])]));
         assert!(matches!(call("flatten", vec![array(vec![int(1)])]), Value::Unknown(_)));
+    }
+
+    #[test]
+    fn distinct_keeps_first_occurrences() {
+        // The Bicep compiler's `Functions` baseline.
+        let xs = array(vec![s("a"), s("b"), s("a"), s("c"), s("b")]);
+        assert_eq!(call("distinct", vec![xs]), array(vec![s("a"), s("b"), s("c")]));
+        assert_eq!(call("distinct", vec![array(vec![])]), array(vec![]));
+        let open = array(vec![s("a"), unknown_param("p")]);
+        assert!(matches!(call("distinct", vec![open]), Value::Unknown(_)));
     }
 
     #[test]
