@@ -497,3 +497,20 @@ fn the_moodle_quickstart_deploys_its_linked_database_template() {
     let types: Vec<&str> = root.resources.iter().map(|r| r.resource_type.as_str()).collect();
     assert!(types.iter().any(|t| t.eq_ignore_ascii_case("Microsoft.DBforMySQL/servers")), "{types:#?}");
 }
+
+#[test]
+fn variable_copies_of_no_and_of_too_many_elements() {
+    let d = evaluate_template(
+        r#""variables": { "copy": [
+            { "name": "none", "count": 0, "input": "[copyIndex('none')]" },
+            { "name": "many", "count": 5000, "input": "[copyIndex('many')]" } ] },
+          "resources": [],
+          "outputs": {
+            "none": { "type": "array", "value": "[variables('none')]" },
+            "many": { "type": "array", "value": "[variables('many')]" }
+          }"#,
+    );
+    assert_eq!(output(&d, "none"), Some(json!([])));
+    // Not expanded, and not an array of one element either.
+    assert!(matches!(output_value(&d, "many"), Value::Unknown(_)));
+}

@@ -243,3 +243,56 @@ pub(crate) mod testing {
         Value::Unknown(Unknown::symbolic(format!("parameter `{name}` has no value"), Origin::default(), sym))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{array, call, int, s, unknown_param};
+    use crate::model::{StrPart, Tri, Value, compare};
+
+    /// `'pg-' + p + '/x'`.
+    fn partly_known() -> Value {
+        let Value::Unknown(u) = unknown_param("p") else { unreachable!() };
+        Value::Partial(vec![StrPart::Text("pg-".into()), StrPart::Unknown(u), StrPart::Text("/x".into())])
+    }
+
+    #[test]
+    fn a_partly_known_string_gives_the_symbolic_call() {
+        let cases: Vec<(&str, Vec<Value>)> = vec![
+            ("base64", vec![partly_known()]),
+            ("uriComponent", vec![partly_known()]),
+            ("dataUri", vec![partly_known()]),
+            ("json", vec![partly_known()]),
+            ("padLeft", vec![partly_known(), int(20), s("0")]),
+            ("take", vec![partly_known(), int(2)]),
+            ("skip", vec![partly_known(), int(2)]),
+            ("lastIndexOf", vec![partly_known(), s("/")]),
+            ("parseCidr", vec![partly_known()]),
+            ("cidrHost", vec![partly_known(), int(1)]),
+            ("dateTimeToEpoch", vec![partly_known()]),
+            ("uri", vec![partly_known(), s("a.json")]),
+        ];
+        for (name, args) in cases {
+            let once = call(name, args.clone());
+            let twice = call(name, args);
+            assert!(matches!(&once, Value::Unknown(u) if u.sym.is_some()), "{name}: {once:?}");
+            assert_eq!(compare::strictly_equals(&once, &twice), Tri::Yes, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_that_equals_nothing_stays_so() {
+        let runtime = call("utcNow", vec![]);
+        for name in ["base64", "toLower", "json", "parseCidr"] {
+            let got = call(name, vec![runtime.clone()]);
+            assert!(matches!(got, Value::Unknown(u) if u.sym.is_none()), "{name}");
+        }
+        let got = call("flatten", vec![array(vec![runtime])]);
+        assert!(matches!(got, Value::Unknown(u) if u.sym.is_none()));
+    }
+
+    #[test]
+    fn wrong_arities_are_unknown() {
+        assert!(matches!(call("parseCidr", vec![]), Value::Unknown(u) if u.reason.contains("takes 1")));
+        assert!(matches!(call("tryGet", vec![s("x")]), Value::Unknown(u) if u.reason.contains("at least 2")));
+    }
+}
