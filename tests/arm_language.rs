@@ -514,3 +514,29 @@ fn variable_copies_of_no_and_of_too_many_elements() {
     // Not expanded, and not an array of one element either.
     assert!(matches!(output_value(&d, "many"), Value::Unknown(_)));
 }
+
+#[test]
+fn user_defined_functions_calling_each_other_twice_stop_in_time() {
+    // f0 calls f1 twice, f1 calls f2 twice…: 2^40 calls if followed.
+    let members: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#""f{i}": {{ "parameters": [ {{ "name": "x", "type": "string" }} ],
+                 "output": {{ "type": "string", "value": "[concat(f.f{n}(parameters('x')), f.f{n}(parameters('x')))]" }} }}"#,
+                n = i + 1
+            )
+        })
+        .chain(std::iter::once(
+            r#""f40": { "parameters": [ { "name": "x", "type": "string" } ], "output": { "type": "string", "value": "[parameters('x')]" } }"#.to_string(),
+        ))
+        .collect();
+    let start = std::time::Instant::now();
+    let d = evaluate_template(&format!(
+        r#""functions": [ {{ "namespace": "f", "members": {{ {} }} }} ],
+          "resources": [],
+          "outputs": {{ "big": {{ "type": "string", "value": "[f.f0('a')]" }} }}"#,
+        members.join(",")
+    ));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(output(&d, "big"), None);
+}

@@ -27,3 +27,7 @@ pub const MAX_MODULE_CALLS: usize = 2000;
 /// A value's trace keeps at most this many steps: a value passed through many variables and
 /// modules keeps where it started and where it ended.
 pub const MAX_TRACE: usize = 16;
+
+/// A deployment evaluates at most this many calls of user-defined functions: functions that
+/// each call the next twice would otherwise take exponential time.
+pub const MAX_FUNCTION_CALLS: usize = 100_000;

@@ -2,10 +2,11 @@
 //! `[namespace.member(…)]`; Bicep's `func` compiles to the `__bicep` namespace). A function's
 //! body reads only its own parameters: not the template's parameters or variables, nor the
 //! copy index or lambda variables of its caller. Calls nest at most
-//! `limits::MAX_REFERENCE_DEPTH` deep.
+//! `limits::MAX_REFERENCE_DEPTH` deep, and a deployment makes at most
+//! `limits::MAX_FUNCTION_CALLS` of them.
 
 use super::ArmEval;
-use crate::eval::limits::MAX_REFERENCE_DEPTH;
+use crate::eval::limits::{MAX_FUNCTION_CALLS, MAX_REFERENCE_DEPTH};
 use crate::model::{Node, Value};
 use crate::source::Origin;
 use crate::syntax::arm::Json;
@@ -44,6 +45,11 @@ impl<'a> ArmEval<'a, '_> {
         if self.function_depth >= MAX_REFERENCE_DEPTH {
             return unknown(format!("user-defined functions call each other too deeply at `{name}`"));
         }
+        let calls = self.function_calls.get() + 1;
+        if calls > MAX_FUNCTION_CALLS {
+            return unknown(format!("the deployment calls user-defined functions too often at `{name}`"));
+        }
+        self.function_calls.set(calls);
         // The arguments are the caller's: evaluated before the body's scope is entered.
         let given: Vec<(String, Node)> =
             names.iter().zip(args).map(|(n, arg)| (n.to_string(), self.expr(arg, origin))).collect();

@@ -58,6 +58,9 @@ struct ArmEval<'a, 'b> {
     function_args: Option<Vec<(String, Node)>>,
     /// User-defined functions being evaluated, calling each other.
     function_depth: usize,
+    /// User-defined function calls so far in the whole deployment (shared with nested
+    /// instances), against `limits::MAX_FUNCTION_CALLS`.
+    function_calls: std::rc::Rc<std::cell::Cell<usize>>,
     /// The file of each template instance from the root to this one: a linked template's
     /// location is relative to the instance whose `deployment()` built it.
     files: Vec<(crate::model::InstanceId, FileId)>,
@@ -78,6 +81,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
             lambda_vars: Vec::new(),
             function_args: None,
             function_depth: 0,
+            function_calls: Default::default(),
             files: vec![(frame_instance, frame_file)],
         }
     }

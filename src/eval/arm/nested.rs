@@ -36,6 +36,7 @@ impl<'a> ArmEval<'a, '_> {
             let frame = self.instance_frame(resource, file, scope, context, name);
             let mut nested = ArmEval::new(self.build, frame, template, self.linked);
             nested.files = self.files.clone();
+            nested.function_calls = self.function_calls.clone();
             nested.template(template);
         } else {
             let outer = self.frame.clone();
@@ -74,6 +75,7 @@ impl<'a> ArmEval<'a, '_> {
         let mut nested = ArmEval::new(self.build, frame, &doc.root, self.linked);
         nested.files = self.files.clone();
         nested.files.push((instance, file));
+        nested.function_calls = self.function_calls.clone();
         nested.template(&doc.root);
         self.build.leave();
     }
