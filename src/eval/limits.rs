@@ -31,3 +31,7 @@ pub const MAX_TRACE: usize = 16;
 /// A deployment evaluates at most this many calls of user-defined functions: functions that
 /// each call the next twice would otherwise take exponential time.
 pub const MAX_FUNCTION_CALLS: usize = 100_000;
+
+/// `intersection()` and `distinct()` compare elements pairwise; past this many comparisons
+/// the result is the symbolic call: arrays can grow to `MAX_VALUE_WEIGHT` elements.
+pub const MAX_COMPARISONS: usize = 1_000_000;

@@ -3,6 +3,7 @@
 //! not equal what is searched for leaves the answer open.
 
 use super::{Body, Ctx, Function, MANY};
+use crate::eval::limits::MAX_COMPARISONS;
 use crate::model::compare;
 use crate::model::{Node, Tri, Value};
 
@@ -108,7 +109,7 @@ fn skip(args: &[Node], _: &Ctx) -> Option<Value> {
 /// `intersection()`: the elements of the first array found in every other (each once), or
 /// the members of the first object with an equal member (same name, same value) in every
 /// other. A comparison that cannot be decided leaves the result open.
-fn intersection(args: &[Node], _: &Ctx) -> Option<Value> {
+fn intersection(args: &[Node], ctx: &Ctx) -> Option<Value> {
     match &args[0].value {
         Value::Array(first) => {
             let others: Vec<&Vec<Node>> = args[1..]
@@ -118,6 +119,10 @@ fn intersection(args: &[Node], _: &Ctx) -> Option<Value> {
                     _ => None,
                 })
                 .collect::<Option<_>>()?;
+            let pairs = first.len().saturating_mul(first.len() + others.iter().map(|o| o.len()).sum::<usize>());
+            if pairs > MAX_COMPARISONS {
+                return Some(not_compared("intersection", args, ctx));
+            }
             let mut out: Vec<Node> = Vec::new();
             for item in first {
                 let mut everywhere = Tri::Yes;
@@ -165,6 +170,11 @@ fn intersection(args: &[Node], _: &Ctx) -> Option<Value> {
     }
 }
 
+/// Arrays too long to compare pairwise: the call as a value of its own.
+fn not_compared(name: &str, args: &[Node], ctx: &Ctx) -> Value {
+    super::symbolic(name, &args.iter().map(|n| n.value.clone()).collect::<Vec<_>>(), ctx)
+}
+
 fn any_equal(items: &[Node], item: &Value) -> Tri {
     let mut answer = Tri::No;
     for n in items {
@@ -191,8 +201,11 @@ fn flatten(args: &[Node], _: &Ctx) -> Option<Value> {
 }
 
 /// `distinct(array)`: each element once, in order of first occurrence.
-fn distinct(args: &[Node], _: &Ctx) -> Option<Value> {
+fn distinct(args: &[Node], ctx: &Ctx) -> Option<Value> {
     let Value::Array(items) = &args[0].value else { return None };
+    if items.len().saturating_mul(items.len()) > MAX_COMPARISONS {
+        return Some(not_compared("distinct", args, ctx));
+    }
     let mut out: Vec<Node> = Vec::new();
     for item in items {
         match any_equal(&out, &item.value) {
@@ -276,6 +289,13 @@ mod tests {
         );
         let open = array(vec![unknown_param("p")]);
         assert!(matches!(call("intersection", vec![array(vec![s("x")]), open]), Value::Unknown(_)));
+    }
+
+    #[test]
+    fn long_arrays_are_not_compared_pairwise() {
+        let long = array((0..2000).map(int).collect());
+        assert!(matches!(call("distinct", vec![long.clone()]), Value::Unknown(u) if u.sym.is_some()));
+        assert!(matches!(call("intersection", vec![long.clone(), long]), Value::Unknown(u) if u.sym.is_some()));
     }
 
     #[test]
