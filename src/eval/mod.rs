@@ -49,19 +49,6 @@ pub trait LinkedTemplates: Sync {
     fn display(&self, file: FileId) -> String;
 }
 
-/// No linked template is available: every linked deployment stays opaque.
-pub struct NoLinkedTemplates;
-
-impl LinkedTemplates for NoLinkedTemplates {
-    fn linked(&self, _: FileId, _: &str) -> Option<(FileId, std::sync::Arc<ArmDocument>)> {
-        None
-    }
-
-    fn display(&self, file: FileId) -> String {
-        format!("file {}", file.0)
-    }
-}
-
 fn finish(build: build::Build) -> Deployment {
     let mut deployment = build.finish();
     link::link(&mut deployment);
