@@ -38,3 +38,11 @@ pub const MAX_OPTIONS: usize = 16;
 /// limits are lower (1,048,576 characters at most, `load.rs`), but a character may take four
 /// bytes; a bigger file would not compile anyway.
 pub const MAX_LOADED_FILE: u64 = 4 * 1024 * 1024;
+
+/// A deployment evaluates at most this many calls of user-defined functions: functions that
+/// each call the next twice would otherwise take exponential time.
+pub const MAX_FUNCTION_CALLS: usize = 100_000;
+
+/// `intersection()` and `distinct()` compare elements pairwise; past this many comparisons
+/// the result is the symbolic call: arrays can grow to `MAX_VALUE_WEIGHT` elements.
+pub const MAX_COMPARISONS: usize = 1_000_000;

@@ -56,11 +56,28 @@ pub fn evaluate_bicep(workspace: &Workspace, root: FileId, params: &ParamSet) ->
     Some(finish(build))
 }
 
-/// Evaluates an ARM template; `display` names it in instance contexts.
-pub fn evaluate_arm(root: FileId, display: &str, doc: &ArmDocument, params: &ParamSet) -> Deployment {
+/// Evaluates an ARM template; `display` names it in instance contexts; `linked` gives the
+/// scanned templates its deployments link to.
+pub fn evaluate_arm(
+    root: FileId,
+    display: &str,
+    doc: &ArmDocument,
+    params: &ParamSet,
+    linked: &dyn LinkedTemplates,
+) -> Deployment {
     let mut build = build::Build::new(root);
-    arm::evaluate_root(root, params.context(display), &doc.root, &mut build, params.inputs.clone());
+    arm::evaluate_root(root, params.context(display), &doc.root, linked, &mut build, params.inputs.clone());
     finish(build)
+}
+
+/// The ARM templates that a template's deployments link to (`templateLink.relativePath`, or a
+/// `templateLink.uri` beside the template's own), found among the scanned files. The scan
+/// reads them; the evaluator does no I/O.
+pub trait LinkedTemplates: Sync {
+    /// The template at `relative` (`/`-separated) from the folder of `from`, with its file id.
+    fn linked(&self, from: FileId, relative: &str) -> Option<(FileId, std::sync::Arc<ArmDocument>)>;
+    /// How `file` is shown in messages.
+    fn display(&self, file: FileId) -> String;
 }
 
 fn finish(build: build::Build) -> Deployment {

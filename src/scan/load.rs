@@ -203,3 +203,82 @@ fn display_path(path: &Path, cwd: &Path) -> String {
     let shown = shown.to_string_lossy().replace('\\', "/");
     shown.strip_prefix("./").map(str::to_string).unwrap_or(shown)
 }
+
+/// The scanned files that ARM linked deployments may name: the inputs of the first load,
+/// whose file ids are their positions. A linked template is read and parsed again when a
+/// deployment first names it (ARM trees are not kept after judging), then kept for the scan.
+pub struct LinkedFiles {
+    paths: Vec<PathBuf>,
+    displays: Vec<String>,
+    parsed: std::sync::Mutex<std::collections::HashMap<usize, Option<std::sync::Arc<arm::ArmDocument>>>>,
+}
+
+impl LinkedFiles {
+    /// `inputs` as the first `load_files` numbers them.
+    pub fn new(inputs: &[PathBuf]) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        LinkedFiles {
+            paths: inputs.iter().map(|p| canonical(p)).collect(),
+            displays: inputs.iter().map(|p| display_path(p, &cwd)).collect(),
+            parsed: Default::default(),
+        }
+    }
+
+    fn read(&self, index: usize) -> Option<std::sync::Arc<arm::ArmDocument>> {
+        if let Ok(cache) = self.parsed.lock()
+            && let Some(found) = cache.get(&index)
+        {
+            return found.clone();
+        }
+        let path = &self.paths[index];
+        let doc = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.len() <= MAX_FILE_SIZE)
+            .and_then(|_| std::fs::read_to_string(path).ok())
+            .and_then(|text| arm::parse(&text).ok())
+            .filter(|doc| doc.kind == arm::ArmKind::Template)
+            .map(std::sync::Arc::new);
+        if let Ok(mut cache) = self.parsed.lock() {
+            cache.insert(index, doc.clone());
+        }
+        doc
+    }
+}
+
+impl crate::eval::LinkedTemplates for LinkedFiles {
+    fn linked(&self, from: FileId, relative: &str) -> Option<(FileId, std::sync::Arc<arm::ArmDocument>)> {
+        if relative.is_empty() || relative.starts_with('/') || relative.contains(['\\', ':', '%']) {
+            return None;
+        }
+        let mut path = self.paths.get(from.0 as usize)?.parent()?.to_path_buf();
+        for segment in relative.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    path.pop();
+                }
+                s => path.push(s),
+            }
+        }
+        let index = self.paths.iter().position(|p| *p == path)?;
+        Some((FileId(index as u32), self.read(index)?))
+    }
+
+    fn display(&self, file: FileId) -> String {
+        self.displays.get(file.0 as usize).cloned().unwrap_or_default()
+    }
+}
+
+/// Reads again the text of files that findings point into but whose text was dropped after
+/// judging (a linked template judged through the template that deploys it).
+pub fn restore_texts(workspace: &mut Workspace, files: impl IntoIterator<Item = FileId>) {
+    for file in files {
+        let Some(source) = workspace.files.get_mut(file.0 as usize) else { continue };
+        if !source.text.is_empty() {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&source.path) {
+            *source = SourceFile::new(source.path.clone(), source.display.clone(), text);
+        }
+    }
+}

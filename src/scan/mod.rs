@@ -229,6 +229,9 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| (Vec::new(), Vec::new());
     let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, options.stdin.as_ref());
     let units = Units::new(&workspace, &param_files, &inputs, &options.units);
+    // The files in the order they are numbered: parameter files, then templates.
+    let order: Vec<PathBuf> = param_paths.iter().chain(&templates).cloned().collect();
+    let linked = load::LinkedFiles::new(&order);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         if units.is_compiled_twin(&source.path, doc) {
@@ -237,9 +240,12 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         }
         let mut found = (Vec::new(), Vec::new());
         for params in units.param_sets(&source.path) {
-            let deployment = eval::evaluate_arm(file, &source.display, doc, &params);
+            let deployment = eval::evaluate_arm(file, &source.display, doc, &params, &linked);
             let text = |f| (f == file).then_some(source.text.as_str());
-            let (f, e) = judge(rules, &deployment, |_| source.display.clone(), text);
+            let display = |f| {
+                if f == file { source.display.clone() } else { eval::LinkedTemplates::display(&linked, f) }
+            };
+            let (f, e) = judge(rules, &deployment, display, text);
             found.0.extend(f);
             found.1.extend(e);
         }
@@ -275,6 +281,11 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         findings.extend(f);
         errors.extend(e);
     }
+    // Findings in a linked template judged through the template that deploys it point into
+    // a file whose text was dropped after judging.
+    let pointed = findings.iter().flat_map(|f| std::iter::once(f.location).chain(f.trace.iter().map(|s| s.origin)));
+    let pointed: Vec<_> = pointed.map(|o| o.file).collect();
+    load::restore_texts(&mut workspace, pointed);
     let findings = deduplicate(findings);
     let outcome = suppressions::apply(findings, &directives, &workspace, rules, &options);
     let mut findings = outcome.findings;

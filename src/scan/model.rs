@@ -49,9 +49,10 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
         paths.iter().map(|p| canonical(if p.is_dir() { p } else { p.parent().unwrap_or(Path::new("")) })).collect();
     let name = |path: &Path| relative_name(&bases, path);
     let arm = Mutex::new(Vec::new());
+    let linked = load::LinkedFiles::new(&inputs);
     let evaluate_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         let display = name(&source.path);
-        let deployment = eval::evaluate_arm(file, &display, doc, &eval::ParamSet::default());
+        let deployment = eval::evaluate_arm(file, &display, doc, &eval::ParamSet::default(), &linked);
         // The load drops a clean template's text; keep it to show positions.
         let kept = SourceFile::new(source.path.clone(), display, source.text.clone());
         if let Ok(mut arm) = arm.lock() {
@@ -70,6 +71,10 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
         workspace.files[deployment.root.0 as usize] = source;
         deployments.push(deployment);
     }
+    // Linked templates evaluated through the template that deploys them point into files
+    // whose text was dropped.
+    let pointed: Vec<_> = deployments.iter().flat_map(|d| d.resources.iter().map(|r| r.declaration.file)).collect();
+    load::restore_texts(&mut workspace, pointed);
     for file in &mut workspace.files {
         file.display = name(&file.path);
     }

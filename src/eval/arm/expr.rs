@@ -62,7 +62,7 @@ impl<'a> ArmEval<'a, '_> {
         };
         let elements = loops::over_count(self.build, count, &name, origin, self.frame.instance);
         let value = match elements.as_slice() {
-            [only] if !matches!(only.deployed, crate::model::Tri::Yes) => {
+            [only] if only.stands_for_all => {
                 self.named_copies.push((name.to_ascii_lowercase(), only.index.clone()));
                 let item = self.json(input);
                 self.named_copies.pop();
@@ -80,6 +80,38 @@ impl<'a> ArmEval<'a, '_> {
             }
         };
         (name, Node::new(value, origin))
+    }
+
+    /// An output's `"copy": {"count", "input"}`: an array of `count` evaluations of `input`,
+    /// each with `copyIndex()` bound.
+    pub(super) fn output_copy(&mut self, spec: &Json) -> Node {
+        let origin = self.origin(spec);
+        let Some(input) = spec.get("input") else {
+            return Node::new(Value::unknown("the output copy has no `input`", origin), origin);
+        };
+        let count = match spec.get("count") {
+            Some(c) => self.json(c),
+            None => Node::new(Value::unknown("the output copy has no count", origin), origin),
+        };
+        let elements = loops::over_count(self.build, count, "output", origin, self.frame.instance);
+        let saved = self.copy_index.take();
+        let value = match elements.as_slice() {
+            [only] if only.stands_for_all => {
+                self.copy_index = Some(only.index.clone());
+                let item = self.json(input);
+                ops::unknown_of("copy", &[item.value], origin)
+            }
+            _ => {
+                let mut items = Vec::new();
+                for element in elements {
+                    self.copy_index = Some(element.index);
+                    items.push(self.json(input));
+                }
+                Value::Array(items)
+            }
+        };
+        self.copy_index = saved;
+        Node::new(value, origin)
     }
 
     pub(super) fn expr(&mut self, expr: &ArmExpr, origin: Origin) -> Node {
@@ -116,6 +148,7 @@ impl<'a> ArmEval<'a, '_> {
                 }
             }
             ("copyindex", _) => self.copy_index(args, origin),
+            (lower, _) if lower.contains('.') => self.user_function(name, args, origin),
             _ => {
                 let ctx = Ctx { origin, scope: self.frame.scope, instance: self.frame.instance };
                 let mut call_args = ArmArgs { eval: self, args, origin };
@@ -143,6 +176,15 @@ impl<'a> ArmEval<'a, '_> {
     }
 
     fn parameter(&mut self, name: &str, origin: Origin) -> Node {
+        if let Some(given) = &self.function_args {
+            return match given.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((_, node)) => node.clone().at(origin),
+                None => Node::new(
+                    Value::unknown(format!("a user-defined function has no parameter `{name}`"), origin),
+                    origin,
+                ),
+            };
+        }
         let key = Decl::Param(name.to_ascii_lowercase());
         if let Some(node) = self.values.get(&key) {
             return node.clone().at(origin);
@@ -179,14 +221,27 @@ impl<'a> ArmEval<'a, '_> {
     }
 
     fn variable(&mut self, name: &str, origin: Origin) -> Node {
+        if self.function_args.is_some() {
+            let reason = format!("a user-defined function cannot read variable `{name}`");
+            return Node::new(Value::unknown(reason, origin), origin);
+        }
         let key = Decl::Var(name.to_ascii_lowercase());
         if let Some(node) = self.values.get(&key) {
             return node.clone().at(origin);
         }
-        let Some(json) = self.root.get("variables").and_then(|v| v.get(name)) else {
-            return Node::new(Value::unknown(format!("variable `{name}` is not declared"), origin), origin);
-        };
-        let node = self.guarded(key.clone(), json, origin);
+        let variables = self.root.get("variables");
+        // `"copy": [{"name", "count", "input"}]` among the variables declares arrays.
+        let looped = variables.and_then(|v| v.get("copy")).and_then(Json::as_array).and_then(|specs| {
+            specs.iter().find(|s| s.get("name").and_then(Json::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        });
+        let node =
+            match (looped, variables.and_then(|v| v.member(name)).filter(|m| !m.name.eq_ignore_ascii_case("copy"))) {
+                (_, Some(member)) => self.guarded(key.clone(), &member.value, origin),
+                (Some(spec), None) => self.guarded_copy(key.clone(), spec, origin),
+                (None, None) => {
+                    return Node::new(Value::unknown(format!("variable `{name}` is not declared"), origin), origin);
+                }
+            };
         let step = TraceStep::new(node.origin, TraceKind::Variable { name: name.to_string() });
         let node = bounded(node, &format!("variable `{name}`")).traced(step);
         self.values.insert(key, node.clone());
@@ -195,6 +250,15 @@ impl<'a> ArmEval<'a, '_> {
 
     /// Evaluates a parameter default or variable, stopping at a reference cycle.
     fn guarded(&mut self, key: Decl, json: &Json, origin: Origin) -> Node {
+        self.guard(key, origin, |eval| eval.json(json))
+    }
+
+    /// Evaluates a variable declared by a top-level variable `copy` entry.
+    fn guarded_copy(&mut self, key: Decl, spec: &Json, origin: Origin) -> Node {
+        self.guard(key, origin, |eval| eval.property_copy(spec).1)
+    }
+
+    fn guard(&mut self, key: Decl, origin: Origin, evaluate: impl FnOnce(&mut Self) -> Node) -> Node {
         let name = match &key {
             Decl::Param(n) | Decl::Var(n) => n.clone(),
         };
@@ -207,7 +271,7 @@ impl<'a> ArmEval<'a, '_> {
         self.in_progress.push(key);
         // Variables and defaults do not see the copy index of the resource that uses them.
         let copy_index = self.copy_index.take();
-        let node = self.json(json);
+        let node = evaluate(self);
         self.copy_index = copy_index;
         self.in_progress.pop();
         node

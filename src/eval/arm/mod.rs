@@ -4,8 +4,10 @@
 //! with Bicep is in the core; this is only syntax.
 
 mod expr;
+mod functions;
 mod nested;
 
+use crate::eval::LinkedTemplates;
 use crate::eval::build::{Build, Frame, Inputs};
 use crate::eval::loops;
 use crate::eval::resources::{self, Declaration};
@@ -14,10 +16,18 @@ use crate::source::{FileId, Origin};
 use crate::syntax::arm::{Json, JsonKind};
 use std::collections::HashMap;
 
-/// Evaluates an ARM root template into `build`; `context` names it in instance contexts.
-pub fn evaluate_root(file: FileId, context: String, template: &Json, build: &mut Build, inputs: Option<Inputs>) {
+/// Evaluates an ARM root template into `build`; `context` names it in instance contexts;
+/// `linked` gives the scanned templates its deployments link to.
+pub fn evaluate_root(
+    file: FileId,
+    context: String,
+    template: &Json,
+    linked: &dyn LinkedTemplates,
+    build: &mut Build,
+    inputs: Option<Inputs>,
+) {
     let frame = build.root_frame(file, context, inputs);
-    let mut eval = ArmEval::new(build, frame, template);
+    let mut eval = ArmEval::new(build, frame, template, linked);
     eval.template(template);
 }
 
@@ -39,6 +49,8 @@ struct Parent {
 
 struct ArmEval<'a, 'b> {
     build: &'b mut Build,
+    /// The scanned templates that linked deployments name.
+    linked: &'b dyn LinkedTemplates,
     frame: Frame,
     /// The template whose parameters and variables expressions read.
     root: &'a Json,
@@ -50,12 +62,24 @@ struct ArmEval<'a, 'b> {
     named_copies: Vec<(String, Node)>,
     /// `lambdaVariables('x')` of the lambdas being applied.
     lambda_vars: Vec<(String, Node)>,
+    /// The arguments of the user-defined function being evaluated: its body reads only them.
+    function_args: Option<Vec<(String, Node)>>,
+    /// User-defined functions being evaluated, calling each other.
+    function_depth: usize,
+    /// User-defined function calls so far in the whole deployment (shared with nested
+    /// instances), against `limits::MAX_FUNCTION_CALLS`.
+    function_calls: std::rc::Rc<std::cell::Cell<usize>>,
+    /// The file of each template instance from the root to this one: a linked template's
+    /// location is relative to the instance whose `deployment()` built it.
+    files: Vec<(crate::model::InstanceId, FileId)>,
 }
 
 impl<'a, 'b> ArmEval<'a, 'b> {
-    fn new(build: &'b mut Build, frame: Frame, root: &'a Json) -> Self {
+    fn new(build: &'b mut Build, frame: Frame, root: &'a Json, linked: &'b dyn LinkedTemplates) -> Self {
+        let (frame_instance, frame_file) = (frame.instance, frame.file);
         ArmEval {
             build,
+            linked,
             frame,
             root,
             values: HashMap::new(),
@@ -63,6 +87,10 @@ impl<'a, 'b> ArmEval<'a, 'b> {
             copy_index: None,
             named_copies: Vec::new(),
             lambda_vars: Vec::new(),
+            function_args: None,
+            function_depth: 0,
+            function_calls: Default::default(),
+            files: vec![(frame_instance, frame_file)],
         }
     }
 
@@ -80,9 +108,10 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                 .get("type")
                 .and_then(Json::as_str)
                 .is_some_and(|t| t.eq_ignore_ascii_case("securestring") || t.eq_ignore_ascii_case("secureobject"));
-            let value = match output.value.get("value") {
-                Some(v) => self.json(v),
-                None => Node::new(
+            let value = match (output.value.get("value"), output.value.get("copy")) {
+                (Some(v), _) => self.json(v),
+                (None, Some(copy)) => self.output_copy(copy),
+                (None, None) => Node::new(
                     Value::unknown("the output has no `value`", self.origin(&output.value)),
                     self.origin(&output.value),
                 ),

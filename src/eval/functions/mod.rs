@@ -3,9 +3,15 @@
 //! the registry lacks gives an unknown that names it; one known only at deployment gives an
 //! unknown that equals nothing; a deterministic one over unknowns gives the unknown call.
 
+mod arrays;
 mod collections;
+mod dates;
+mod encoding;
 mod lambdas;
 mod logic;
+mod network;
+mod numeric;
+mod objects;
 mod scope;
 mod strings;
 
@@ -62,11 +68,23 @@ const MANY: usize = usize::MAX;
 fn registry() -> &'static HashMap<String, &'static Function> {
     static REGISTRY: OnceLock<HashMap<String, &'static Function>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        [strings::FUNCTIONS, collections::FUNCTIONS, lambdas::FUNCTIONS, logic::FUNCTIONS, scope::FUNCTIONS]
-            .into_iter()
-            .flatten()
-            .map(|f| (f.name.to_ascii_lowercase(), f))
-            .collect()
+        [
+            strings::FUNCTIONS,
+            collections::FUNCTIONS,
+            lambdas::FUNCTIONS,
+            logic::FUNCTIONS,
+            scope::FUNCTIONS,
+            arrays::FUNCTIONS,
+            objects::FUNCTIONS,
+            numeric::FUNCTIONS,
+            encoding::FUNCTIONS,
+            network::FUNCTIONS,
+            dates::FUNCTIONS,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|f| (f.name.to_ascii_lowercase(), f))
+        .collect()
     })
 }
 
@@ -117,18 +135,24 @@ fn apply(function: &Function, lower: &str, values: &[Node], ctx: &Ctx) -> Value 
             }
             body(values, ctx).unwrap_or_else(|| ops::unknown_of(lower, &plain(), ctx.origin))
         }
-        _ => match ops::derived(lower, &plain()) {
-            Some(u) => Value::Unknown(u),
-            None => {
-                // A deterministic function of known values is a value of its own.
-                let reason = format!("`{}()` is not computed statically", function.name);
-                Value::Unknown(crate::model::Unknown::symbolic(
-                    reason,
-                    ctx.origin,
-                    crate::model::Sym::call(lower, plain()),
-                ))
-            }
-        },
+        _ => symbolic(function.name, &plain(), ctx),
+    }
+}
+
+/// A deterministic function that is not computed here, over `args`: the call as a value of
+/// its own (equal to the same call), or the unknown its unknown arguments give.
+pub fn symbolic(name: &str, args: &[Value], ctx: &Ctx) -> Value {
+    let lower = name.to_ascii_lowercase();
+    match ops::derived(&lower, args) {
+        Some(u) => Value::Unknown(u),
+        None => {
+            let reason = format!("`{name}()` is not computed statically");
+            Value::Unknown(crate::model::Unknown::symbolic(
+                reason,
+                ctx.origin,
+                crate::model::Sym::call(&lower, args.to_vec()),
+            ))
+        }
     }
 }
 
@@ -176,5 +200,101 @@ impl Args for Evaluated {
 
     fn apply(&mut self, _: usize, _: Vec<Node>) -> Option<Node> {
         None
+    }
+}
+
+/// Calls functions on plain values, for the unit tests of each topic file.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Ctx, Evaluated};
+    use crate::model::{InstanceId, Node, ScopeId, Sym, SymKind, Unknown, Value};
+    use crate::source::Origin;
+
+    pub fn ctx() -> Ctx {
+        Ctx { origin: Origin::default(), scope: ScopeId::default(), instance: InstanceId::default() }
+    }
+
+    pub fn node(value: Value) -> Node {
+        Node::new(value, Origin::default())
+    }
+
+    pub fn call(name: &str, args: Vec<Value>) -> Value {
+        let mut args = Evaluated(args.into_iter().map(node).collect());
+        super::call(name, &mut args, &ctx()).value
+    }
+
+    pub fn s(text: &str) -> Value {
+        Value::String(text.to_string())
+    }
+
+    pub fn int(i: i64) -> Value {
+        Value::Int(i)
+    }
+
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(items.into_iter().map(node).collect())
+    }
+
+    pub fn object(members: Vec<(&str, Value)>) -> Value {
+        Value::Object(members.into_iter().map(|(k, v)| (k.to_string(), node(v))).collect())
+    }
+
+    /// A parameter nobody gives a value: a symbolic unknown.
+    pub fn unknown_param(name: &str) -> Value {
+        let sym = Sym::new(SymKind::Param { instance: InstanceId::default(), name: name.into() });
+        Value::Unknown(Unknown::symbolic(format!("parameter `{name}` has no value"), Origin::default(), sym))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{array, call, int, s, unknown_param};
+    use crate::model::{StrPart, Tri, Value, compare};
+
+    /// `'pg-' + p + '/x'`.
+    fn partly_known() -> Value {
+        let Value::Unknown(u) = unknown_param("p") else { unreachable!() };
+        Value::Partial(vec![StrPart::Text("pg-".into()), StrPart::Unknown(u), StrPart::Text("/x".into())])
+    }
+
+    #[test]
+    fn a_partly_known_string_gives_the_symbolic_call() {
+        let cases: Vec<(&str, Vec<Value>)> = vec![
+            ("base64", vec![partly_known()]),
+            ("uriComponent", vec![partly_known()]),
+            ("dataUri", vec![partly_known()]),
+            ("json", vec![partly_known()]),
+            ("padLeft", vec![partly_known(), int(20), s("0")]),
+            ("take", vec![partly_known(), int(2)]),
+            ("skip", vec![partly_known(), int(2)]),
+            ("lastIndexOf", vec![partly_known(), s("/")]),
+            ("parseCidr", vec![partly_known()]),
+            ("cidrHost", vec![partly_known(), int(1)]),
+            ("dateTimeToEpoch", vec![partly_known()]),
+            ("uri", vec![partly_known(), s("a.json")]),
+        ];
+        for (name, args) in cases {
+            let once = call(name, args.clone());
+            let twice = call(name, args);
+            assert!(matches!(&once, Value::Unknown(u) if u.sym.is_some()), "{name}: {once:?}");
+            assert_eq!(compare::strictly_equals(&once, &twice), Tri::Yes, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_that_equals_nothing_stays_so() {
+        let runtime = call("utcNow", vec![]);
+        for name in ["base64", "toLower", "json", "parseCidr"] {
+            let got = call(name, vec![runtime.clone()]);
+            assert!(matches!(got, Value::Unknown(u) if u.sym.is_none()), "{name}");
+        }
+        let got = call("flatten", vec![array(vec![runtime])]);
+        assert!(matches!(got, Value::Unknown(u) if u.sym.is_none()));
+    }
+
+    #[test]
+    fn wrong_arities_are_unknown() {
+        assert!(matches!(call("parseCidr", vec![]), Value::Unknown(u) if u.reason.contains("takes 1")));
+        assert!(matches!(call("tryGet", vec![s("x")]), Value::Unknown(u) if u.reason.contains("at least 2")));
     }
 }

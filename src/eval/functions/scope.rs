@@ -13,6 +13,7 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "managementGroup", min: 0, max: 1, body: Body::Tolerant(management_group) },
     Function { name: "deployment", min: 0, max: 0, body: Body::Tolerant(deployment) },
     Function { name: "environment", min: 0, max: 0, body: Body::Tolerant(environment) },
+    Function { name: "deployer", min: 0, max: 0, body: Body::Tolerant(deployer) },
     Function { name: "resourceId", min: 2, max: MANY, body: Body::Tolerant(resource_id) },
     Function { name: "subscriptionResourceId", min: 2, max: MANY, body: Body::Tolerant(subscription_resource_id) },
     Function { name: "tenantResourceId", min: 2, max: MANY, body: Body::Tolerant(tenant_resource_id) },
@@ -20,6 +21,9 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "managementGroupResourceId", min: 2, max: MANY, body: Body::Symbolic },
     Function { name: "reference", min: 1, max: 3, body: Body::Runtime },
     Function { name: "readEnvironmentVariable", min: 1, max: 2, body: Body::Runtime },
+    // What the resource providers and regions offer when the template is deployed.
+    Function { name: "providers", min: 1, max: 2, body: Body::Runtime },
+    Function { name: "pickZones", min: 3, max: 5, body: Body::Runtime },
 ];
 
 /// The scope's own value of `function` (`resourcegroup`, `subscription`…).
@@ -74,6 +78,11 @@ fn deployment(_: &[Node], ctx: &Ctx) -> Value {
 
 fn environment(_: &[Node], ctx: &Ctx) -> Value {
     own("environment", ctx)
+}
+
+/// `deployer()`: the principal deploying, the same throughout the deployment.
+fn deployer(_: &[Node], ctx: &Ctx) -> Value {
+    own("deployer", ctx)
 }
 
 /// Whether `value` is `function().member` of the call's own scope (`resourceGroup().name`,
@@ -136,4 +145,30 @@ fn build_id(args: &[Node], ctx: &Ctx, scope: impl Fn(&[Value], &Ctx) -> (ScopePa
         }
     }
     crate::eval::ops::unknown_of("resourceid", &values, ctx.origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{call, s};
+    use crate::model::{Tri, Value, compare};
+
+    #[test]
+    fn an_extension_resource_id_is_its_own_value() {
+        let base = call("resourceId", vec![s("Microsoft.DBforPostgreSQL/flexibleServers"), s("pg")]);
+        let extension =
+            call("extensionResourceId", vec![base.clone(), s("Microsoft.Insights/diagnosticSettings"), s("d")]);
+        let again = call("extensionResourceId", vec![base, s("Microsoft.Insights/diagnosticSettings"), s("d")]);
+        let plain = call("resourceId", vec![s("Microsoft.Insights/diagnosticSettings"), s("d")]);
+        assert!(matches!(&extension, Value::Unknown(u) if u.sym.is_some()));
+        assert_eq!(compare::strictly_equals(&extension, &again), Tri::Yes);
+        assert_ne!(compare::strictly_equals(&extension, &plain), Tri::Yes);
+    }
+
+    #[test]
+    fn the_deployer_is_stable_and_zones_are_known_only_at_deployment() {
+        let a = call("deployer", vec![]);
+        assert_eq!(compare::strictly_equals(&a, &call("deployer", vec![])), Tri::Yes);
+        let zones = call("pickZones", vec![s("Microsoft.Compute"), s("virtualMachines"), s("westus2")]);
+        assert!(matches!(zones, Value::Unknown(u) if u.sym.is_none()));
+    }
 }

@@ -16,14 +16,9 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "startsWith", min: 2, max: 2, body: Body::Strict(starts_with) },
     Function { name: "endsWith", min: 2, max: 2, body: Body::Strict(ends_with) },
     Function { name: "substring", min: 2, max: 3, body: Body::Strict(substring) },
-    Function { name: "indexOf", min: 2, max: 2, body: Body::Strict(index_of) },
+    Function { name: "padLeft", min: 2, max: 3, body: Body::Strict(pad_left) },
     Function { name: "uniqueString", min: 1, max: MANY, body: Body::Symbolic },
     Function { name: "guid", min: 1, max: MANY, body: Body::Symbolic },
-    Function { name: "base64", min: 1, max: 1, body: Body::Symbolic },
-    Function { name: "base64ToString", min: 1, max: 1, body: Body::Symbolic },
-    Function { name: "uri", min: 2, max: 2, body: Body::Symbolic },
-    Function { name: "uriComponent", min: 1, max: 1, body: Body::Symbolic },
-    Function { name: "dataUri", min: 1, max: 1, body: Body::Symbolic },
     Function { name: "newGuid", min: 0, max: 0, body: Body::Runtime },
     Function { name: "utcNow", min: 0, max: 1, body: Body::Runtime },
 ];
@@ -60,6 +55,7 @@ fn string(args: &[Node], ctx: &Ctx) -> Value {
         Value::Bool(b) => Value::String(if *b { "True" } else { "False" }.into()),
         Value::Null => Value::String(String::new()),
         v @ Value::ResourceId(_) => Value::concat(vec![v.clone()], ctx.origin),
+        v @ (Value::Array(_) | Value::Object(_)) => super::encoding::json_text(v, ctx),
         other => crate::eval::ops::unknown_of("string", std::slice::from_ref(other), ctx.origin),
     }
 }
@@ -137,9 +133,30 @@ fn substring(args: &[Node], _: &Ctx) -> Option<Value> {
     chars.get(start..end).map(|c| Value::String(c.iter().collect()))
 }
 
-fn index_of(args: &[Node], _: &Ctx) -> Option<Value> {
-    let (s, p) = (text(&args[0])?.to_lowercase(), text(&args[1])?.to_lowercase());
-    Some(Value::Int(s.find(&p).map_or(-1, |i| s[..i].chars().count() as i64)))
+/// `padLeft(value, totalLength, [char])`: a string or integer padded on the left with one
+/// character (a space by default) to `totalLength` characters.
+fn pad_left(args: &[Node], ctx: &Ctx) -> Option<Value> {
+    let value = match &args[0].value {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        _ => return None,
+    };
+    let Value::Int(total) = args[1].value else { return None };
+    let padding = match args.get(2).map(|n| &n.value) {
+        None => ' ',
+        Some(Value::String(p)) if p.chars().count() == 1 => p.chars().next()?,
+        Some(Value::String(_)) => {
+            return Some(Value::unknown("`padLeft()` takes one padding character", ctx.origin));
+        }
+        Some(_) => return None,
+    };
+    // A string longer than a value may weigh is not built.
+    let limit = crate::eval::limits::MAX_VALUE_WEIGHT * 16;
+    let Some(total) = usize::try_from(total).ok().filter(|t| *t <= limit) else {
+        return Some(Value::unknown(format!("`padLeft()` to {total} characters"), ctx.origin));
+    };
+    let missing = total.saturating_sub(value.chars().count());
+    Some(Value::String(std::iter::repeat_n(padding, missing).chain(value.chars()).collect()))
 }
 
 /// .NET composite formatting as ARM's `format()` does it: `{0}`, `{1}`, `{{` and `}}`.
@@ -197,4 +214,31 @@ fn format(args: &[Node], ctx: &Ctx) -> Value {
     }
     parts.push(Value::String(text));
     Value::concat(parts, origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{array, call, int, object, s, unknown_param};
+    use crate::model::Value;
+
+    #[test]
+    fn pad_left_pads_strings_and_integers() {
+        assert_eq!(call("padLeft", vec![s("123"), int(10), s("0")]), s("0000000123"));
+        assert_eq!(call("padLeft", vec![int(7), int(3), s("0")]), s("007"));
+        assert_eq!(call("padLeft", vec![s("abc"), int(2)]), s("abc"));
+        assert_eq!(call("padLeft", vec![s(""), int(2)]), s("  "));
+        assert!(matches!(call("padLeft", vec![s("a"), int(3), s("xy")]), Value::Unknown(u) if u.sym.is_none()));
+        assert!(matches!(call("padLeft", vec![s("a"), int(i64::MAX)]), Value::Unknown(u) if u.sym.is_none()));
+        assert!(matches!(call("padLeft", vec![unknown_param("p"), int(3)]), Value::Unknown(u) if u.sym.is_some()));
+    }
+
+    #[test]
+    fn string_of_arrays_and_objects_is_json() {
+        let o = object(vec![("valueA", int(10)), ("valueB", s("Example Text"))]);
+        assert_eq!(call("string", vec![o]), s(r#"{"valueA":10,"valueB":"Example Text"}"#));
+        assert_eq!(call("string", vec![array(vec![s("a"), s("b"), s("c")])]), s(r#"["a","b","c"]"#));
+        assert_eq!(call("string", vec![Value::Bool(true)]), s("True"));
+        let open = call("string", vec![array(vec![unknown_param("p")])]);
+        assert!(matches!(open, Value::Unknown(u) if u.sym.is_some()));
+    }
 }

@@ -1,5 +1,7 @@
-//! ARM template expressions: the language inside `"[…]"` strings: function calls, `'…'`
-//! strings (`''` escapes a quote), integers, member access `.x` and index `[i]`.
+//! ARM template expressions: the language inside `"[…]"` strings: function calls (user-defined
+//! ones as `namespace.name(…)`), `'…'` strings (`''` escapes a quote), integers, member access
+//! `.x` and index `[i]`. Nesting and postfix chains are bounded: the evaluator recurses over
+//! the tree.
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArmExpr {
@@ -30,6 +32,9 @@ pub fn classify(s: &str) -> StringForm<'_> {
 }
 
 const MAX_DEPTH: usize = 64;
+
+/// At most this many `.x` and `[i]` after one value: each is a level of the tree.
+const MAX_POSTFIX: usize = 256;
 
 pub fn parse(text: &str) -> Result<ArmExpr, String> {
     let mut parser = Parser { chars: text.as_bytes(), text, pos: 0, depth: 0 };
@@ -71,7 +76,12 @@ impl Parser<'_> {
             return Err("expression nested too deeply".into());
         }
         let mut expr = self.primary()?;
+        let mut postfix = 0;
         loop {
+            postfix += 1;
+            if postfix > MAX_POSTFIX {
+                return Err("too many `.` and `[…]` in a row".into());
+            }
             if self.eat(b'.') {
                 let name = self.ident().ok_or("expected a property name after `.`")?;
                 expr = ArmExpr::Member { base: Box::new(expr), name };
@@ -134,9 +144,19 @@ impl Parser<'_> {
                     .map_err(|_| format!("`{}` is not an integer", &self.text[start..self.pos]))
             }
             _ => {
-                let name = self.ident().ok_or_else(|| {
+                let mut name = self.ident().ok_or_else(|| {
                     format!("expected a function name, found `{}`", self.text.get(self.pos..).unwrap_or(""))
                 })?;
+                // A user-defined function: `namespace.member(…)`.
+                let before = self.pos;
+                if self.eat(b'.')
+                    && let Some(member) = self.ident()
+                    && self.chars.get(self.pos) == Some(&b'(')
+                {
+                    name = format!("{name}.{member}");
+                } else {
+                    self.pos = before;
+                }
                 if !self.eat(b'(') {
                     return match name.to_ascii_lowercase().as_str() {
                         "true" => Ok(ArmExpr::Bool(true)),
@@ -178,5 +198,58 @@ mod tests {
         assert_eq!(args[1], ArmExpr::String("/it's".into()));
         assert!(parse("concat(").is_err());
         assert!(parse(&"f(".repeat(500)).is_err());
+    }
+
+    fn call(name: &str, args: Vec<ArmExpr>) -> ArmExpr {
+        ArmExpr::Call { name: name.into(), args }
+    }
+
+    fn s(text: &str) -> ArmExpr {
+        ArmExpr::String(text.into())
+    }
+
+    #[test]
+    fn brackets_and_quotes_inside_strings() {
+        let StringForm::Expression(inner) = classify("[concat('[', 'x]')]") else { panic!() };
+        assert_eq!(parse(inner).unwrap(), call("concat", vec![s("["), s("x]")]));
+        assert_eq!(parse("concat('''', 'it''s', '')").unwrap(), call("concat", vec![s("'"), s("it's"), s("")]));
+        assert!(matches!(classify("[[notAnExpression()]"), StringForm::Literal(t) if t == "[notAnExpression()]"));
+        assert!(matches!(classify("plain [text]"), StringForm::Literal(_)));
+        assert!(parse("concat('a)").is_err());
+    }
+
+    #[test]
+    fn whitespace_members_and_indices_after_calls() {
+        let e = parse("  reference( 'x' ) . properties [ 'a-b' ] [0].$schema ").unwrap();
+        let ArmExpr::Member { base, name } = e else { panic!() };
+        assert_eq!(name, "$schema");
+        let ArmExpr::Index { base, index } = *base else { panic!() };
+        assert_eq!(*index, ArmExpr::Int(0));
+        let ArmExpr::Index { base, index } = *base else { panic!() };
+        assert_eq!(*index, s("a-b"));
+        assert!(matches!(*base, ArmExpr::Member { .. }));
+        assert_eq!(parse("createArray(-1, 2)").unwrap(), call("createArray", vec![ArmExpr::Int(-1), ArmExpr::Int(2)]));
+        assert_eq!(parse("null()").unwrap(), call("null", vec![]));
+    }
+
+    #[test]
+    fn user_defined_functions_are_namespaced_calls() {
+        let e = parse("contoso.uniqueName(parameters('prefix')).length").unwrap();
+        let ArmExpr::Member { base, .. } = e else { panic!() };
+        assert_eq!(*base, call("contoso.uniqueName", vec![call("parameters", vec![s("prefix")])]));
+        assert_eq!(parse("__bicep.barTest()").unwrap(), call("__bicep.barTest", vec![]));
+        assert!(parse("contoso.uniqueName").is_err());
+        assert!(parse("contoso.").is_err());
+    }
+
+    #[test]
+    fn hostile_expressions_are_refused_not_followed() {
+        assert!(parse(&format!("x(){}", ".a".repeat(100_000))).is_err());
+        assert!(parse(&format!("x(){}", "[0]".repeat(100_000))).is_err());
+        assert!(parse(&"[".repeat(1000)).is_err());
+        assert!(parse("99999999999999999999").is_err());
+        for text in ["", "(", ")", "'", ",", "f(,)", "f(1,)", "a.b.c(", "-", "f()..x", "é()"] {
+            let _ = parse(text);
+        }
     }
 }
