@@ -157,13 +157,12 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option
             Ok(doc) if doc.kind == arm::ArmKind::Template => {
                 let source = SourceFile::new(path.to_path_buf(), display, text);
                 let (found, problems) = judge(id, &source, &doc);
-                let (display, text) = (source.display, source.text);
-                directives = suppress::arm(id, &text, &doc);
+                directives = suppress::arm(id, &source.text, &doc);
                 // Only reporters read a template's text again, and only where something is
                 // reported: a clean template's text is not kept.
                 if found.is_empty() && problems.is_empty() && errors.is_empty() && directives.is_empty() {
                     return Loaded {
-                        source: SourceFile::new(path.to_path_buf(), display, String::new()),
+                        source: SourceFile::new(source.path, source.display, String::new()),
                         parsed: Parsed::ArmJudged,
                         errors,
                         findings,
@@ -171,7 +170,6 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option
                     };
                 }
                 errors.extend(problems);
-                let source = SourceFile::new(path.to_path_buf(), display, text);
                 return Loaded { source, parsed: Parsed::ArmJudged, errors, findings: found, directives };
             }
             Ok(doc) => {
