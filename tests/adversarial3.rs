@@ -127,6 +127,36 @@ param modes array
     assert!(!of(&report, "PG101").is_empty(), "{:#?}", report.findings);
 }
 
+/// Alternatives are bounded only where an `@allowed` set becomes options (`MAX_OPTIONS`):
+/// `ops::choice` nests a ternary's options inside another's without counting the values they
+/// stand for, and `Check::options_or_unknown` judges every leaf. Two chains of variables that
+/// each pick between the other's previous values double the leaves per line: 2^n judgements
+/// for 2n lines (n = 18 takes 5 s in a debug build, each further line doubles it). A valid
+/// 70-line template hangs the scan.
+#[test]
+fn nested_alternatives_are_bounded() {
+    let n = 32;
+    let mut text = String::new();
+    for k in 0..n {
+        text.push_str(&format!("param c{k} bool\nparam d{k} bool\n"));
+    }
+    text.push_str(
+        "param c bool\nparam d bool\nvar v0 = c ? 'Enabled' : 'ENABLED'\nvar w0 = d ? 'enabled' : 'Enabled'\n",
+    );
+    for k in 0..n {
+        text.push_str(&format!("var v{} = c{k} ? v{k} : w{k}\nvar w{} = d{k} ? w{k} : v{k}\n", k + 1, k + 1));
+    }
+    text.push_str(&server(&format!("v{n}")));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let report = scan_files(&[("main.bicep", &text)]);
+        let _ = sender.send(verdicts(&report, "PG101"));
+    });
+    let verdicts = receiver.recv_timeout(std::time::Duration::from_secs(30)).expect("the scan finishes in 30 s");
+    // Every value is some case of 'Enabled': a pass, or an unknown past the bound.
+    assert!(verdicts.iter().all(|v| *v == Verdict::Unknown), "{verdicts:?}");
+}
+
 // holds today
 #[test]
 fn two_ternaries_on_one_condition_are_paired_branch_by_branch() {
@@ -349,6 +379,42 @@ fn a_compiled_twin_is_not_skipped_when_it_shows_what_the_bicep_cannot() {
   ]
 }"#;
     let report = scan_files(&[("main.bicep", bicep), ("main.json", compiled)]);
+    assert_eq!(verdicts(&report, "PG101"), vec![Verdict::Fail], "{:#?}", report.findings);
+}
+
+/// A parameter file whose `metadata.template` names `azuredeploy.json`, Bicep's compilation of
+/// `main.bicep`: `templates_of` pairs it with `azuredeploy.json` only, which is then skipped
+/// as a compiled twin, and `main.bicep` is judged on its secure default. The deployment the
+/// parameter file describes (SSL off) is judged nowhere.
+#[test]
+fn a_parameter_file_for_a_skipped_compiled_twin_applies_to_its_bicep_source() {
+    let main = format!("param ssl string = 'Enabled'\n{}", server("ssl"));
+    let compiled = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "metadata": { "_generator": { "name": "bicep", "version": "0.30.23.60470", "templateHash": "1" } },
+  "parameters": { "ssl": { "type": "string", "defaultValue": "Enabled" } },
+  "resources": [
+    {
+      "type": "Microsoft.DBforPostgreSQL/servers",
+      "apiVersion": "2017-12-01",
+      "name": "pg",
+      "location": "westeurope",
+      "properties": {
+        "sslEnforcement": "[parameters('ssl')]",
+        "publicNetworkAccess": "Disabled",
+        "storageProfile": { "geoRedundantBackup": "Enabled" }
+      }
+    }
+  ]
+}"#;
+    let params = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "metadata": { "template": "azuredeploy.json" },
+  "parameters": { "ssl": { "value": "Disabled" } }
+}"#;
+    let report = scan_files(&[("main.bicep", &main), ("azuredeploy.json", compiled), ("prod.parameters.json", params)]);
     assert_eq!(verdicts(&report, "PG101"), vec![Verdict::Fail], "{:#?}", report.findings);
 }
 
