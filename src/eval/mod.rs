@@ -93,3 +93,13 @@ fn finish(build: build::Build) -> Deployment {
 pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<std::path::PathBuf> {
     bicep::module_paths(workspace, file)
 }
+
+/// The local modules a Bicep file deploys (what makes another file judged through it).
+pub fn module_calls(workspace: &Workspace, file: FileId) -> Vec<std::path::PathBuf> {
+    bicep::module_calls(workspace, file)
+}
+
+/// Whether a Bicep text calls a registry module, whose content is not visible.
+pub fn calls_registry(text: &str) -> bool {
+    bicep::calls_registry(text)
+}

@@ -31,6 +31,8 @@ pub struct UnitOptions {
 pub struct Units {
     /// By canonical template path: each parameter file, and whether `--params` gave it.
     params: HashMap<PathBuf, Vec<(bool, ParamSet)>>,
+    /// Parameter files given with `--params` that name no template: for every one.
+    for_any: Vec<ParamSet>,
     command_line: Vec<(String, String)>,
     /// Canonical paths of the Bicep files scanned, to recognise compiled twins.
     bicep: HashSet<PathBuf>,
@@ -80,6 +82,12 @@ impl Units {
             let paired: Vec<PathBuf> =
                 options.pairs.iter().filter(|(f, _)| canonical(f) == here).map(|(_, t)| canonical(t)).collect();
             let templates = if paired.is_empty() { templates } else { paired };
+            // Given with `--params` and naming no template: for every template scanned.
+            if templates.is_empty() && is_explicit {
+                let set = ParamSet { file: Some(source.display.clone()), inputs: Some(param_file.inputs.clone()) };
+                units.for_any.push(set);
+                continue;
+            }
             for template in templates {
                 let set = ParamSet { file: Some(source.display.clone()), inputs: Some(param_file.inputs.clone()) };
                 units.params.entry(template).or_default().push((is_explicit, set));
@@ -91,7 +99,19 @@ impl Units {
     /// The parameter sets a template is evaluated with: the files `--params` gives for it,
     /// else the files found for it, else its defaults; each with the command line's values.
     pub fn param_sets(&self, template: &Path) -> Vec<ParamSet> {
-        let found = self.params.get(&canonical(template)).map(Vec::as_slice).unwrap_or_default();
+        let template = canonical(template);
+        // A Bicep file takes the parameter files of the template compiled from it.
+        let mut keys = vec![template.clone()];
+        if template.extension().is_some_and(|e| e == "bicep") {
+            keys.push(template.with_extension("json"));
+            if template.file_name().is_some_and(|n| n == "main.bicep") {
+                keys.push(template.with_file_name("azuredeploy.json"));
+            }
+        }
+        let mut found: Vec<(bool, ParamSet)> =
+            keys.iter().filter_map(|k| self.params.get(k)).flatten().cloned().collect();
+        found.extend(self.for_any.iter().map(|set| (true, set.clone())));
+        found.dedup_by(|a, b| a.1.file == b.1.file);
         let any_explicit = found.iter().any(|(explicit, _)| *explicit);
         let mut sets: Vec<ParamSet> =
             found.iter().filter(|(explicit, _)| *explicit || !any_explicit).map(|(_, set)| set.clone()).collect();
@@ -131,7 +151,11 @@ impl Units {
         if path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("azuredeploy.json")) {
             twins.push(path.with_file_name("main.bicep"));
         }
-        twins.iter().any(|t| self.bicep.contains(t))
+        // Judged as Bicep only when the Bicep shows as much: a registry module is visible
+        // only in the compiled template.
+        twins.iter().any(|t| {
+            self.bicep.contains(t) && std::fs::read_to_string(t).is_ok_and(|text| !eval::calls_registry(&text))
+        })
     }
 
     /// The scanned Bicep files that are roots: those no other scanned file calls as a module
@@ -142,10 +166,13 @@ impl Units {
             return scanned.to_vec();
         }
         let calls = |f: FileId| -> Vec<FileId> {
-            eval::module_paths(workspace, f).iter().filter_map(|p| workspace.find(p)).collect()
+            eval::module_calls(workspace, f).iter().filter_map(|p| workspace.find(p)).collect()
         };
         let called: HashSet<FileId> = scanned.iter().flat_map(|&f| calls(f)).collect();
-        let mut roots: Vec<FileId> = scanned.iter().copied().filter(|f| !called.contains(f)).collect();
+        // A file a parameter file is for is deployed with it, whoever else calls it.
+        let deployed_itself = |f: &FileId| self.params.contains_key(&canonical(&workspace.file(*f).path));
+        let mut roots: Vec<FileId> =
+            scanned.iter().copied().filter(|f| !called.contains(f) || deployed_itself(f)).collect();
         let mut reached: HashSet<FileId> = HashSet::new();
         // What an evaluation from `start` reaches: modules nest at most so deep.
         let reach = |start: FileId, reached: &mut HashSet<FileId>| {

@@ -15,6 +15,15 @@ use std::path::PathBuf;
 /// scan loads them before evaluation so that the workspace is complete and read-only while
 /// evaluating.
 pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
+    referenced(workspace, file, true)
+}
+
+/// The local modules a Bicep file deploys (not the files it only imports from).
+pub fn module_calls(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
+    referenced(workspace, file, false)
+}
+
+fn referenced(workspace: &Workspace, file: FileId, imports: bool) -> Vec<PathBuf> {
     // A parameter file calls no module, but may import variables and functions.
     let (Parsed::Bicep(parsed) | Parsed::BicepParams(parsed)) = workspace.parsed(file) else { return Vec::new() };
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
@@ -24,10 +33,16 @@ pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
         .iter()
         .filter_map(|s| match &s.kind {
             StatementKind::Module { path, .. } => local_module(path).map(|p| dir.join(p)),
-            StatementKind::Import { .. } => super::imports::import_path(s).map(|p| dir.join(p)),
+            StatementKind::Import { .. } if imports => super::imports::import_path(s).map(|p| dir.join(p)),
             _ => None,
         })
         .collect()
+}
+
+/// Whether a Bicep text calls a registry module (`br:`, `br/`, `ts:`, `ts/`): what it deploys
+/// there is not visible.
+pub fn calls_registry(text: &str) -> bool {
+    ["'br:", "'br/", "'ts:", "'ts/"].iter().any(|p| text.contains(p))
 }
 
 /// A module path that names a local file (not a registry `br:`/`ts:` reference).
