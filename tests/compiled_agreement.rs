@@ -32,7 +32,7 @@ fn bicep_and_its_compiled_arm_give_the_same_findings() {
     assert!(found.len() > 1000, "{} pairs", found.len());
     // Every file judged on its own, and the compiled JSON too.
     let units = UnitOptions { all_roots: true, include_compiled: true, ..UnitOptions::default() };
-    let report = scan(&[corpus.clone()], ScanOptions { units, ..ScanOptions::default() }).expect("scan");
+    let report = scan(std::slice::from_ref(&corpus), ScanOptions { units, ..ScanOptions::default() }).expect("scan");
     // What each root deploys: its findings, by the root's file (a context's first segment).
     let mut by_root: BTreeMap<String, Vec<(String, &str, String)>> = BTreeMap::new();
     for finding in &report.findings {

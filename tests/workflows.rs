@@ -223,7 +223,12 @@ fn fingerprints_and_uris_do_not_depend_on_the_folder_pgguard_ran_in() {
     assert_eq!(code, 1);
     let new = out["findings"].as_array().expect("findings");
     assert!(new.iter().any(|f| f["rule_id"] == "PG203"), "{new:?}");
-    assert!(new.iter().all(|f| f["location"]["file"] == "extra.bicep"), "only the new file's findings: {new:?}");
+    // Failures only in the new file (the firewall-rule module, no longer called with rules,
+    // is judged on its own: unknowns).
+    assert!(
+        new.iter().filter(|f| f["verdict"] == "fail").all(|f| f["location"]["file"] == "extra.bicep"),
+        "only the new file's findings: {new:?}"
+    );
     assert!(out["summary"]["baseline_gone"].as_u64().expect("n") > 0, "the public test's findings are gone");
     let (_, human, _) = run(&infra, &["scan", ".", "--baseline", "../baseline/pgguard.json", "--color", "never"]);
     assert!(human.contains("gone since the baseline"), "{human}");

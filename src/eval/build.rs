@@ -140,6 +140,9 @@ impl Build {
             return Err(Refusal::TooMany);
         }
         self.stack.push(file);
+        if !self.deployment.files.contains(&file) {
+            self.deployment.files.push(file);
+        }
         Ok(())
     }
 

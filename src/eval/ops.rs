@@ -2,7 +2,7 @@
 //! operators, object building with spreads, conditions. An operation on unknowns gives an
 //! unknown that stands for the operation over them (see `model::Sym`).
 
-use crate::eval::limits::MAX_TRACE;
+use crate::eval::limits::{MAX_OPTIONS, MAX_TRACE};
 use crate::model::compare::{self, Case};
 use crate::model::{Node, Options, Sym, TraceKind, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value};
 use crate::source::Origin;
@@ -91,27 +91,33 @@ pub fn map_options(args: &[Value], f: impl Fn(&[Value]) -> Value) -> Option<Opti
         _ => None,
     };
     let first = args.iter().find_map(with)?;
-    let correlated = args.iter().filter_map(with).all(|o| {
-        std::sync::Arc::ptr_eq(&o, &first)
-            || (o.key.is_some() && o.key == first.key && o.values.len() == first.values.len())
-    });
-    if !correlated {
+    // For each argument with options, which of its options each of `first`'s pairs with.
+    let pairings: Vec<Option<Vec<usize>>> = args
+        .iter()
+        .map(|a| match with(a) {
+            None => Some(Vec::new()),
+            Some(o) if std::sync::Arc::ptr_eq(&o, &first) => Some((0..o.values.len()).collect()),
+            Some(o) => first.pairing(&o),
+        })
+        .collect();
+    if pairings.iter().any(Option::is_none) {
         return None;
     }
     let values = (0..first.values.len())
         .map(|i| {
             let picked: Vec<Value> = args
                 .iter()
-                .map(|a| match with(a) {
-                    Some(o) => o.values[i].0.value.clone(),
-                    None => a.clone(),
+                .zip(&pairings)
+                .map(|(a, pairing)| match (with(a), pairing) {
+                    (Some(o), Some(p)) => o.values[p[i]].0.value.clone(),
+                    _ => a.clone(),
                 })
                 .collect();
             let (node, label) = &first.values[i];
             (Node::new(f(&picked), node.origin), label.clone())
         })
         .collect();
-    Some(Options { input: first.input.clone(), key: first.key.clone(), values })
+    Some(Options { input: first.input.clone(), key: first.key.clone(), values, when: first.when.clone() })
 }
 
 /// `result`, computed over `args`, with the values it may take when an argument has options.
@@ -131,12 +137,42 @@ pub fn choice(condition: &Value, then: Node, otherwise: Node, origin: Origin) ->
     let args = [condition.clone(), then.value.clone(), otherwise.value.clone()];
     let Value::Unknown(u) = unknown_of("?:", &args, origin) else { return Value::unknown("?:", origin) };
     let Value::Unknown(c) = condition else { return Value::Unknown(u) };
-    let options = Options {
-        input: format!("the condition on {}", crate::model::input_name(c)),
-        key: c.sym.clone(),
-        values: vec![(then, "holds".into()), (otherwise, "does not hold".into())],
+    // Options nest: past a bound, the choice is a plain unknown.
+    if leaves(&then.value) + leaves(&otherwise.value) > MAX_OPTIONS {
+        return Value::Unknown(u);
+    }
+    let options = match &c.options {
+        // A condition that is true or false for each value of its input: the branch each
+        // value picks, paired with the input's value.
+        Some(o) if o.values.iter().all(|(n, _)| matches!(n.value, Value::Bool(_))) => Options {
+            input: o.input.clone(),
+            key: o.key.clone(),
+            values: o
+                .values
+                .iter()
+                .map(|(n, label)| {
+                    let branch = if n.value == Value::Bool(true) { then.clone() } else { otherwise.clone() };
+                    (branch, label.clone())
+                })
+                .collect(),
+            when: o.when.clone(),
+        },
+        _ => Options {
+            input: format!("the condition on {}", crate::model::input_name(c)),
+            key: c.sym.clone(),
+            values: vec![(then, "holds".into()), (otherwise, "does not hold".into())],
+            when: vec![Value::Bool(true), Value::Bool(false)],
+        },
     };
     Value::Unknown(u.with_options(options))
+}
+
+/// How many plain values a value with options stands for, options of options counted.
+fn leaves(value: &Value) -> usize {
+    match value {
+        Value::Unknown(Unknown { options: Some(o), .. }) => o.values.iter().map(|(n, _)| leaves(&n.value)).sum(),
+        _ => 1,
+    }
 }
 
 /// `a` then `b`, kept short: the first and last steps of a long chain.
@@ -174,7 +210,12 @@ pub fn member(base: Node, name: &str, safe: bool, origin: Origin) -> Node {
                         .iter()
                         .map(|(node, label)| (member(node.clone(), name, safe, node.origin), label.clone()))
                         .collect();
-                    let options = Options { input: options.input.clone(), key: options.key.clone(), values };
+                    let options = Options {
+                        input: options.input.clone(),
+                        key: options.key.clone(),
+                        values,
+                        when: options.when.clone(),
+                    };
                     Value::Unknown(derived.with_options(options))
                 }
                 None => Value::Unknown(derived),
@@ -256,7 +297,16 @@ fn arithmetic(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
         (Value::String(a), Value::String(b))
             if matches!(op, Op::Less | Op::LessOrEqual | Op::Greater | Op::GreaterOrEqual) =>
         {
-            let ordering = a.cmp(b);
+            // ARM orders strings as .NET's culture comparison does: letters without regard to
+            // case first, then lower case before upper. Computed for letters and digits only.
+            let plain = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric());
+            if !plain(a) || !plain(b) {
+                return unknown_of(op.name(), &[left.clone(), right.clone()], origin);
+            }
+            let key = |s: &str| -> (String, Vec<bool>) {
+                (s.to_ascii_lowercase(), s.chars().map(|c| c.is_ascii_uppercase()).collect())
+            };
+            let ordering = key(a).cmp(&key(b));
             Value::Bool(match op {
                 Op::Less => ordering.is_lt(),
                 Op::LessOrEqual => ordering.is_le(),

@@ -83,7 +83,8 @@ fn missing(frame: &Frame, decl: &ParamDecl<'_>) -> Node {
     // The values it may take: rules judge each.
     if let Some(allowed) = decl.allowed.as_ref().filter(|a| !a.is_empty() && a.len() <= MAX_OPTIONS) {
         let values = allowed.iter().map(|v| (v.clone(), format!("is {}", v.value.describe()))).collect();
-        unknown = unknown.with_options(Options { input: format!("parameter `{name}`"), key: Some(sym), values });
+        let when = allowed.iter().map(|v| v.value.clone()).collect();
+        unknown = unknown.with_options(Options { input: format!("parameter `{name}`"), key: Some(sym), values, when });
     }
     let mut node = Node::unknown(unknown, decl.origin);
     if decl.secure {

@@ -65,8 +65,9 @@ fn by_options(a: &Value, b: &Value, case: Case) -> Option<Tri> {
         (Some((x, _)), Some((y, _))) if x.same_as(&y) => return Some(Tri::Yes),
         (Some((_, o)), None) => o.values.iter().map(|(n, _)| (n.value.clone(), b.clone())).collect(),
         (None, Some((_, o))) => o.values.iter().map(|(n, _)| (a.clone(), n.value.clone())).collect(),
-        (Some((_, x)), Some((_, y))) if x.key.is_some() && x.key == y.key && x.values.len() == y.values.len() => {
-            x.values.iter().zip(&y.values).map(|((p, _), (q, _))| (p.value.clone(), q.value.clone())).collect()
+        (Some((_, x)), Some((_, y))) if x.pairing(&y).is_some() => {
+            let pairing = x.pairing(&y).unwrap_or_default();
+            x.values.iter().zip(pairing).map(|((p, _), j)| (p.value.clone(), y.values[j].0.value.clone())).collect()
         }
         _ => return None,
     };

@@ -125,6 +125,8 @@ pub struct Deployment {
     /// An `existing` reference (by index) to a resource this deployment also deploys, and that
     /// resource: `ref.id` is the deployed server's id.
     pub twins: HashMap<usize, usize>,
+    /// The template files evaluated (the root and every module it reaches).
+    pub files: Vec<FileId>,
     index: Index,
 }
 
@@ -154,6 +156,7 @@ impl Deployment {
             problems: Vec::new(),
             opaque: Vec::new(),
             twins: HashMap::new(),
+            files: vec![root],
             index: Index::default(),
         }
     }

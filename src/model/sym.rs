@@ -32,6 +32,25 @@ pub struct Options {
     pub key: Option<Sym>,
     /// Each value, and how the input picks it: `is 'Disabled'`, `is true`.
     pub values: Vec<(crate::model::Node, String)>,
+    /// The value of the input (the one `key` stands for) that picks each option: options of
+    /// two unknowns with one key are paired by it, not by position.
+    pub when: Vec<Value>,
+}
+
+impl Options {
+    /// The option of `other` the same input value picks, for each of these; `None` unless
+    /// both are picked by one input and each value has its match.
+    pub fn pairing(&self, other: &Options) -> Option<Vec<usize>> {
+        if self.key.is_none() || self.key != other.key || self.when.len() != other.when.len() {
+            return None;
+        }
+        self.when
+            .iter()
+            .map(|w| {
+                other.when.iter().position(|v| crate::model::compare::strictly_equals(w, v) == crate::model::Tri::Yes)
+            })
+            .collect()
+    }
 }
 
 /// The expression an unknown stands for; cheap to clone, compared structurally. Its hash is

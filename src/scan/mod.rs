@@ -265,18 +265,32 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         .filter(|&&root| matches!(workspace.parsed(root), crate::workspace::Parsed::Bicep(_)))
         .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
         .collect();
-    let results: Vec<(Vec<Finding>, Vec<ScanError>)> = runs
-        .par_iter()
-        .filter_map(|(root, params)| {
-            let deployment = eval::evaluate_bicep(&workspace, *root, params)?;
-            Some(judge(
-                rules,
-                &deployment,
-                |file| workspace.file(file).display.clone(),
-                |file| Some(workspace.file(file).text.as_str()),
-            ))
-        })
+    let evaluate = |runs: &[(crate::source::FileId, eval::ParamSet)]| -> Vec<_> {
+        runs.par_iter()
+            .filter_map(|(root, params)| {
+                let deployment = eval::evaluate_bicep(&workspace, *root, params)?;
+                let found = judge(
+                    rules,
+                    &deployment,
+                    |file| workspace.file(file).display.clone(),
+                    |file| Some(workspace.file(file).text.as_str()),
+                );
+                Some((found, deployment.files))
+            })
+            .collect()
+    };
+    let mut results = evaluate(&runs);
+    // A module no evaluation reached (its only calls are under false conditions) is judged on
+    // its own: nothing else would judge it.
+    let reached: std::collections::HashSet<crate::source::FileId> =
+        results.iter().flat_map(|(_, files)| files.iter().copied()).collect();
+    let unreached: Vec<(crate::source::FileId, eval::ParamSet)> = scanned
+        .iter()
+        .filter(|f| !reached.contains(f) && matches!(workspace.parsed(**f), crate::workspace::Parsed::Bicep(_)))
+        .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
         .collect();
+    results.extend(evaluate(&unreached));
+    let results: Vec<(Vec<Finding>, Vec<ScanError>)> = results.into_iter().map(|(found, _)| found).collect();
     for (f, e) in results {
         findings.extend(f);
         errors.extend(e);

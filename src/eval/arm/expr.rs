@@ -200,10 +200,12 @@ impl<'a> ArmEval<'a, '_> {
             has_default: default.is_some(),
             nullable: member.value.get("nullable").is_some_and(|n| n.kind == JsonKind::Bool(true)),
             secure: declared_type.starts_with("secure"),
+            // On an array, `allowedValues` limits its elements: the value is any subset.
             allowed: member
                 .value
                 .get("allowedValues")
                 .and_then(Json::as_array)
+                .filter(|_| declared_type != "array")
                 .map(|values| values.iter().map(|v| self.json(v)).collect()),
         };
         let node = match (params::choose(&self.frame, &decl), default) {

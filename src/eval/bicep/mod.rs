@@ -230,6 +230,12 @@ impl<'w, 'b> BicepEval<'w, 'b> {
 
     /// The values a parameter may take: `@allowed([...])`, or a union of literal types.
     fn allowed(&mut self, statement: &'w Statement, ty: Option<&'w DeclaredType>) -> Option<Vec<Node>> {
+        // On an array, `@allowed` limits its elements: the value is any subset.
+        if let Some(DeclaredType::Type(t)) = ty
+            && (matches!(&t.kind, TypeKind::Ident(i) if i.name == "array") || matches!(t.kind, TypeKind::Array(_)))
+        {
+            return None;
+        }
         let decorator = statement.decorators.iter().find_map(|d| match &d.expr.kind {
             ExprKind::Call { name, args, .. } if name.name == "allowed" => args.first(),
             _ => None,
