@@ -38,13 +38,54 @@ impl Provenance {
             let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
             (out.status.success() && !text.is_empty()).then_some(text)
         };
-        let repository_uri = git(&["config", "--get", "remote.origin.url"])?;
+        let repository_uri = as_uri(&git(&["config", "--get", "remote.origin.url"])?)?;
         Some(Provenance {
             repository_uri,
             revision: git(&["rev-parse", "HEAD"]),
             branch: git(&["symbolic-ref", "--short", "-q", "HEAD"]),
         })
     }
+}
+
+/// A git remote as the URI SARIF requires, without credentials: `https://host/x` as it is
+/// (less any `user:token@`), `git@host:x` as `ssh://git@host/x`, a local path as `file://`.
+fn as_uri(remote: &str) -> Option<String> {
+    let encode = |path: &str| -> String {
+        path.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+                other => format!("%{other:02X}"),
+            })
+            .collect()
+    };
+    if let Some((scheme, rest)) = remote.split_once("://") {
+        let valid = !scheme.is_empty()
+            && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+        if !valid {
+            return None;
+        }
+        let rest = match rest.split_once('/') {
+            Some((authority, path)) => {
+                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                let user = if scheme == "ssh" { authority.rsplit_once('@').map(|(u, _)| u) } else { None };
+                let authority = match user {
+                    Some(u) if !u.contains(':') => format!("{u}@{host}"),
+                    _ => host.to_string(),
+                };
+                format!("{authority}/{path}")
+            }
+            None => rest.rsplit_once('@').map_or(rest, |(_, h)| h).to_string(),
+        };
+        return Some(format!("{scheme}://{rest}"));
+    }
+    if remote.starts_with('/') {
+        return Some(format!("file://{}", encode(remote)));
+    }
+    // `git@github.com:owner/repo.git`
+    let (user_host, path) = remote.split_once(':')?;
+    let path = path.trim_start_matches('/');
+    (!user_host.contains('/') && !path.is_empty()).then(|| format!("ssh://{user_host}/{}", encode(path)))
 }
 
 /// Where a rule's results go in `tool.driver.rules`: the rules themselves, then one descriptor
@@ -356,6 +397,18 @@ fn text(message: impl Into<String>) -> Message {
 
 #[cfg(test)]
 mod tests {
+    use super::as_uri;
+
+    #[test]
+    fn remotes_become_uris_without_credentials() {
+        assert_eq!(as_uri("https://github.com/o/r.git").as_deref(), Some("https://github.com/o/r.git"));
+        assert_eq!(as_uri("https://x-token:secret@github.com/o/r").as_deref(), Some("https://github.com/o/r"));
+        assert_eq!(as_uri("git@github.com:o/r.git").as_deref(), Some("ssh://git@github.com/o/r.git"));
+        assert_eq!(as_uri("/work/main").as_deref(), Some("file:///work/main"));
+        assert_eq!(as_uri("/a b/c").as_deref(), Some("file:///a%20b/c"));
+        assert_eq!(as_uri("relative/path"), None);
+    }
+
     use super::*;
 
     fn uri(display: &str) -> (Option<String>, Option<String>) {
