@@ -273,6 +273,9 @@ impl Excludes {
         let mut builder = GlobSetBuilder::new();
         for glob in globs {
             let glob = glob.trim_end_matches('/');
+            // As in `.gitignore`, a leading `/` anchors the glob at the configuration's folder.
+            let glob = glob.strip_prefix('/').map(|g| format!("./{g}")).unwrap_or_else(|| glob.to_string());
+            let glob = glob.as_str();
             let patterns = if glob.contains('/') {
                 vec![glob.trim_start_matches("./").to_string(), format!("{}/**", glob.trim_start_matches("./"))]
             } else {

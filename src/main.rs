@@ -217,6 +217,22 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
     for path in [&args.output, &args.write_baseline].into_iter().flatten() {
         prepare_output(path)?;
     }
+    // An output never replaces an input, nor another output.
+    let same =
+        |a: &std::path::Path, b: &std::path::Path| pgguard::workspace::canonical(a) == pgguard::workspace::canonical(b);
+    if let (Some(out), Some(base)) = (&args.output, &args.write_baseline)
+        && same(out, base)
+    {
+        return Err(ToolError::Usage(format!(
+            "the report and the baseline would both be written to {}",
+            out.display()
+        )));
+    }
+    for path in [&args.output, &args.write_baseline].into_iter().flatten() {
+        if args.paths.iter().any(|input| same(input, path)) {
+            return Err(ToolError::Usage(format!("{} is scanned: the report would overwrite it", path.display())));
+        }
+    }
     let baseline = match &args.baseline {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -387,6 +403,16 @@ fn prepare_output(path: &Path) -> Result<(), ToolError> {
 /// interrupted run) never sees half a report.
 fn write_atomically(path: &Path, text: &str) -> Result<(), ToolError> {
     let failed = |e: std::io::Error| ToolError::Output { path: path.display().to_string(), message: e.to_string() };
+    // Through a symbolic link, the file it points to is the one written.
+    let target;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let link = std::fs::read_link(path).map_err(failed)?;
+            target = path.parent().unwrap_or(Path::new("")).join(link);
+            target.as_path()
+        }
+        _ => path,
+    };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, text).map_err(failed)?;

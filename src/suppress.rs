@@ -90,10 +90,21 @@ pub fn bicep(file: FileId, text: &str, parsed: &ParsedBicep) -> Vec<Directive> {
                 form: Form::BicepDirective,
             }),
             "restore-diagnostics" => {
+                // Only the codes it names end here (all of them when it names none).
+                let restored = |code: &String| codes.is_empty() || codes.iter().any(|c| c.eq_ignore_ascii_case(code));
+                let mut still = Vec::new();
                 for mut d in open.drain(..) {
-                    d.covers.end = directive.span.start;
-                    out.push(d);
+                    let (ended, kept): (Vec<String>, Vec<String>) = d.codes.iter().cloned().partition(restored);
+                    if !kept.is_empty() {
+                        still.push(Directive { codes: kept, ..d.clone() });
+                    }
+                    if !ended.is_empty() {
+                        d.codes = ended;
+                        d.covers.end = directive.span.start;
+                        out.push(d);
+                    }
                 }
+                open = still;
             }
             _ => {}
         }
@@ -114,13 +125,21 @@ pub fn arm(file: FileId, text: &str, doc: &ArmDocument) -> Vec<Directive> {
 fn metadata(file: FileId, json: &Json, out: &mut Vec<Directive>) {
     match &json.kind {
         JsonKind::Object(members) => {
+            // On a resource (it has a `type`), covering the resource but not the children
+            // nested in its `resources`, each judged on its own.
+            let is_resource = json.get("type").is_some();
             if let Some(ignore) = json.get("metadata").and_then(|m| m.member("pgguard-ignore"))
                 && let JsonKind::Object(codes) = &ignore.value.kind
+                && is_resource
             {
+                let covers = match json.member("resources") {
+                    Some(children) => Span::new(json.span.start, children.name_span.start),
+                    None => json.span,
+                };
                 for code in codes {
                     out.push(Directive {
                         origin: Origin::new(file, code.name_span),
-                        covers: json.span,
+                        covers,
                         codes: vec![code.name.clone()],
                         reason: code.value.as_str().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
                         form: Form::Metadata,
@@ -166,10 +185,15 @@ fn comment_directive(
     let line = lines.line_of(span.start);
     // After code on its own line it is about that line; on a line of its own, about the next
     // line that holds code.
-    let target = if text[lines.start(line)..span.start as usize].trim().is_empty() {
-        lines.next_code_line(text, lines.line_of(span.end) + 1)
-    } else {
+    let end_line = lines.line_of(span.end);
+    let after = text[span.end as usize..].split('\n').next().unwrap_or("");
+    let target = if !text[lines.start(line)..span.start as usize].trim().is_empty() {
         line
+    } else if !after.trim().is_empty() {
+        // `/* pgguard-ignore … */ resource …`: about the code after it on its line.
+        end_line
+    } else {
+        lines.next_code_line(text, end_line + 1)
     };
     Some(Directive {
         origin: Origin::new(file, span),
@@ -231,6 +255,39 @@ impl Lines {
 
 /// From `start`, the end of the line on which the brackets opened since `start` are closed
 /// again (at least `line_end`); strings and comments are skipped.
+/// Past the `}` that closes a Bicep interpolation opened just before `i`, skipping the strings
+/// (and their interpolations) inside it.
+fn interpolation_end(bytes: &[u8], mut i: usize) -> usize {
+    let mut depth = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b'\n' => return i,
+            b'\'' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i..].starts_with(b"${") {
+                        i = interpolation_end(bytes, i + 2);
+                        continue;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
 fn bracket_end(text: &str, start: usize, line_end: usize, quote: u8) -> usize {
     let bytes = text.as_bytes();
     let mut depth: i64 = 0;
@@ -263,6 +320,10 @@ fn bracket_end(text: &str, start: usize, line_end: usize, quote: u8) -> usize {
                     }
                     if !triple && bytes[i] == b'\\' {
                         i += 1;
+                    } else if !triple && quote == b'\'' && bytes[i..].starts_with(b"${") {
+                        // An interpolation: its strings and braces are its own.
+                        i = interpolation_end(bytes, i + 2);
+                        continue;
                     } else if !triple && (bytes[i] == quote || bytes[i] == b'\n') {
                         break;
                     }
@@ -312,7 +373,7 @@ pub fn unused_rule() -> Rule {
         slug: "unused-suppression".into(),
         title: "A suppression suppresses no finding".into(),
         severity: Severity::Low,
-        tags: vec!["suppression".into()],
+        tags: vec!["suppression".into(), "housekeeping".into()],
         checks: Vec::new(),
         docs: Docs {
             what: "Reports a `pgguard-ignore` comment, `#disable-next-line`, `#disable-diagnostics` or \

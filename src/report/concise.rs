@@ -27,12 +27,13 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
             pos.column,
             paint(colour, &rule.id),
             tag,
-            finding.message
+            super::printable(&finding.message)
         );
     }
     let mut line = |kind: &str, colour: &str, e: &ScanError| {
         let (l, c) = report.error_position(e);
-        let _ = writeln!(out, "{}:{l}:{c}: {} {}", paint("1", &e.path), paint(colour, kind), e.message);
+        let _ =
+            writeln!(out, "{}:{l}:{c}: {} {}", paint("1", &e.path), paint(colour, kind), super::printable(&e.message));
     };
     for e in &report.errors {
         line("error", "1;31", e);

@@ -73,7 +73,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         Verdict::Unknown => (unknown_severity(rule.severity), "unknown: "),
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(finding.message.clone()),
+        Some(super::printable(&finding.message).into_owned()),
         span(file, short_span(file, finding.location.span)),
     )];
     let mut related = Vec::new();
@@ -110,7 +110,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
     let resource = if finding.resource_type.is_empty() {
         String::new()
     } else {
-        format!(" ({} `{}`)", short_type(&finding.resource_type), finding.resource_name)
+        format!(" ({} `{}`)", short_type(&finding.resource_type), super::printable(&finding.resource_name))
     };
     Snippet {
         message: format!("{prefix}{}: {}{resource}", rule.severity, rule.title),
@@ -128,12 +128,12 @@ fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError, severity: 
         Some(origin) => {
             let file = report.file(origin);
             (
-                error.message.clone(),
+                super::printable(&error.message).into_owned(),
                 Some(FileSource::of(file)),
                 vec![LabeledSpan::new_primary_with_span(None, span(file, origin.span))],
             )
         }
-        None => (format!("{}: {}", error.path, error.message), None, Vec::new()),
+        None => (format!("{}: {}", error.path, super::printable(&error.message)), None, Vec::new()),
     };
     Snippet { message, code: None, severity, help: None, source, labels, related: Vec::new() }
 }
@@ -201,12 +201,12 @@ pub(super) fn summary_line(summary: &Summary, report: &ScanReport) -> String {
 /// One file's text under its display name, borrowed: findings are many, files are large.
 struct FileSource<'a> {
     name: &'a str,
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
 }
 
 impl<'a> FileSource<'a> {
     fn of(file: &'a SourceFile) -> Self {
-        FileSource { name: &file.display, text: &file.text }
+        FileSource { name: &file.display, text: super::printable_source(&file.text) }
     }
 }
 

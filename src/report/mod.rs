@@ -212,3 +212,40 @@ fn short_type(resource_type: &str) -> &str {
 fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
+
+/// Text from a template as a terminal may print it: control characters (which could clear the
+/// screen or forge a line such as a CI workflow command) written as escapes.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let escaped = text
+        .chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    std::borrow::Cow::Owned(escaped)
+}
+
+/// A template's text to show in excerpts: control characters other than line breaks and tabs
+/// replaced by characters of the same length in UTF-8, so that spans still fit.
+pub(crate) fn printable_source(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                c if bad(c) && c.len_utf8() == 1 => '?',
+                c if bad(c) => '\u{bf}',
+                c => c,
+            })
+            .collect(),
+    )
+}

@@ -183,20 +183,20 @@ fn information_uri() -> Option<String> {
 }
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    // A housekeeping rule (an unused suppression) is not about security.
+    let security = !rule.tags.iter().any(|t| t == "housekeeping");
     // SARIF wants the tags unique; "security" is what puts a result in GitHub's security view.
     let mut tags: Vec<String> = Vec::new();
-    for tag in rule.tags.iter().map(String::as_str).chain(["security"]) {
+    for tag in rule.tags.iter().map(String::as_str).chain(security.then_some("security")) {
         if !tags.iter().any(|t| t == tag) {
             tags.push(tag.to_string());
         }
     }
-    let properties = PropertyBag::builder()
-        .tags(tags)
-        .additional_properties(BTreeMap::from([
-            ("precision".to_string(), json!("high")),
-            ("security-severity".to_string(), json!(rule.severity.security_severity())),
-        ]))
-        .build();
+    let mut bag = BTreeMap::from([("precision".to_string(), json!("high"))]);
+    if security {
+        bag.insert("security-severity".to_string(), json!(rule.severity.security_severity()));
+    }
+    let properties = PropertyBag::builder().tags(tags).additional_properties(bag).build();
     let mut descriptor = ReportingDescriptor::builder()
         .id(&rule.id)
         .name(pascal_case(&rule.slug))
@@ -404,7 +404,7 @@ mod tests {
         assert_eq!(as_uri("https://github.com/o/r.git").as_deref(), Some("https://github.com/o/r.git"));
         assert_eq!(as_uri("https://x-token:secret@github.com/o/r").as_deref(), Some("https://github.com/o/r"));
         assert_eq!(as_uri("git@github.com:o/r.git").as_deref(), Some("ssh://git@github.com/o/r.git"));
-        assert_eq!(as_uri("/work/main").as_deref(), Some("file:///work/main"));
+        assert_eq!(as_uri("/srv/repo").as_deref(), Some("file:///srv/repo"));
         assert_eq!(as_uri("/a b/c").as_deref(), Some("file:///a%20b/c"));
         assert_eq!(as_uri("relative/path"), None);
     }

@@ -199,7 +199,9 @@ fn display_path(path: &Path, cwd: &Path) -> String {
     let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
     let shown = absolute.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
     let shown = shown.to_string_lossy().replace('\\', "/");
-    shown.strip_prefix("./").map(str::to_string).unwrap_or(shown)
+    let shown = shown.strip_prefix("./").map(str::to_string).unwrap_or(shown);
+    // The current folder itself (`--stdin-filename .`) is `.`, not nothing.
+    if shown.is_empty() || shown == "." { ".".to_string() } else { shown }
 }
 
 /// The scanned files that ARM linked deployments may name: the inputs of the first load,
