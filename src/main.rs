@@ -278,6 +278,7 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
         focus,
         stdin: stdin.map(|text| (args.paths[0].clone(), text)),
         params: config.params.clone(),
+        config: if args.config.is_some() { None } else { Some(config.file.clone()) },
     };
     let mut report = scan(&paths, options)?;
     if !report.templates.iter().any(|t| *t) {
@@ -358,12 +359,10 @@ fn load_config(args: &ScanArgs) -> Result<Config, ToolError> {
         let start = if path.exists() { path.clone() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
         let candidate = config::discover(&start);
         match (&found, candidate) {
+            // Paths under different configurations: none for the run; each file's nearest
+            // decides what of it is reported (`ScanOptions::config`).
             (Some(a), Some(b)) if *a != b => {
-                return Err(ToolError::Usage(format!(
-                    "the scanned paths have different configuration files ({} and {}): scan them separately or pass --config",
-                    a.display(),
-                    b.display()
-                )));
+                return Ok(Config { base: std::env::current_dir().unwrap_or_default(), ..Config::default() });
             }
             (None, Some(b)) => found = Some(b),
             _ => {}

@@ -75,6 +75,13 @@ impl SourceFile {
         LineCol { line: line as u32 + 1, column }
     }
 
+    /// The text of a 1-based line, without its line break (empty past the end).
+    pub fn line(&self, line: u32) -> &str {
+        let Some(&start) = self.line_starts.get((line as usize).wrapping_sub(1)) else { return "" };
+        let end = self.line_starts.get(line as usize).map_or(self.text.len(), |&e| e as usize);
+        self.text.get(start as usize..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+
     /// Start and end of a span, both 1-based.
     pub fn range(&self, span: Span) -> (LineCol, LineCol) {
         (self.line_col(span.start), self.line_col(span.end))

@@ -187,7 +187,6 @@ resource s 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
 /// Human output prints a minified ARM template's whole line in every excerpt: one 60 KB line
 /// and one finding give a 60 KB terminal line (200 findings gave 25 MB).
 #[test]
-#[ignore = "known defect, left open in issue 14: excerpts print whole source lines"]
 fn human_output_cuts_a_very_long_source_line() {
     let resource = serde_json::json!({
         "type": "Microsoft.DBforPostgreSQL/flexibleServers",
@@ -277,7 +276,6 @@ fn an_anchored_exclude_glob_excludes_or_is_an_error() {
 /// uses the nearest configuration of each file). `src/main.rs` `load_config`: one
 /// configuration for the whole run, found from the scanned paths only.
 #[test]
-#[ignore = "known defect, left open in issue 14: one configuration per run, not per file"]
 fn a_file_is_judged_with_the_same_configuration_however_it_is_reached() {
     let dir = repo(&[("infra/main.bicep", SERVER), ("infra/pgguard.toml", "ignore = [\"PG201\"]\n")]);
     let args = |path: &'static str| ["scan", "--format", "concise", "--select", "PG201,PG204", path];
@@ -292,7 +290,6 @@ fn a_file_is_judged_with_the_same_configuration_however_it_is_reached() {
 /// configuration files"), so every commit that touches both folders is blocked by the tool
 /// rather than by a finding.
 #[test]
-#[ignore = "known defect, left open in issue 14: one configuration per run, not per file"]
 fn the_pre_commit_run_accepts_staged_files_under_two_configurations() {
     let dir = repo(&[
         ("infra/main.bicep", SERVER),

@@ -72,9 +72,11 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         Verdict::Fail => (fail_severity(rule.severity), ""),
         Verdict::Unknown => (unknown_severity(rule.severity), "unknown: "),
     };
+    let primary = short_span(file, finding.location.span);
+    let shows = fits(file, primary);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(super::printable(&finding.message).into_owned()),
-        span(file, short_span(file, finding.location.span)),
+        span(file, primary),
     )];
     let mut related = Vec::new();
     let line = file.line_col(finding.location.span.start).line;
@@ -83,9 +85,9 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         let step_span = short_span(step_file, step.origin.span);
         let near = step.origin.file == finding.location.file
             && step_file.line_col(step_span.start).line.abs_diff(line) < NEAR_LINES;
-        if near {
+        if near && shows && fits(step_file, step_span) {
             labels.push(LabeledSpan::new_with_span(Some(super::label(step)), span(file, step_span)));
-        } else {
+        } else if fits(step_file, step_span) {
             related.push(Snippet {
                 message: super::label(step),
                 code: None,
@@ -93,6 +95,18 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
                 help: None,
                 source: Some(FileSource::of(step_file)),
                 labels: vec![LabeledSpan::new_primary_with_span(None, span(step_file, step_span))],
+                related: Vec::new(),
+            });
+        } else {
+            // A line too long to show (a minified template): its place instead.
+            let at = step_file.line_col(step_span.start);
+            related.push(Snippet {
+                message: format!("{} ({}:{}:{})", super::label(step), step_file.display, at.line, at.column),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: None,
+                labels: Vec::new(),
                 related: Vec::new(),
             });
         }
@@ -113,14 +127,37 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         format!(" ({} `{}`)", short_type(&finding.resource_type), super::printable(&finding.resource_name))
     };
     Snippet {
-        message: format!("{prefix}{}: {}{resource}", rule.severity, rule.title),
+        message: match shows {
+            true => format!("{prefix}{}: {}{resource}", rule.severity, rule.title),
+            // A line too long to show (a minified template): the place and the message only.
+            false => {
+                let at = file.line_col(primary.start);
+                let message = super::printable(&finding.message);
+                format!(
+                    "{prefix}{}: {}{resource}\n{}:{}:{}: {message}",
+                    rule.severity, rule.title, file.display, at.line, at.column
+                )
+            }
+        },
         code: Some(format!("{}({})", rule.id, rule.slug)),
         severity,
         help: (!help.is_empty()).then_some(help),
-        source: Some(FileSource::of(file)),
-        labels,
+        source: shows.then(|| FileSource::of(file)),
+        labels: if shows { labels } else { Vec::new() },
         related,
     }
+}
+
+/// Lines longer than this are not shown in excerpts: a minified template is one huge line.
+const MAX_EXCERPT_LINE: usize = 400;
+
+/// Whether the lines around `span` (the ones an excerpt shows) are short enough to show.
+fn fits(file: &SourceFile, span: crate::span::Span) -> bool {
+    let first = file.line_col(span.start).line.saturating_sub(1).max(1);
+    let last = file.line_col(span.end).line + 1;
+    (first..=last).all(|line| {
+        file.line(line).len() <= MAX_EXCERPT_LINE * 4 && file.line(line).chars().count() <= MAX_EXCERPT_LINE
+    })
 }
 
 fn error_diagnostic<'r>(report: &'r ScanReport, error: &'r ScanError, severity: miette::Severity) -> Snippet<'r> {

@@ -162,6 +162,10 @@ pub struct ScanOptions {
     pub stdin: Option<(PathBuf, String)>,
     /// Which parameter files go with which templates (the configuration's `[[params]]`).
     pub params: Vec<crate::config::ParamsMapping>,
+    /// The configuration file the run uses, when files may have nearer ones of their own:
+    /// a file's nearest configuration also decides which of its findings are reported.
+    /// `None` with `--config`, which is for every file.
+    pub config: Option<Option<PathBuf>>,
 }
 
 /// The tool's own failures (exit code 2), as opposed to problems in the templates.

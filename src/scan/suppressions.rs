@@ -100,8 +100,12 @@ pub fn apply(
     }
 
     let enabled = enabled_rules(rules, options);
-    let keep =
-        |f: &Finding| enabled[f.rule] && !(f.verdict == Verdict::Unknown && options.unknown == UnknownPolicy::Ignore);
+    let nearer = NearerConfigs::new(workspace, rules, options);
+    let keep = |f: &Finding| {
+        enabled[f.rule]
+            && !(f.verdict == Verdict::Unknown && options.unknown == UnknownPolicy::Ignore)
+            && nearer.keeps(f)
+    };
     active.retain(keep);
     suppressed.retain(|(f, _)| keep(f));
     if let Some(unused_rule) = find_rule(rules, "PG001").filter(|&r| enabled[r]) {
@@ -143,6 +147,52 @@ fn hits(index: &Index<'_>, roots: &HashMap<&str, FileId>, workspace: &Workspace,
         }
     }
     out
+}
+
+/// The configuration files nearer to a finding's file than the run's: each decides, for the
+/// findings in its folder, which rules are reported and whether unknowns are, as it would if
+/// that folder were scanned on its own.
+struct NearerConfigs<'a> {
+    workspace: &'a Workspace,
+    rules: &'a [Rule],
+    /// The run's configuration file; `None` when `--config` makes one configuration for all.
+    run: Option<Option<std::path::PathBuf>>,
+    loaded: std::cell::RefCell<HashMap<std::path::PathBuf, Option<Decision>>>,
+}
+
+/// What a configuration decides: the rules it reports, and whether it keeps unknowns.
+type Decision = (Vec<bool>, UnknownPolicy);
+
+impl<'a> NearerConfigs<'a> {
+    fn new(workspace: &'a Workspace, rules: &'a [Rule], options: &ScanOptions) -> Self {
+        NearerConfigs { workspace, rules, run: options.config.clone(), loaded: Default::default() }
+    }
+
+    fn keeps(&self, finding: &Finding) -> bool {
+        let Some(run) = &self.run else { return true };
+        let path = &self.workspace.file(finding.location.file).path;
+        let Some(nearest) = crate::config::discover(path.parent().unwrap_or(path)) else { return true };
+        if run.as_ref() == Some(&nearest) {
+            return true;
+        }
+        let mut loaded = self.loaded.borrow_mut();
+        let decided = loaded.entry(nearest.clone()).or_insert_with(|| {
+            // A configuration that cannot be read here is reported when its folder is scanned.
+            let config = crate::config::Config::load(&nearest).ok()?;
+            let options = ScanOptions {
+                select: config.select.as_ref().map(|s| s.iter().map(|n| n.name.clone()).collect()),
+                ignore: config.ignore.iter().map(|n| n.name.clone()).collect(),
+                ..ScanOptions::default()
+            };
+            Some((enabled_rules(self.rules, &options), config.unknown.unwrap_or_default()))
+        });
+        match decided {
+            Some((enabled, unknown)) => {
+                enabled[finding.rule] && !(finding.verdict == Verdict::Unknown && *unknown == UnknownPolicy::Ignore)
+            }
+            None => true,
+        }
+    }
 }
 
 fn enabled_rules(rules: &[Rule], options: &ScanOptions) -> Vec<bool> {
