@@ -4,41 +4,12 @@
 //! is a defect, and the ones marked `// holds today` are regressions worth keeping.
 //! No finding is a pass; a finding is a fail or an unknown.
 
-use pgguard::rules::{Finding, Verdict};
-use pgguard::scan::{ScanOptions, ScanReport, scan};
+mod common;
+
+use common::{all, findings, scan_files, verdicts};
+
+use pgguard::rules::Verdict;
 use std::time::Duration;
-
-/// Writes the files into a temporary folder and scans the whole folder with the built-in rules;
-/// every template here is valid, so the scan reports no error.
-fn scan_files(files: &[(&str, &str)]) -> (tempfile::TempDir, ScanReport) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let report = scan(&[dir.path().to_path_buf()], ScanOptions::default()).expect("scan");
-    assert!(report.errors.is_empty(), "{:#?}", report.errors);
-    (dir, report)
-}
-
-fn findings<'a>(report: &'a ScanReport, rule: &str) -> Vec<&'a Finding> {
-    report.findings.iter().filter(|f| report.rules[f.rule].id == rule).collect()
-}
-
-/// The verdicts of one rule's findings, sorted: `[]` is a pass.
-fn verdicts(report: &ScanReport, rule: &str) -> Vec<Verdict> {
-    let mut out: Vec<Verdict> = findings(report, rule).iter().map(|f| f.verdict).collect();
-    out.sort_by_key(|v| v.as_str());
-    out
-}
-
-/// Every finding of a scan as "<rule> <verdict> <resource>: <message>", for failure messages.
-fn all(report: &ScanReport) -> Vec<String> {
-    report
-        .findings
-        .iter()
-        .map(|f| format!("{} {} {}: {}", report.rules[f.rule].id, f.verdict.as_str(), f.resource_name, f.message))
-        .collect()
-}
 
 /// Properties of a flexible server that pass PG201, PG204 and PG401 (VNet-injected).
 const HARDENED: &str = "properties: {

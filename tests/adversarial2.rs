@@ -4,33 +4,14 @@
 //! would give; a test that fails today is a defect, and the ones marked `// holds today` are
 //! regressions worth keeping. No finding is a pass; a finding is a fail or an unknown.
 
+mod common;
+
+use common::{all, findings, scan_files, verdicts};
+
 use pgguard::report::{Format, RenderOptions, render};
-use pgguard::rules::{Finding, Verdict};
+use pgguard::rules::Verdict;
 use pgguard::scan::{ScanOptions, ScanReport, scan};
 use std::path::PathBuf;
-
-/// Writes the files into a temporary folder and scans the whole folder with the built-in rules;
-/// every template here is valid, so the scan reports no error.
-fn scan_files(files: &[(&str, &str)]) -> (tempfile::TempDir, ScanReport) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let report = scan(&[dir.path().to_path_buf()], ScanOptions::default()).expect("scan");
-    assert!(report.errors.is_empty(), "{:#?}", report.errors);
-    (dir, report)
-}
-
-fn findings<'a>(report: &'a ScanReport, rule: &str) -> Vec<&'a Finding> {
-    report.findings.iter().filter(|f| report.rules[f.rule].id == rule).collect()
-}
-
-/// The verdicts of one rule's findings, sorted: `[]` is a pass.
-fn verdicts(report: &ScanReport, rule: &str) -> Vec<Verdict> {
-    let mut out: Vec<Verdict> = findings(report, rule).iter().map(|f| f.verdict).collect();
-    out.sort_by_key(|v| v.as_str());
-    out
-}
 
 /// The verdicts of one rule's findings on the resource named `name`.
 fn verdicts_on(report: &ScanReport, rule: &str, name: &str) -> Vec<Verdict> {
@@ -38,15 +19,6 @@ fn verdicts_on(report: &ScanReport, rule: &str, name: &str) -> Vec<Verdict> {
         findings(report, rule).iter().filter(|f| f.resource_name == name).map(|f| f.verdict).collect();
     out.sort_by_key(|v| v.as_str());
     out
-}
-
-/// Every finding of a scan as "<rule> <verdict> <resource>: <message>", for failure messages.
-fn all(report: &ScanReport) -> Vec<String> {
-    report
-        .findings
-        .iter()
-        .map(|f| format!("{} {} {}: {}", report.rules[f.rule].id, f.verdict.as_str(), f.resource_name, f.message))
-        .collect()
 }
 
 /// Properties of a flexible server that pass PG201, PG204 and PG401 (VNet-injected).

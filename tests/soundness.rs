@@ -4,16 +4,11 @@
 
 mod common;
 
-use pgguard::rules::{Finding, Verdict};
+use common::{all, findings, scan_files, verdicts};
+
+use pgguard::rules::Verdict;
 use pgguard::scan::{ScanOptions, ScanReport, scan};
 use std::path::{Path, PathBuf};
-
-/// Writes the files into a temporary folder and scans the whole folder with the built-in rules.
-fn scan_files(files: &[(&str, &str)]) -> (tempfile::TempDir, ScanReport) {
-    let dir = write_files(files);
-    let report = scan_paths(&[dir.path().to_path_buf()]);
-    (dir, report)
-}
 
 fn write_files(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -28,26 +23,6 @@ fn scan_paths(paths: &[PathBuf]) -> ScanReport {
     let report = scan(paths, ScanOptions::default()).expect("scan");
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     report
-}
-
-fn findings<'a>(report: &'a ScanReport, rule: &str) -> Vec<&'a Finding> {
-    report.findings.iter().filter(|f| report.rules[f.rule].id == rule).collect()
-}
-
-/// The verdicts of one rule's findings, sorted: `[]` is a pass.
-fn verdicts(report: &ScanReport, rule: &str) -> Vec<Verdict> {
-    let mut out: Vec<Verdict> = findings(report, rule).iter().map(|f| f.verdict).collect();
-    out.sort_by_key(|v| v.as_str());
-    out
-}
-
-/// Every finding of a scan as "<rule> <verdict> <resource>", for failure messages.
-fn all(report: &ScanReport) -> Vec<String> {
-    report
-        .findings
-        .iter()
-        .map(|f| format!("{} {} {}: {}", report.rules[f.rule].id, f.verdict.as_str(), f.resource_name, f.message))
-        .collect()
 }
 
 /// An ARM template with these parameters and resources (JSON text of an object's members and of an

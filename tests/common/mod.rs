@@ -93,3 +93,42 @@ pub fn avm_repo(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
     copy_tree(&avm, &infra);
     Some((dir, infra))
 }
+
+/// Writes the files into a temporary folder (creating subfolders) and scans the whole folder
+/// with the built-in rules; the templates of the tests that use it are valid, so the scan
+/// reports no error.
+pub fn scan_files(files: &[(&str, &str)]) -> (tempfile::TempDir, pgguard::scan::ScanReport) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write");
+    }
+    let options = pgguard::scan::ScanOptions::default();
+    let report = pgguard::scan::scan(&[dir.path().to_path_buf()], options).expect("scan");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    (dir, report)
+}
+
+/// The findings of one rule.
+pub fn findings<'a>(report: &'a pgguard::scan::ScanReport, rule: &str) -> Vec<&'a pgguard::rules::Finding> {
+    report.findings.iter().filter(|f| report.rules[f.rule].id == rule).collect()
+}
+
+/// The verdicts of one rule's findings, sorted: `[]` is a pass.
+pub fn verdicts(report: &pgguard::scan::ScanReport, rule: &str) -> Vec<pgguard::rules::Verdict> {
+    let mut out: Vec<pgguard::rules::Verdict> = findings(report, rule).iter().map(|f| f.verdict).collect();
+    out.sort_by_key(|v| v.as_str());
+    out
+}
+
+/// Every finding of a scan as "<rule> <verdict> <resource>: <message>", for failure messages.
+pub fn all(report: &pgguard::scan::ScanReport) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .map(|f| format!("{} {} {}: {}", report.rules[f.rule].id, f.verdict.as_str(), f.resource_name, f.message))
+        .collect()
+}
