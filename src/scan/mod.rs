@@ -230,11 +230,16 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             param_paths.push(explicit.clone());
         }
     }
+    // Bicep next: whether an ARM template is the compiled twin of one depends on its text.
+    let (bicep, arm): (Vec<PathBuf>, Vec<PathBuf>) =
+        templates.into_iter().partition(|p| p.extension().is_some_and(|e| e == "bicep"));
     let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| (Vec::new(), Vec::new());
-    let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, options.stdin.as_ref());
-    let units = Units::new(&workspace, &param_files, &inputs, &options.units);
-    // The files in the order they are numbered: parameter files, then templates.
-    let order: Vec<PathBuf> = param_paths.iter().chain(&templates).cloned().collect();
+    let stdin = options.stdin.as_ref();
+    let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, stdin);
+    let bicep_files = load::load_files(&mut workspace, &bicep, &mut sink, &no_judge, stdin);
+    let units = Units::new(&workspace, &param_files, &bicep_files, &options.units);
+    // The files in the order they are numbered: parameter files, Bicep, then the rest.
+    let order: Vec<PathBuf> = param_paths.iter().chain(&bicep).chain(&arm).cloned().collect();
     let linked = load::LinkedFiles::new(&order);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
@@ -255,7 +260,8 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         }
         found
     };
-    let scanned = load::load_files(&mut workspace, &templates, &mut sink, &judge_arm, options.stdin.as_ref());
+    let mut scanned = bicep_files;
+    scanned.extend(load::load_files(&mut workspace, &arm, &mut sink, &judge_arm, stdin));
     load::load_modules(&mut workspace, &mut sink, &judge_arm);
     errors.extend(units.problems.iter().map(|(origin, message)| ScanError {
         path: workspace.file(origin.file).display.clone(),

@@ -34,7 +34,8 @@ pub struct Units {
     /// Parameter files given with `--params` that name no template: for every one.
     for_any: Vec<ParamSet>,
     command_line: Vec<(String, String)>,
-    /// Canonical paths of the Bicep files scanned, to recognise compiled twins.
+    /// Canonical paths of the scanned Bicep files that call no registry module: their
+    /// compiled twins are judged as Bicep.
     bicep: HashSet<PathBuf>,
     options: UnitOptions,
     /// Problems in parameter files (an entry of the wrong shape).
@@ -49,15 +50,18 @@ pub fn is_param_file(path: &Path) -> bool {
 }
 
 impl Units {
-    /// Reads the loaded parameter files `files`; `inputs` are the scanned paths.
-    pub fn new(workspace: &Workspace, files: &[FileId], inputs: &[PathBuf], options: &UnitOptions) -> Units {
+    /// Reads the loaded parameter files `files`; `bicep` are the scanned Bicep files.
+    pub fn new(workspace: &Workspace, files: &[FileId], bicep: &[FileId], options: &UnitOptions) -> Units {
         let explicit: HashSet<PathBuf> = options.param_files.iter().map(|p| canonical(p)).collect();
         let mut units = Units {
             command_line: options.params.clone(),
-            bicep: inputs
+            // Judged as Bicep only when the Bicep shows as much: a registry module is visible
+            // only in the compiled template.
+            bicep: bicep
                 .iter()
-                .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
-                .map(|p| canonical(p))
+                .map(|&f| workspace.file(f))
+                .filter(|f| !eval::calls_registry(&f.text))
+                .map(|f| canonical(&f.path))
                 .collect(),
             options: options.clone(),
             ..Units::default()
@@ -151,11 +155,7 @@ impl Units {
         if path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("azuredeploy.json")) {
             twins.push(path.with_file_name("main.bicep"));
         }
-        // Judged as Bicep only when the Bicep shows as much: a registry module is visible
-        // only in the compiled template.
-        twins.iter().any(|t| {
-            self.bicep.contains(t) && std::fs::read_to_string(t).is_ok_and(|text| !eval::calls_registry(&text))
-        })
+        twins.iter().any(|t| self.bicep.contains(t))
     }
 
     /// The scanned Bicep files that are roots: those no other scanned file calls as a module
