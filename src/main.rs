@@ -51,6 +51,29 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// List the rules: id, slug, severity, resource types, title.
+    Rules {
+        /// `json` adds each rule's options, Azure Policy ids, CIS controls and peer checks.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// A rule file (TOML), or a folder of them, to list besides the built-in rules.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Print a rule's documentation: what it checks, why, examples, the fix, references.
+    Explain {
+        /// The rule's id or slug (`PG201`, `public-network-access`).
+        rule: String,
+        /// A rule file (TOML), or a folder of them, to look in besides the built-in rules.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -133,6 +156,34 @@ struct ScanArgs {
     /// Also judge ARM templates compiled from a scanned Bicep file.
     #[arg(long)]
     include_compiled: bool,
+    /// Set a rule's option, `RULE.option=value` (`PG402.min-days=14`); overrides the
+    /// configuration's `[options.RULE]`. Repeatable.
+    #[arg(long = "set", value_name = "RULE.OPTION=VALUE", value_parser = parse_set)]
+    set: Vec<(String, String, toml::Value)>,
+    /// The date of the scan for date-dependent rules (PG603's end-of-life dates), YYYY-MM-DD;
+    /// default: today. Fix it for runs that must give the same result later.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = pgguard::rules::date::Date::parse)]
+    today: Option<pgguard::rules::date::Date>,
+}
+
+/// `PG402.min-days=14`: the rule, the option, and the value (an integer, a boolean, or else a
+/// string).
+fn parse_set(text: &str) -> Result<(String, String, toml::Value), String> {
+    let bad = || format!("expected RULE.OPTION=VALUE such as PG402.min-days=14, not `{text}`");
+    let (key, value) = text.split_once('=').ok_or_else(bad)?;
+    let (rule, option) = key.trim().split_once('.').ok_or_else(bad)?;
+    if rule.is_empty() || option.is_empty() {
+        return Err(bad());
+    }
+    let value = value.trim();
+    let value = if let Ok(n) = value.parse::<i64>() {
+        toml::Value::Integer(n)
+    } else if let Ok(b) = value.parse::<bool>() {
+        toml::Value::Boolean(b)
+    } else {
+        toml::Value::String(value.to_string())
+    };
+    Ok((rule.to_string(), option.to_string(), value))
 }
 
 fn parse_param(text: &str) -> Result<(String, String), String> {
@@ -171,6 +222,24 @@ fn main() -> ExitCode {
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::SUCCESS
         }),
+        Command::Rules { format, rules } => all_rules(&rules.as_deref().into_iter().collect::<Vec<_>>()).map(|rules| {
+            let text = match format {
+                ListFormat::Human => pgguard::rules::catalogue::table(&rules),
+                ListFormat::Json => pgguard::rules::catalogue::json(&rules),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }),
+        Command::Explain { rule, rules } => {
+            all_rules(&rules.as_deref().into_iter().collect::<Vec<_>>()).and_then(|rules| {
+                let found = pgguard::config::find_rule(&rules, &rule).ok_or_else(|| {
+                    ToolError::Usage(format!("no rule has the id or slug `{rule}`; `pgguard rules` lists them"))
+                })?;
+                let text = pgguard::rules::docs::render(&rules[found]);
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+                Ok(ExitCode::SUCCESS)
+            })
+        }
     };
     match result {
         Ok(code) => code,
@@ -181,16 +250,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
-    let stdin = read_stdin(&mut args)?;
-    let config = load_config(&args)?;
+/// The built-in rules and a user's own (`--rules`), checked for clashes.
+fn all_rules(own: &[&Path]) -> Result<Vec<pgguard::rules::Rule>, ToolError> {
     let mut rules = pgguard::rules::builtin()?;
     rules.push(pgguard::suppress::unused_rule());
-    for dir in [config.rules.as_ref(), args.rules.as_ref()].into_iter().flatten() {
+    for dir in own {
         let own = pgguard::rules::from_path(dir)?;
         for rule in &own {
             for check in &rule.checks {
-                if let Some(warning) = pgguard::rules::unknown_type_warning(&check.resource_type) {
+                let pgguard::rules::Target::Resources(types) = &check.target else { continue };
+                for warning in types.iter().filter_map(|t| pgguard::rules::unknown_type_warning(t)) {
                     eprintln!("warning: {}: rule {}: {warning}", rule.source, rule.id);
                 }
             }
@@ -198,8 +267,32 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
         rules.extend(own);
     }
     pgguard::rules::check_unique(&rules)?;
+    Ok(rules)
+}
+
+fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
+    let stdin = read_stdin(&mut args)?;
+    let config = load_config(&args)?;
+    let dirs: Vec<&Path> = [config.rules.as_deref(), args.rules.as_deref()].into_iter().flatten().collect();
+    let mut rules = all_rules(&dirs)?;
     config.check_rules(&rules)?;
     config.apply(&mut rules)?;
+    // `--set RULE.option=value`, after the configuration's options.
+    let mut sets: Vec<(usize, toml::Table)> = Vec::new();
+    for (name, option, value) in &args.set {
+        let found = config::find_rule(&rules, name)
+            .ok_or_else(|| ToolError::Usage(format!("--set {name}.{option}: no rule has the id or slug `{name}`")))?;
+        match sets.iter_mut().find(|(i, _)| *i == found) {
+            Some((_, table)) => {
+                table.insert(option.clone(), value.clone());
+            }
+            None => sets.push((found, toml::Table::from_iter([(option.clone(), value.clone())]))),
+        }
+    }
+    for (i, table) in sets {
+        rules[i] = pgguard::rules::with_options(&rules[i], &table)
+            .map_err(|message| ToolError::Usage(format!("--set: {message}")))?;
+    }
 
     let mut exclude = Excludes::new();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -279,6 +372,7 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
         stdin: stdin.map(|text| (args.paths[0].clone(), text)),
         params: config.params.clone(),
         config: if args.config.is_some() { None } else { Some(config.file.clone()) },
+        today: args.today,
     };
     let mut report = scan(&paths, options)?;
     if !report.templates.iter().any(|t| *t) {

@@ -375,6 +375,7 @@ pub fn unused_rule() -> Rule {
         severity: Severity::Low,
         tags: vec!["suppression".into(), "housekeeping".into()],
         checks: Vec::new(),
+        options: Vec::new(),
         docs: Docs {
             what: "Reports a `pgguard-ignore` comment, `#disable-next-line`, `#disable-diagnostics` or \
                    `metadata.pgguard-ignore` entry that names a pgguard rule but suppresses no finding \

@@ -69,6 +69,7 @@ fn rule(id: &str, slug: &str, title: &str, severity: Severity, policy: &[&str]) 
         severity,
         tags: vec!["postgresql".to_string()],
         checks: Vec::new(),
+        options: Vec::new(),
         docs: Docs {
             what: format!("Flags templates that break the {slug} control."),
             why: "An attacker on the internet can reach the server.".to_string(),

@@ -2,12 +2,19 @@
 //! `testdata/rules/<ID>/` is scanned with only its rule: `fail*` must give at least one failing
 //! finding, `pass*` none at all (no fail, no unknown) and no error.
 
+use pgguard::rules::date::Date;
 use pgguard::rules::{self, Rule, Verdict};
 use pgguard::scan::{ScanOptions, scan};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Fixtures are judged on a fixed date, so that PG603's end-of-life table gives the same
+/// verdicts next year.
+fn today() -> Date {
+    Date::parse("2026-12-03").expect("a date")
 }
 
 fn builtin() -> Vec<Rule> {
@@ -36,7 +43,7 @@ fn fixtures_fail_and_pass_as_named() {
             let name = name_of(&fixture);
             let report = scan(
                 std::slice::from_ref(&fixture),
-                ScanOptions { rules: vec![rule.clone()], threads: 1, ..ScanOptions::default() },
+                ScanOptions { rules: vec![rule.clone()], threads: 1, today: Some(today()), ..ScanOptions::default() },
             )
             .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
             let shown = |report: &pgguard::scan::ScanReport| {
@@ -54,6 +61,9 @@ fn fixtures_fail_and_pass_as_named() {
             } else if name.starts_with("pass") {
                 if !report.findings.is_empty() {
                     problems.push(format!("{}/{name}: expected no finding, got: [{}]", rule.id, shown(&report)));
+                } else if report.judged.first().copied().unwrap_or(0) == 0 {
+                    // A pass must come from judging something, not from matching nothing.
+                    problems.push(format!("{}/{name}: the rule judged no resource (a misspelt type?)", rule.id));
                 }
             } else {
                 problems.push(format!("{}/{name}: a fixture's name starts with `fail` or `pass`", rule.id));
@@ -152,4 +162,84 @@ fn user_rule_errors_name_file_line_and_field() {
         .expect_err("bad severity");
     assert_eq!(err.line, 4, "{err}");
     assert!(err.message.contains("severe"), "{err}");
+}
+
+/// The `example-fail` and `example-pass` snippets of every rule's docs are tests too: exactly
+/// one failing finding of the rule, and none at all (after judging a resource).
+#[test]
+fn doc_examples_fail_once_and_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut problems = Vec::new();
+    for rule in builtin() {
+        for (kind, text) in [("fail", &rule.docs.example_fail), ("pass", &rule.docs.example_pass)] {
+            let path = dir.path().join(format!("{}-{kind}.bicep", rule.id));
+            // The snippets leave `location` and the like to the reader: declare what they use.
+            let text = format!("param location string = 'westeurope'\nparam subnetId string = 'subnet'\n{text}\n");
+            std::fs::write(&path, text).expect("write example");
+            let report = scan(
+                std::slice::from_ref(&path),
+                ScanOptions { rules: vec![rule.clone()], threads: 1, today: Some(today()), ..ScanOptions::default() },
+            )
+            .expect("scan");
+            let failing = report.findings.iter().filter(|f| f.verdict == Verdict::Fail).count();
+            let shown: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{} {}", f.verdict.as_str(), f.message))
+                .chain(report.errors.iter().map(|e| format!("error {}", e.message)))
+                .collect();
+            let ok = match kind {
+                "fail" => failing == 1 && report.findings.len() == 1 && report.errors.is_empty(),
+                _ => report.findings.is_empty() && report.errors.is_empty() && report.judged[0] > 0,
+            };
+            if !ok {
+                problems.push(format!("{} example-{kind}: {:?}", rule.id, shown));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// Each word of the rule language is documented in docs/rules-format.md and used by at least
+/// one built-in rule.
+#[test]
+fn every_rule_word_is_documented_and_used() {
+    let format = std::fs::read_to_string(root().join("docs/rules-format.md")).expect("docs/rules-format.md");
+    let texts: Vec<&str> = rules::BUILTIN.iter().map(|(_, text)| *text).collect();
+    let words = [
+        "property",
+        "parameter",
+        "child",
+        "quantifier",
+        "referenced-by",
+        "scoped-by",
+        "predicate",
+        "constant",
+        "any",
+        "all",
+        "not",
+        "when",
+        "resource-types",
+        "subject",
+        "equals",
+        "not-equals",
+        "one-of",
+        "contains",
+        "non-empty",
+        "at-least",
+        "version-below",
+        "list-contains",
+        "supported-until",
+        "secure-input",
+        "no-secret",
+        "read-only-in",
+        "option",
+    ];
+    for word in words {
+        assert!(format.contains(&format!("`{word}")), "docs/rules-format.md does not document `{word}`");
+        let used = texts.iter().any(|t| {
+            t.contains(&format!("{word} =")) || t.contains(&format!("{word}=")) || t.contains(&format!("[{word}."))
+        });
+        assert!(used, "no built-in rule uses `{word}`");
+    }
 }

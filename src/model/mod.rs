@@ -187,13 +187,13 @@ impl Deployment {
         &'a self,
         parent: usize,
         child: &str,
-    ) -> impl Iterator<Item = (&'a Resource, Option<&'a Unknown>)> + 'a {
+    ) -> impl Iterator<Item = (usize, &'a Resource, Option<&'a Unknown>)> + 'a {
         let wanted = format!("{}/{child}", self.resources[parent].resource_type);
-        let sure = self.index.children.get(&parent).into_iter().flatten().map(|&i| (&self.resources[i], None));
+        let sure = self.index.children.get(&parent).into_iter().flatten().map(|&i| (i, &self.resources[i], None));
         let maybe = self.index.maybe_children.get(&parent).into_iter().flatten().map(move |&i| {
             let r = &self.resources[i];
-            (r, r.maybe_parents.iter().find(|(p, _)| *p == parent).map(|(_, u)| u))
+            (i, r, r.maybe_parents.iter().find(|(p, _)| *p == parent).map(|(_, u)| u))
         });
-        sure.chain(maybe).filter(move |(r, _)| r.is_type(&wanted))
+        sure.chain(maybe).filter(move |(_, r, _)| r.is_type(&wanted))
     }
 }

@@ -33,6 +33,9 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     help: String,
     rule_url: Option<&'a str>,
+    /// The rule's Azure Policy definition ids and CIS controls.
+    azure_policy: &'a [String],
+    cis: &'a [String],
     suppressed: Option<JsonSuppression<'a>>,
 }
 
@@ -182,6 +185,8 @@ fn finding<'a>(
         fingerprint,
         help: super::finding_help(report, finding),
         rule_url: rule.help_url.as_deref(),
+        azure_policy: &rule.references.azure_policy,
+        cis: &rule.references.cis,
         suppressed,
     }
 }

@@ -333,7 +333,17 @@ fn result(report: &ScanReport, descriptors: &Descriptors, finding: &Finding, fin
         .message(text(message))
         .locations(vec![Location::builder().physical_location(physical(report, finding.location)).build()])
         .partial_fingerprints(BTreeMap::from([(super::FINGERPRINT_KEY.to_string(), fingerprint.to_string())]));
-    if related.is_empty() { builder.build() } else { builder.related_locations(related).build() }
+    let mut result = if related.is_empty() { builder.build() } else { builder.related_locations(related).build() };
+    // What users moving from Checkov or PSRule map their checks with.
+    let refs = &report.rules[finding.rule].references;
+    if !(refs.azure_policy.is_empty() && refs.cis.is_empty()) {
+        let bag = BTreeMap::from([
+            ("azurePolicy".to_string(), json!(refs.azure_policy)),
+            ("cis".to_string(), json!(refs.cis)),
+        ]);
+        result.properties = Some(PropertyBag::builder().additional_properties(bag).build());
+    }
+    result
 }
 
 fn notification(report: &ScanReport, error: &ScanError, level: &str) -> Notification {

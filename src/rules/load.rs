@@ -1,22 +1,13 @@
 //! Loading rules: the built-in rule files embedded at build time, and a user's own from
 //! `--rules DIR`, validated with errors that name the file, line and field.
 
-use crate::rules::rule::{Check, RawRule, Rule};
+use crate::rules::condition::parse;
+use crate::rules::rule::{Check, RawRule, Rule, RuleOption};
 use std::path::Path;
 
-/// The built-in rules, in id order. A test checks this list matches the files in `rules/`.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("PG101-single-ssl-enforcement.toml", include_str!("../../rules/PG101-single-ssl-enforcement.toml")),
-    ("PG103-flex-require-secure-transport.toml", include_str!("../../rules/PG103-flex-require-secure-transport.toml")),
-    ("PG201-public-network-access.toml", include_str!("../../rules/PG201-public-network-access.toml")),
-    (
-        "PG202-firewall-allows-azure-services.toml",
-        include_str!("../../rules/PG202-firewall-allows-azure-services.toml"),
-    ),
-    ("PG203-firewall-open-to-internet.toml", include_str!("../../rules/PG203-firewall-open-to-internet.toml")),
-    ("PG204-private-endpoint.toml", include_str!("../../rules/PG204-private-endpoint.toml")),
-    ("PG401-geo-redundant-backup.toml", include_str!("../../rules/PG401-geo-redundant-backup.toml")),
-];
+/// The built-in rules, in file name (and so id) order: every file of `rules/`, embedded by
+/// `build.rs`.
+pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// A rule file that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,8 +75,15 @@ pub fn from_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
         .collect()
 }
 
-/// Parses and validates one rule file.
+/// Parses and validates one rule file, its options at their defaults.
 pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
+    parse_with(file, text, &toml::Table::new())
+}
+
+/// Parses and validates one rule file with some of its options set (`--set PG402.min-days=14`,
+/// the configuration's `[options.PG402]`); an option the rule does not have is an error that
+/// lists the ones it has.
+pub fn parse_with(file: &str, text: &str, set: &toml::Table) -> Result<Rule, RuleError> {
     let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let raw: RawRule = toml::from_str(text).map_err(|e| RuleError {
         file: file.to_string(),
@@ -105,12 +103,48 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
     if raw.checks.is_empty() {
         return Err(fail(1, "`check`: a rule needs at least one `[[check]]`".into()));
     }
+    let mut options = Vec::new();
+    let mut in_force = toml::Table::new();
+    for (name, option) in &raw.options {
+        let value = match set.get(name) {
+            Some(new) if std::mem::discriminant(new) != std::mem::discriminant(&option.default) => {
+                return Err(fail(
+                    0,
+                    format!(
+                        "option `{name}` of {} is a {}, not a {}",
+                        raw.id,
+                        option.default.type_str(),
+                        new.type_str()
+                    ),
+                ));
+            }
+            Some(new) => new.clone(),
+            None => option.default.clone(),
+        };
+        in_force.insert(name.clone(), value.clone());
+        options.push(RuleOption {
+            name: name.clone(),
+            value,
+            default: option.default.clone(),
+            help: option.help.clone(),
+        });
+    }
+    if let Some(key) = set.keys().find(|k| !raw.options.contains_key(*k)) {
+        let known: Vec<&str> = raw.options.keys().map(String::as_str).collect();
+        let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+        return Err(fail(0, format!("`{key}` is not an option of {}; its options: {known}", raw.id)));
+    }
     let mut checks = Vec::new();
     for check in raw.checks {
-        let line = line_of(check.expect.span().start);
-        let expect =
-            check.expect.into_inner().build().map_err(|message| fail(line, format!("`check.expect`: {message}")))?;
-        checks.push(Check { resource_type: check.resource_type, expect });
+        let target = check.target().map_err(|message| fail(line_of(check.expect.span().start), message))?;
+        let condition = |table: toml::Spanned<toml::Table>, field: &str| {
+            let line = line_of(table.span().start);
+            parse::condition(table.into_inner(), &in_force)
+                .map_err(|message| fail(line, format!("`check.{field}`: {message}")))
+        };
+        let when = check.when.map(|w| condition(w, "when")).transpose()?;
+        let expect = condition(check.expect, "expect")?;
+        checks.push(Check { target, when, expect });
     }
     let mut docs = raw.docs;
     for text in [&mut docs.what, &mut docs.why, &mut docs.fix] {
@@ -123,6 +157,7 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
         severity: raw.severity,
         tags: raw.tags,
         checks,
+        options,
         docs,
         references: raw.references,
         source: file.to_string(),
@@ -130,43 +165,17 @@ pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
     })
 }
 
-/// A rule with some of its options changed: the numbers and booleans its checks' `expect`
-/// tables hold (PG203's `max-public-addresses`), set by the configuration's
-/// `[options.<rule>]`. Strings and property paths are the rule's logic, not options. The error
-/// says which keys the rule has.
-pub fn with_options(rule: &Rule, options: &toml::Table) -> Result<Rule, String> {
+/// A rule with some of its options set, read again from its file.
+pub fn with_options(rule: &Rule, set: &toml::Table) -> Result<Rule, String> {
     let text = match BUILTIN.iter().find(|(name, _)| rule.source == format!("rules/{name}")) {
         Some((_, text)) => text.to_string(),
         None => std::fs::read_to_string(&rule.source).map_err(|e| format!("cannot read {}: {e}", rule.source))?,
     };
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
-    let mut known: Vec<String> = Vec::new();
-    let mut applied: Vec<&String> = Vec::new();
-    let checks = table.get_mut("check").and_then(toml::Value::as_array_mut).into_iter().flatten();
-    for expect in checks.filter_map(|c| c.get_mut("expect").and_then(toml::Value::as_table_mut)) {
-        for (key, value) in expect.iter_mut() {
-            let is_option = matches!(value, toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_));
-            if !is_option {
-                continue;
-            }
-            if !known.contains(key) {
-                known.push(key.clone());
-            }
-            if let Some(new) = options.get(key) {
-                if std::mem::discriminant(new) != std::mem::discriminant(value) {
-                    return Err(format!("`{key}` of {} is a {}, not a {}", rule.id, value.type_str(), new.type_str()));
-                }
-                *value = new.clone();
-                applied.push(key);
-            }
-        }
-    }
-    if let Some(key) = options.keys().find(|k| !applied.contains(k)) {
-        let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
-        return Err(format!("`{key}` is not an option of {}; its options: {known}", rule.id));
-    }
-    let text = toml::to_string(&table).map_err(|e| e.to_string())?;
-    let mut changed = parse(&rule.source, &text).map_err(|e| e.message)?;
+    // Options set earlier (the configuration, then `--set`) stay unless set again.
+    let mut all: toml::Table =
+        rule.options.iter().filter(|o| o.value != o.default).map(|o| (o.name.clone(), o.value.clone())).collect();
+    all.extend(set.clone());
+    let mut changed = parse_with(&rule.source, &text, &all).map_err(|e| e.message)?;
     changed.severity = rule.severity;
     changed.help_url = rule.help_url.clone();
     Ok(changed)

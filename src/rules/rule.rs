@@ -1,7 +1,7 @@
 //! A rule as its data file declares it: metadata, docs, references and the check, read from
 //! TOML (see docs/rules-format.md). Validation errors name the file, line and field.
 
-use crate::rules::condition::{Condition, RawCondition};
+use crate::rules::condition::Condition;
 use serde::Deserialize;
 use std::fmt;
 
@@ -49,6 +49,8 @@ pub struct Rule {
     pub severity: Severity,
     pub tags: Vec<String>,
     pub checks: Vec<Check>,
+    /// The rule's options (`PG402.min-days`) with the values in force.
+    pub options: Vec<RuleOption>,
     pub docs: Docs,
     pub references: References,
     /// Where the rule came from: `rules/<file>` for built-ins, the path for a user's rule.
@@ -59,23 +61,47 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Every resource type the rule looks at, in the order its checks name them.
+    /// Every resource type the rule looks at, in the order its checks name them; `outputs`
+    /// for a check of the template's outputs.
     pub fn resource_types(&self) -> Vec<&str> {
         let mut types: Vec<&str> = Vec::new();
         for check in &self.checks {
-            if !types.iter().any(|t| t.eq_ignore_ascii_case(&check.resource_type)) {
-                types.push(&check.resource_type);
+            let names: Vec<&str> = match &check.target {
+                Target::Resources(list) => list.iter().map(String::as_str).collect(),
+                Target::Outputs => vec!["outputs"],
+            };
+            for name in names {
+                if !types.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                    types.push(name);
+                }
             }
         }
         types
     }
 }
 
-/// One resource type and the condition its resources must meet to pass.
+/// What a check judges, the precondition that makes it apply, and what must hold.
 #[derive(Debug, Clone)]
 pub struct Check {
-    pub resource_type: String,
+    pub target: Target,
+    pub when: Option<Condition>,
     pub expect: Condition,
+}
+
+/// The subjects of a check: resources of some types, or the template's outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Resources(Vec<String>),
+    Outputs,
+}
+
+/// An option of a rule: its name, the value in force, its default and what it means.
+#[derive(Debug, Clone)]
+pub struct RuleOption {
+    pub name: String,
+    pub value: toml::Value,
+    pub default: toml::Value,
+    pub help: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -120,6 +146,8 @@ pub(crate) struct RawRule {
     pub tags: Vec<String>,
     #[serde(rename = "check")]
     pub checks: Vec<RawCheck>,
+    #[serde(default)]
+    pub options: std::collections::BTreeMap<String, RawOption>,
     pub docs: Docs,
     #[serde(default)]
     pub references: References,
@@ -129,8 +157,32 @@ pub(crate) struct RawRule {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawCheck {
-    pub resource_type: String,
-    pub expect: toml::Spanned<RawCondition>,
+    pub resource_type: Option<String>,
+    pub resource_types: Option<Vec<String>>,
+    /// `"outputs"`: the check judges the template's outputs instead of resources.
+    pub subject: Option<String>,
+    pub when: Option<toml::Spanned<toml::Table>>,
+    pub expect: toml::Spanned<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawOption {
+    pub default: toml::Value,
+    pub help: String,
+}
+
+impl RawCheck {
+    /// The subjects, from exactly one of `resource-type`, `resource-types`, `subject`.
+    pub fn target(&self) -> Result<Target, String> {
+        match (&self.resource_type, &self.resource_types, self.subject.as_deref()) {
+            (Some(t), None, None) => Ok(Target::Resources(vec![t.clone()])),
+            (None, Some(types), None) if !types.is_empty() => Ok(Target::Resources(types.clone())),
+            (None, None, Some("outputs")) => Ok(Target::Outputs),
+            (None, None, Some(other)) => Err(format!("`subject`: `{other}` is not `outputs`")),
+            _ => Err("a check names its subjects with one of `resource-type`, `resource-types` (a non-empty list) or `subject = \"outputs\"`".into()),
+        }
+    }
 }
 
 /// The resource types of `Microsoft.DBforPostgreSQL` (single server, flexible server, Cosmos DB

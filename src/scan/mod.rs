@@ -52,6 +52,8 @@ pub struct ScanReport {
     pub baseline: Option<BaselineOutcome>,
     /// ARM templates not judged because they are compiled from a scanned Bicep file.
     pub skipped_compiled: usize,
+    /// For each rule (by index), how many subjects (resources, outputs) it judged.
+    pub judged: Vec<usize>,
 }
 
 /// A finding an inline suppression accepts.
@@ -91,6 +93,7 @@ impl ScanReport {
         let root = std::env::current_dir().unwrap_or_default();
         let paths = files.iter().map(|f| f.display.clone()).collect();
         let mut report = ScanReport {
+            judged: vec![0; rules.len()],
             templates: vec![true; files.len()],
             files,
             paths,
@@ -166,6 +169,8 @@ pub struct ScanOptions {
     /// a file's nearest configuration also decides which of its findings are reported.
     /// `None` with `--config`, which is for every file.
     pub config: Option<Option<PathBuf>>,
+    /// The scan's date for date-dependent rules (`--today`); the system's date when `None`.
+    pub today: Option<crate::rules::date::Date>,
 }
 
 /// The tool's own failures (exit code 2), as opposed to problems in the templates.
@@ -214,6 +219,10 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ToolError> {
 
 fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, ToolError> {
     let rules = &options.rules;
+    let judging = Judging {
+        today: options.today.unwrap_or_else(crate::rules::date::Date::today),
+        judged: rules.iter().map(|_| std::sync::atomic::AtomicUsize::new(0)).collect(),
+    };
     let stdin = options.stdin.as_ref().map(|(path, _)| path);
     let walked: Vec<PathBuf> = paths.iter().filter(|p| Some(*p) != stdin).cloned().collect();
     let (mut inputs, mut errors) = walk::collect(&walked, &options.exclude);
@@ -254,7 +263,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             let display = |f| {
                 if f == file { source.display.clone() } else { eval::LinkedTemplates::display(&linked, f) }
             };
-            let (f, e) = judge(rules, &deployment, display, text);
+            let (f, e) = judge(rules, &judging, &deployment, display, text);
             found.0.extend(f);
             found.1.extend(e);
         }
@@ -281,6 +290,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
                 let deployment = eval::evaluate_bicep(&workspace, *root, params)?;
                 let found = judge(
                     rules,
+                    &judging,
                     &deployment,
                     |file| workspace.file(file).display.clone(),
                     |file| Some(workspace.file(file).text.as_str()),
@@ -352,6 +362,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         templates,
         baseline: None,
         skipped_compiled: skipped.load(std::sync::atomic::Ordering::Relaxed),
+        judged: judging.judged.iter().map(|c| c.load(std::sync::atomic::Ordering::Relaxed)).collect(),
     };
     // Fingerprints number identical findings in file order, reported and suppressed alike, so
     // that suppressing one of two copies does not renumber the other.
@@ -382,9 +393,11 @@ pub fn relative_to(root: &Path, path: &Path) -> String {
     if shown.is_empty() { ".".to_string() } else { shown }
 }
 
-/// Runs the rules over a deployment; its evaluation problems become errors.
+/// Runs the rules over a deployment; its evaluation problems become errors. `judged` counts
+/// the subjects each rule judged.
 fn judge<'t>(
     rules: &[Rule],
+    context: &Judging,
     deployment: &crate::model::Deployment,
     display: impl Fn(crate::source::FileId) -> String,
     text: impl Fn(crate::source::FileId) -> Option<&'t str>,
@@ -398,9 +411,19 @@ fn judge<'t>(
             message: message.clone(),
         })
         .collect();
-    let mut findings = crate::rules::run(rules, deployment);
+    let judged = crate::rules::run(rules, deployment, context.today);
+    for (count, add) in context.judged.iter().zip(judged.subjects) {
+        count.fetch_add(add, std::sync::atomic::Ordering::Relaxed);
+    }
+    let mut findings = judged.findings;
     names::readable(&mut findings, deployment, text);
     (findings, problems)
+}
+
+/// What every judgement of a scan shares: the date, and the count of subjects per rule.
+struct Judging {
+    today: crate::rules::date::Date,
+    judged: Vec<std::sync::atomic::AtomicUsize>,
 }
 
 /// What decides which of several identical findings is kept: everything but the contexts.
