@@ -66,12 +66,16 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(self.text.len() as u32);
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line] as usize;
+        let mut start = self.line_starts[line] as usize;
+        // A byte-order mark is not a character of the first line (SARIF counts columns so).
+        if line == 0 && self.text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8().min(offset as usize);
+        }
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[start..end].chars().count() as u32 + 1;
+        let column = self.text[start..end.max(start)].chars().count() as u32 + 1;
         LineCol { line: line as u32 + 1, column }
     }
 
@@ -86,4 +90,11 @@ impl SourceFile {
     pub fn range(&self, span: Span) -> (LineCol, LineCol) {
         (self.line_col(span.start), self.line_col(span.end))
     }
+}
+
+/// A path as reports show it: with `/` between folders on every platform, and every other
+/// character as it is (on Unix `back\\slash.bicep` is one file name, not two folders).
+pub fn slashed(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) { text.replace('\\', "/") } else { text.into_owned() }
 }

@@ -383,3 +383,82 @@ fn modules_calling_modules_twice_at_every_level_are_bounded() {
         scan(&[dir.path().join("d0.bicep")], ScanOptions { threads: 1, ..ScanOptions::default() }).expect("scan runs");
     assert!(report.errors.iter().any(|e| e.message.contains("calls modules more than")), "{:?}", report.errors);
 }
+
+/// A UTF-8 byte-order mark is not a column: findings on line 1 point where the text does.
+#[test]
+fn a_byte_order_mark_is_not_counted_in_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bicep = "\u{feff}resource pg 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = { name: 'pg', location: 'x', properties: { version: '16' } }\n";
+    std::fs::write(dir.path().join("bom.bicep"), bicep).expect("write");
+    let plain = bicep.trim_start_matches('\u{feff}');
+    let other = tempfile::tempdir().expect("temp dir");
+    std::fs::write(other.path().join("bom.bicep"), plain).expect("write");
+    let columns = |report: &ScanReport| -> Vec<(String, u32, u32)> {
+        report
+            .findings
+            .iter()
+            .map(|f| {
+                let at = report.file(f.location).line_col(f.location.span.start);
+                (report.rules[f.rule].id.clone(), at.line, at.column)
+            })
+            .collect()
+    };
+    let with_bom = scan_dir(dir.path(), 1);
+    assert!(!with_bom.findings.is_empty());
+    assert_eq!(columns(&with_bom), columns(&scan_dir(other.path(), 1)));
+}
+
+/// A FIFO (or a device) named on the command line is an error naming it; the other paths are
+/// scanned.
+#[cfg(unix)]
+#[test]
+fn special_files_on_the_command_line_are_errors_and_the_rest_is_scanned() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe.bicep");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    let ok = dir.path().join("ok.bicep");
+    std::fs::write(&ok, PG).expect("write");
+    let mut paths = vec![ok, PathBuf::from("/dev/null")];
+    if made {
+        paths.push(fifo);
+    }
+    let report = scan(&paths, ScanOptions { threads: 1, ..ScanOptions::default() }).expect("scan runs");
+    assert!(report.findings.iter().any(|f| report.file(f.location).display.ends_with("ok.bicep")));
+    assert!(error_for(&report, "/dev/null").contains("not a regular file (a device)"));
+    if made {
+        assert!(error_for(&report, "pipe.bicep").contains("not a regular file (a named pipe)"));
+    }
+}
+
+/// UTF-16 is named as such, with or without a byte-order mark, not called binary.
+#[test]
+fn utf16_files_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let utf16 = |big: bool, bom: bool| -> Vec<u8> {
+        let mut out: Vec<u8> = Vec::new();
+        let units: Vec<u16> = (if bom { "\u{feff}" } else { "" }).encode_utf16().chain(PG.encode_utf16()).collect();
+        for unit in units {
+            out.extend(if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        out
+    };
+    std::fs::write(dir.path().join("le.bicep"), utf16(false, true)).expect("write");
+    std::fs::write(dir.path().join("be.json"), utf16(true, true)).expect("write");
+    std::fs::write(dir.path().join("nobom.bicep"), utf16(false, false)).expect("write");
+    let report = scan_dir(dir.path(), 1);
+    for name in ["le.bicep", "be.json", "nobom.bicep"] {
+        assert_eq!(error_for(&report, name), "UTF-16 is not supported; save the file as UTF-8", "{name}");
+    }
+}
+
+/// On Unix a backslash is part of a file name: it is shown as it is, not as a folder.
+#[cfg(unix)]
+#[test]
+fn file_names_are_shown_as_they_are() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("back\\slash.bicep"), PG).expect("write");
+    let report = scan_dir(dir.path(), 1);
+    assert!(has_file(&report, "back\\slash.bicep"), "{:?}", report.files.iter().map(|f| &f.display).collect::<Vec<_>>());
+    let sarif = pgguard::report::render(&report, pgguard::report::Format::Sarif, &Default::default());
+    assert!(sarif.contains("back%5Cslash.bicep"), "the SARIF URI encodes the backslash");
+}

@@ -376,7 +376,7 @@ fn region(file: &SourceFile, origin: Origin) -> Region {
 /// A relative display path is relative to `%SRCROOT%`; an absolute one (a file outside the
 /// current directory) becomes a `file:` URI of its own.
 fn artifact(display: &str) -> ArtifactLocation {
-    let path = display.replace('\\', "/");
+    let path = if cfg!(windows) { display.replace('\\', "/") } else { display.to_string() };
     if path.starts_with('/') {
         ArtifactLocation::builder().uri(format!("file://{}", percent_encode(&path))).build()
     } else if path.as_bytes().get(1) == Some(&b':') {

@@ -122,6 +122,9 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option
         Ok(b) => b,
         Err(e) => return error(format!("cannot read the file: {e}")),
     };
+    if is_utf16(&bytes) {
+        return error("UTF-16 is not supported; save the file as UTF-8".into());
+    }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return error(format!("a binary file (a NUL byte at offset {at}), not a template"));
     }
@@ -198,7 +201,7 @@ fn syntax_error(display: &str, file: FileId, span: Span, message: &str) -> ScanE
 fn display_path(path: &Path, cwd: &Path) -> String {
     let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
     let shown = absolute.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
-    let shown = shown.to_string_lossy().replace('\\', "/");
+    let shown = crate::source::slashed(&shown);
     let shown = shown.strip_prefix("./").map(str::to_string).unwrap_or(shown);
     // The current folder itself (`--stdin-filename .`) is `.`, not nothing.
     if shown.is_empty() || shown == "." { ".".to_string() } else { shown }
@@ -281,4 +284,18 @@ pub fn restore_texts(workspace: &mut Workspace, files: impl IntoIterator<Item = 
             *source = SourceFile::new(source.path.clone(), source.display.clone(), text);
         }
     }
+}
+
+/// A UTF-16 file: its byte-order mark, or text whose every other byte is NUL (ASCII saved as
+/// UTF-16 without a mark).
+fn is_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(128) & !1];
+    let pairs = head.chunks_exact(2);
+    let count = pairs.len();
+    let little = pairs.clone().filter(|p| p[1] == 0 && p[0] != 0 && p[0].is_ascii()).count();
+    let big = pairs.filter(|p| p[0] == 0 && p[1] != 0 && p[1].is_ascii()).count();
+    count >= 2 && (little == count || big == count)
 }

@@ -389,7 +389,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
 pub fn relative_to(root: &Path, path: &Path) -> String {
     let absolute = crate::workspace::canonical(path);
     let shown = absolute.strip_prefix(root).map(Path::to_path_buf).unwrap_or(absolute);
-    let shown = shown.to_string_lossy().replace('\\', "/");
+    let shown = crate::source::slashed(&shown);
     if shown.is_empty() { ".".to_string() } else { shown }
 }
 

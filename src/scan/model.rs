@@ -103,5 +103,5 @@ fn relative_name(bases: &[PathBuf], path: &Path) -> String {
         Some(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
         _ => PathBuf::from(path.file_name().unwrap_or_default()),
     };
-    shown.to_string_lossy().replace('\\', "/")
+    crate::source::slashed(&shown)
 }

@@ -15,19 +15,21 @@ pub fn collect(paths: &[PathBuf], exclude: &Excludes) -> (Vec<PathBuf>, Vec<Scan
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        if path.is_file() {
+        let failed = |message: String| ScanError { path: crate::source::slashed(path), origin: None, message };
+        match std::fs::metadata(path) {
             // A file named on the command line is scanned even when excluded, as ruff does.
-            files.push(path.clone());
-        } else if path.is_dir() {
-            let (found, failed) = walk_dir(path, exclude);
-            files.extend(found);
-            errors.extend(failed);
-        } else {
-            errors.push(ScanError {
-                path: path.display().to_string(),
-                origin: None,
-                message: "no such file or directory".into(),
-            });
+            Ok(meta) if meta.is_file() => files.push(path.clone()),
+            Ok(meta) if meta.is_dir() => {
+                let (found, failed) = walk_dir(path, exclude);
+                files.extend(found);
+                errors.extend(failed);
+            }
+            // A FIFO, a socket or a device: reading it could block or never end.
+            Ok(meta) => errors.push(failed(format!("not a regular file ({}); pgguard reads only files", kind(&meta)))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(failed("no such file or directory".into()))
+            }
+            Err(e) => errors.push(failed(format!("cannot read it: {e}"))),
         }
     }
     files.sort();
@@ -83,4 +85,22 @@ fn walk_dir(dir: &PathBuf, exclude: &Excludes) -> (Vec<PathBuf>, Vec<ScanError>)
         })
     });
     (found.into_inner().unwrap_or_default(), failed.into_inner().unwrap_or_default())
+}
+
+/// What kind of special file it is, for the error.
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }
