@@ -48,7 +48,13 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Code points before every `CHECKPOINT`-th byte (rounded down to a character boundary):
+    /// a column on a long line (a minified template) is found without counting the line.
+    checkpoints: Vec<(u32, u32)>,
 }
+
+/// Bytes between two entries of `SourceFile::checkpoints`.
+const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; columns count Unicode code points (SARIF `unicodeCodePoints`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,7 +66,26 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect();
-        SourceFile { path, display, text, line_starts }
+        let mut checkpoints = vec![(0, 0)];
+        let mut chars = 0u32;
+        let mut from = 0usize;
+        while from + CHECKPOINT < text.len() {
+            let mut to = from + CHECKPOINT;
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            chars += text[from..to].chars().count() as u32;
+            checkpoints.push((to as u32, chars));
+            from = to;
+        }
+        SourceFile { path, display, text, line_starts, checkpoints }
+    }
+
+    /// Code points before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> u32 {
+        let at = self.checkpoints.partition_point(|&(byte, _)| byte as usize <= offset) - 1;
+        let (byte, chars) = self.checkpoints[at];
+        chars + self.text[byte as usize..offset].chars().count() as u32
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
@@ -75,7 +100,7 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[start..end.max(start)].chars().count() as u32 + 1;
+        let column = self.chars_before(end.max(start)) - self.chars_before(start) + 1;
         LineCol { line: line as u32 + 1, column }
     }
 

@@ -458,7 +458,11 @@ fn file_names_are_shown_as_they_are() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("back\\slash.bicep"), PG).expect("write");
     let report = scan_dir(dir.path(), 1);
-    assert!(has_file(&report, "back\\slash.bicep"), "{:?}", report.files.iter().map(|f| &f.display).collect::<Vec<_>>());
+    assert!(
+        has_file(&report, "back\\slash.bicep"),
+        "{:?}",
+        report.files.iter().map(|f| &f.display).collect::<Vec<_>>()
+    );
     let sarif = pgguard::report::render(&report, pgguard::report::Format::Sarif, &Default::default());
     assert!(sarif.contains("back%5Cslash.bicep"), "the SARIF URI encodes the backslash");
 }
