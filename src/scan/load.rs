@@ -55,10 +55,7 @@ pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, registry: &m
             let file = FileId(i as u32);
             wanted.extend(crate::eval::module_paths(workspace, file));
             for reference in crate::eval::registry_calls(workspace, file) {
-                let path = &workspace.file(file).path;
-                // `bicep restore` of the file as it is named from here.
-                let shown = super::relative_to(&std::env::current_dir().unwrap_or_default(), path);
-                let found = registry.resolve(path, &shown, &reference);
+                let found = registry.resolve(&workspace.file(file).path, &reference);
                 if let Ok(path) = &found {
                     wanted.push(path.clone());
                 }

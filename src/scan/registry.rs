@@ -123,19 +123,22 @@ impl Registry {
         config
     }
 
-    /// Where the module `reference` that `caller` (shown as `shown`) calls is in the cache, or
-    /// why it is not read, saying what to do: "not in the local Bicep cache (…); run `bicep
-    /// restore main.bicep`", "not read: …" (completing "module `br/…` is …").
-    pub fn resolve(&mut self, caller: &Path, shown: &str, reference: &str) -> RegistryModule {
+    /// Where the module `reference` that `caller` calls is in the cache, or why it is not
+    /// read, saying what to do: "not in the local Bicep cache (…); run `bicep restore
+    /// main.bicep`", "not read: …" (completing "module `br/…` is …"). The message is the same
+    /// on every machine and in every folder pgguard runs in (findings' fingerprints include
+    /// it): the cache is shown as `~/.bicep` or as `cacheRootDirectory` is written, and the
+    /// caller by its file name.
+    pub fn resolve(&mut self, caller: &Path, reference: &str) -> RegistryModule {
         let dir = crate::workspace::canonical(caller.parent().unwrap_or(Path::new("")));
         let config = self.config(&dir);
         if let Some(problem) = &config.problem {
             return Err(format!("not read: {problem}"));
         }
-        let root = match &config.cache_root {
-            Some(root) => PathBuf::from(root),
+        let (root, shown_root) = match &config.cache_root {
+            Some(root) => (PathBuf::from(root), root.trim_end_matches(['/', '\\']).to_string()),
             None => match &self.home {
-                Some(home) => home.join(".bicep"),
+                Some(home) => (home.join(".bicep"), "~/.bicep".to_string()),
                 None => {
                     return Err("not read: no home folder ($HOME) holds the local Bicep module cache; set \
                                 `cacheRootDirectory` in bicepconfig.json"
@@ -143,23 +146,14 @@ impl Registry {
                 }
             },
         };
-        let main = cache_path(reference, &config)
-            .map(|relative| crate::workspace::canonical(&root.join(relative).join("main.json")))
-            .map_err(|e| format!("not read: {e}"))?;
+        let relative = cache_path(reference, &config).map_err(|e| format!("not read: {e}"))?;
+        let main = crate::workspace::canonical(&root.join(&relative).join("main.json"));
         if main.is_file() {
             return Ok(main);
         }
-        let folder = main.parent().unwrap_or(&main);
-        Err(format!("not in the local Bicep cache ({}); run `bicep restore {shown}`", self.shown(folder)))
-    }
-
-    /// A cache path as users write it: `~/.bicep/…` under the home folder.
-    fn shown(&self, path: &Path) -> String {
-        let shown = match self.home.as_ref().and_then(|h| path.strip_prefix(h).ok()) {
-            Some(rest) => format!("~/{}", rest.display()),
-            None => path.display().to_string(),
-        };
-        shown.replace('\\', "/")
+        let shown = relative.iter().map(|s| s.to_string_lossy()).collect::<Vec<_>>().join("/");
+        let file = caller.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Err(format!("not in the local Bicep cache ({shown_root}/{shown}); run `bicep restore {file}`"))
     }
 }
 
