@@ -257,6 +257,11 @@ fn the_default_cache_is_under_the_home_folder() {
     let pg201 = rule_findings(&report, "PG201");
     assert_eq!(pg201.len(), 1, "{report:#}");
     assert_eq!(pg201[0]["verdict"], "fail");
+    // Named the same on every machine: fingerprints and baselines include the path.
+    assert_eq!(
+        pg201[0]["location"]["file"],
+        "~/.bicep/br/mcr.microsoft.com/bicep$avm$res$db-for-postgre-sql$flexible-server/0.1.0$/main.json"
+    );
 }
 
 /// The AVM PostgreSQL module's `public-with-pe` e2e test deploys its private endpoint through

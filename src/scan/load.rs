@@ -51,6 +51,7 @@ pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, registry: &m
     let mut checked = 0;
     loop {
         let mut wanted: Vec<PathBuf> = Vec::new();
+        let mut cached: Vec<PathBuf> = Vec::new();
         for i in checked..workspace.files.len() {
             let file = FileId(i as u32);
             wanted.extend(crate::eval::module_paths(workspace, file));
@@ -58,6 +59,7 @@ pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, registry: &m
                 let found = registry.resolve(&workspace.file(file).path, &reference);
                 if let Ok(path) = &found {
                     wanted.push(path.clone());
+                    cached.push(path.clone());
                 }
                 workspace.registry.insert((file, reference), found);
             }
@@ -69,7 +71,14 @@ pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, registry: &m
         if wanted.is_empty() {
             return;
         }
-        load_files(workspace, &wanted, sink, &keep, None);
+        for file in load_files(workspace, &wanted, sink, &keep, None) {
+            let source = &mut workspace.files[file.0 as usize];
+            if cached.contains(&source.path)
+                && let Some(display) = registry.display(&source.path)
+            {
+                source.display = display;
+            }
+        }
     }
 }
 

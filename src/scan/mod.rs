@@ -353,7 +353,12 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
     };
     let templates = workspace.parsed.iter().map(|p| !matches!(p, crate::workspace::Parsed::None)).collect();
-    let paths = workspace.files.iter().map(|f| relative_to(&root, &f.path)).collect();
+    // A registry module in the home folder's Bicep cache is `~/.bicep/…` on every machine.
+    let paths = workspace
+        .files
+        .iter()
+        .map(|f| if f.display.starts_with("~/") { f.display.clone() } else { relative_to(&root, &f.path) })
+        .collect();
     let mut report = ScanReport {
         files: workspace.files,
         paths,

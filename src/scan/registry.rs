@@ -157,6 +157,15 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// How a cached module is named in reports when it is in the home folder: `~/.bicep/…`,
+    /// the same on every machine (fingerprints and baselines include the path).
+    pub fn display(&self, path: &Path) -> Option<String> {
+        let rest = path.strip_prefix(self.home.as_ref()?).ok()?;
+        Some(format!("~/{}", rest.to_string_lossy().replace('\\', "/")))
+    }
+}
+
 /// The path of a registry module's `main.json` relative to the cache root.
 fn cache_path(reference: &str, config: &BicepConfig) -> Result<PathBuf, String> {
     let (scheme, rest) = reference.split_once([':', '/']).ok_or("it is not a registry reference")?;
