@@ -6,6 +6,12 @@ use crate::syntax::arm::ArmDocument;
 use crate::syntax::bicep::ParsedBicep;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a registry module (`br:`, `br/<alias>:`, `ts:`, `ts/<alias>:`) is in the local Bicep
+/// module cache: its compiled `main.json`, or why pgguard cannot read it (not restored, an
+/// unknown alias), saying what to do.
+pub type RegistryModule = Result<PathBuf, String>;
 
 #[derive(Debug)]
 pub enum Parsed {
@@ -15,6 +21,10 @@ pub enum Parsed {
     Arm(ArmDocument),
     /// An ARM template, judged when it was loaded (see `scan::load`).
     ArmJudged,
+    /// An ARM template a Bicep file calls as a module (a local `.json` module, or a registry
+    /// module's `main.json` in the local Bicep module cache): kept, and judged through its
+    /// callers.
+    ArmModule(Arc<ArmDocument>),
     /// The file could not be read or parsed (its error is reported), or is not a template.
     None,
 }
@@ -24,6 +34,9 @@ pub struct Workspace {
     pub files: Vec<SourceFile>,
     pub parsed: Vec<Parsed>,
     by_path: HashMap<PathBuf, FileId>,
+    /// The registry modules each Bicep file calls, by the reference as written: resolved by
+    /// the scan against the local Bicep module cache before evaluation (never fetched).
+    pub registry: HashMap<(FileId, String), RegistryModule>,
 }
 
 impl Workspace {

@@ -9,7 +9,10 @@ use std::path::Path;
 
 fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let mut cmd = cargo_bin_cmd!("pgguard");
-    cmd.current_dir(cwd).env_remove("NO_COLOR").env_remove("FORCE_COLOR").args(args);
+    // A home folder without a Bicep module cache: registry modules stay opaque, whatever the
+    // machine has restored.
+    let home = tempfile::tempdir().expect("tempdir");
+    cmd.current_dir(cwd).env_remove("NO_COLOR").env_remove("FORCE_COLOR").env("HOME", home.path()).args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }

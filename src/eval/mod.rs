@@ -99,6 +99,11 @@ pub fn module_calls(workspace: &Workspace, file: FileId) -> Vec<std::path::PathB
     bicep::module_calls(workspace, file)
 }
 
+/// The registry modules a Bicep file calls, as written (`br/public:avm/res/…:0.7.0`).
+pub fn registry_calls(workspace: &Workspace, file: FileId) -> Vec<String> {
+    bicep::registry_calls(workspace, file)
+}
+
 /// Whether a Bicep text calls a registry module, whose content is not visible.
 pub fn calls_registry(text: &str) -> bool {
     bicep::calls_registry(text)

@@ -37,25 +37,48 @@ pub struct Sink<'a> {
 /// A file's text given on standard input, under the path it stands for.
 type Stdin = (PathBuf, String);
 
-/// Judges an ARM template as soon as it is parsed, so that its tree need not be kept.
-pub type JudgeArm<'a> = dyn Fn(FileId, &SourceFile, &arm::ArmDocument) -> (Vec<Finding>, Vec<ScanError>) + Sync + 'a;
+/// Judges an ARM template as soon as it is parsed, so that its tree need not be kept; `None`
+/// keeps the tree instead, for a template a Bicep file calls as a module.
+pub type JudgeArm<'a> =
+    dyn Fn(FileId, &SourceFile, &arm::ArmDocument) -> Option<(Vec<Finding>, Vec<ScanError>)> + Sync + 'a;
 
-/// Loads the local modules that the loaded Bicep files call and that are not loaded yet,
-/// wave after wave, so evaluation finds every module in the workspace.
-pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, judge: &JudgeArm<'_>) {
+/// Loads the modules that the loaded Bicep files call and that are not loaded yet, wave after
+/// wave, so evaluation finds every module in the workspace: local files, and registry modules
+/// found in the local Bicep module cache (`registry`). ARM templates loaded here are modules,
+/// kept for the Bicep files that call them.
+pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, registry: &mut super::registry::Registry) {
+    let keep = |_, _: &SourceFile, _: &arm::ArmDocument| None;
     let mut checked = 0;
     loop {
-        let mut wanted: Vec<PathBuf> = (checked..workspace.files.len())
-            .flat_map(|i| crate::eval::module_paths(workspace, FileId(i as u32)))
-            .filter(|p| workspace.find(p).is_none() && p.is_file())
-            .collect();
+        let mut wanted: Vec<PathBuf> = Vec::new();
+        let mut cached: Vec<PathBuf> = Vec::new();
+        for i in checked..workspace.files.len() {
+            let file = FileId(i as u32);
+            wanted.extend(crate::eval::module_paths(workspace, file));
+            for reference in crate::eval::registry_calls(workspace, file) {
+                let found = registry.resolve(&workspace.file(file).path, &reference);
+                if let Ok(path) = &found {
+                    wanted.push(path.clone());
+                    cached.push(path.clone());
+                }
+                workspace.registry.insert((file, reference), found);
+            }
+        }
+        wanted.retain(|p| workspace.find(p).is_none() && p.is_file());
         checked = workspace.files.len();
         wanted.sort_by_key(|p| canonical(p));
         wanted.dedup_by_key(|p| canonical(p));
         if wanted.is_empty() {
             return;
         }
-        load_files(workspace, &wanted, sink, judge, None);
+        for file in load_files(workspace, &wanted, sink, &keep, None) {
+            let source = &mut workspace.files[file.0 as usize];
+            if cached.contains(&source.path)
+                && let Some(display) = registry.display(&source.path)
+            {
+                source.display = display;
+            }
+        }
     }
 }
 
@@ -159,8 +182,11 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option
             Ok(doc) if doc.kind == arm::ArmKind::Other => return empty(errors),
             Ok(doc) if doc.kind == arm::ArmKind::Template => {
                 let source = SourceFile::new(path.to_path_buf(), display, text);
-                let (found, problems) = judge(id, &source, &doc);
                 directives = suppress::arm(id, &source.text, &doc);
+                let Some((found, problems)) = judge(id, &source, &doc) else {
+                    let parsed = Parsed::ArmModule(std::sync::Arc::new(doc));
+                    return Loaded { source, parsed, errors, findings, directives };
+                };
                 // Only reporters read a template's text again, and only where something is
                 // reported: a clean template's text is not kept.
                 if found.is_empty() && problems.is_empty() && errors.is_empty() && directives.is_empty() {

@@ -5,6 +5,7 @@
 mod load;
 mod model;
 mod names;
+mod registry;
 mod suppressions;
 mod units;
 mod walk;
@@ -242,7 +243,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     // Bicep next: whether an ARM template is the compiled twin of one depends on its text.
     let (bicep, arm): (Vec<PathBuf>, Vec<PathBuf>) =
         templates.into_iter().partition(|p| p.extension().is_some_and(|e| e == "bicep"));
-    let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| (Vec::new(), Vec::new());
+    let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| Some((Vec::new(), Vec::new()));
     let stdin = options.stdin.as_ref();
     let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, stdin);
     let bicep_files = load::load_files(&mut workspace, &bicep, &mut sink, &no_judge, stdin);
@@ -252,9 +253,13 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let linked = load::LinkedFiles::new(&order);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
+        // A template a scanned Bicep file calls as a module is judged through its callers.
+        if units.is_bicep_module(&source.path) {
+            return None;
+        }
         if units.is_compiled_twin(&source.path, doc) {
             skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return (Vec::new(), Vec::new());
+            return Some((Vec::new(), Vec::new()));
         }
         let mut found = (Vec::new(), Vec::new());
         for params in units.param_sets(&source.path) {
@@ -267,11 +272,11 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             found.0.extend(f);
             found.1.extend(e);
         }
-        found
+        Some(found)
     };
     let mut scanned = bicep_files;
     scanned.extend(load::load_files(&mut workspace, &arm, &mut sink, &judge_arm, stdin));
-    load::load_modules(&mut workspace, &mut sink, &judge_arm);
+    load::load_modules(&mut workspace, &mut sink, &mut registry::Registry::from_env());
     errors.extend(units.problems.iter().map(|(origin, message)| ScanError {
         path: workspace.file(origin.file).display.clone(),
         origin: Some(*origin),
@@ -279,15 +284,25 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     }));
 
     let roots = units.roots(&workspace, &scanned);
+    // Bicep roots, and ARM templates kept as modules that are roots too (nobody reaches them,
+    // they have parameter files of their own, or `--all-roots`).
+    let evaluated = |f: crate::source::FileId| {
+        matches!(workspace.parsed(f), crate::workspace::Parsed::Bicep(_) | crate::workspace::Parsed::ArmModule(_))
+    };
     let runs: Vec<(crate::source::FileId, eval::ParamSet)> = roots
         .iter()
-        .filter(|&&root| matches!(workspace.parsed(root), crate::workspace::Parsed::Bicep(_)))
+        .filter(|&&root| evaluated(root))
         .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
         .collect();
     let evaluate = |runs: &[(crate::source::FileId, eval::ParamSet)]| -> Vec<_> {
         runs.par_iter()
             .filter_map(|(root, params)| {
-                let deployment = eval::evaluate_bicep(&workspace, *root, params)?;
+                let deployment = match workspace.parsed(*root) {
+                    crate::workspace::Parsed::ArmModule(doc) => {
+                        eval::evaluate_arm(*root, &workspace.file(*root).display, doc, params, &linked)
+                    }
+                    _ => eval::evaluate_bicep(&workspace, *root, params)?,
+                };
                 let found = judge(
                     rules,
                     &judging,
@@ -306,7 +321,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         results.iter().flat_map(|(_, files)| files.iter().copied()).collect();
     let unreached: Vec<(crate::source::FileId, eval::ParamSet)> = scanned
         .iter()
-        .filter(|f| !reached.contains(f) && matches!(workspace.parsed(**f), crate::workspace::Parsed::Bicep(_)))
+        .filter(|f| !reached.contains(f) && evaluated(**f))
         .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
         .collect();
     results.extend(evaluate(&unreached));
@@ -348,7 +363,12 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
     };
     let templates = workspace.parsed.iter().map(|p| !matches!(p, crate::workspace::Parsed::None)).collect();
-    let paths = workspace.files.iter().map(|f| relative_to(&root, &f.path)).collect();
+    // A registry module in the home folder's Bicep cache is `~/.bicep/…` on every machine.
+    let paths = workspace
+        .files
+        .iter()
+        .map(|f| if f.display.starts_with("~/") { f.display.clone() } else { relative_to(&root, &f.path) })
+        .collect();
     let mut report = ScanReport {
         files: workspace.files,
         paths,

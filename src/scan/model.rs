@@ -48,9 +48,17 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
     let bases: Vec<PathBuf> =
         paths.iter().map(|p| canonical(if p.is_dir() { p } else { p.parent().unwrap_or(Path::new("")) })).collect();
     let name = |path: &Path| relative_name(&bases, path);
+    // Bicep first: an ARM template a Bicep file calls as a module is kept for it.
+    let (bicep, other): (Vec<PathBuf>, Vec<PathBuf>) =
+        inputs.into_iter().partition(|p| p.extension().is_some_and(|e| e == "bicep"));
+    let inputs: Vec<PathBuf> = bicep.iter().chain(&other).cloned().collect();
     let arm = Mutex::new(Vec::new());
     let linked = load::LinkedFiles::new(&inputs);
+    let called = Mutex::new(std::collections::HashSet::new());
     let evaluate_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
+        if called.lock().is_ok_and(|c| c.contains(&canonical(&source.path))) {
+            return None;
+        }
         let display = name(&source.path);
         let deployment = eval::evaluate_arm(file, &display, doc, &eval::ParamSet::default(), &linked);
         // The load drops a clean template's text; keep it to show positions.
@@ -58,14 +66,18 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
         if let Ok(mut arm) = arm.lock() {
             arm.push((deployment, kept));
         }
-        (Vec::new(), Vec::new())
+        Some((Vec::new(), Vec::new()))
     };
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
     let mut directives = Vec::new();
     let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
-    let roots = load::load_files(&mut workspace, &inputs, &mut sink, &evaluate_arm, None);
-    load::load_modules(&mut workspace, &mut sink, &evaluate_arm);
+    let mut roots = load::load_files(&mut workspace, &bicep, &mut sink, &evaluate_arm, None);
+    if let Ok(mut called) = called.lock() {
+        called.extend(roots.iter().flat_map(|&f| eval::module_calls(&workspace, f)).map(|p| canonical(&p)));
+    }
+    roots.extend(load::load_files(&mut workspace, &other, &mut sink, &evaluate_arm, None));
+    load::load_modules(&mut workspace, &mut sink, &mut super::registry::Registry::from_env());
     let mut deployments: Vec<Deployment> = Vec::new();
     for (deployment, source) in arm.into_inner().unwrap_or_default() {
         workspace.files[deployment.root.0 as usize] = source;

@@ -37,6 +37,9 @@ pub struct Units {
     /// Canonical paths of the scanned Bicep files that call no registry module: their
     /// compiled twins are judged as Bicep.
     bicep: HashSet<PathBuf>,
+    /// Canonical paths of the ARM templates that scanned Bicep files call as modules
+    /// (`module m './x.json'`): kept for them, and judged through them.
+    json_modules: HashSet<PathBuf>,
     options: UnitOptions,
     /// Problems in parameter files (an entry of the wrong shape).
     pub problems: Vec<(Origin, String)>,
@@ -62,6 +65,12 @@ impl Units {
                 .map(|&f| workspace.file(f))
                 .filter(|f| !eval::calls_registry(&f.text))
                 .map(|f| canonical(&f.path))
+                .collect(),
+            json_modules: bicep
+                .iter()
+                .flat_map(|&f| eval::module_calls(workspace, f))
+                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")))
+                .map(|p| canonical(&p))
                 .collect(),
             options: options.clone(),
             ..Units::default()
@@ -137,6 +146,11 @@ impl Units {
             }
         }
         sets
+    }
+
+    /// Whether a scanned Bicep file calls this ARM template as a module.
+    pub fn is_bicep_module(&self, path: &Path) -> bool {
+        self.json_modules.contains(&canonical(path))
     }
 
     /// Whether an ARM template is compiled from a scanned Bicep file (and not to be judged

@@ -31,6 +31,29 @@ pub fn evaluate_root(
     eval.template(template);
 }
 
+/// Evaluates an ARM template that a Bicep module calls (a local `.json` module, or a registry
+/// module's compiled `main.json`) as the instance `frame`, whose inputs are the caller's
+/// `params`; returns its outputs as the caller reads them (`module.outputs.x`).
+pub fn evaluate_module(
+    build: &mut Build,
+    frame: Frame,
+    template: &Json,
+    linked: &dyn LinkedTemplates,
+    module: &str,
+) -> Node {
+    let origin = Origin::new(frame.file, template.span);
+    let mut eval = ArmEval::new(build, frame, template, linked);
+    let outputs = eval
+        .template(template)
+        .into_iter()
+        .map(|(name, node, declaration)| {
+            let step = crate::model::TraceKind::ModuleOutput { module: module.to_string(), output: name.clone() };
+            (name, node.traced(crate::model::TraceStep::new(declaration, step)))
+        })
+        .collect();
+    Node::new(Value::Object(outputs), origin)
+}
+
 /// A parameter or variable, by lower-case name: ARM names are case-insensitive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Decl {
@@ -98,10 +121,12 @@ impl<'a, 'b> ArmEval<'a, 'b> {
         Origin::new(self.frame.file, json.span)
     }
 
-    /// Deploys a template's resources, then records its outputs.
-    fn template(&mut self, template: &'a Json) {
+    /// Deploys a template's resources, then records its outputs; returns them with where each
+    /// is declared.
+    fn template(&mut self, template: &'a Json) -> Vec<(String, Node, Origin)> {
         self.resources(template);
-        let Some(outputs) = template.get("outputs").and_then(Json::as_object) else { return };
+        let mut values = Vec::new();
+        let Some(outputs) = template.get("outputs").and_then(Json::as_object) else { return values };
         for output in outputs {
             let secure = output
                 .value
@@ -123,8 +148,10 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                 declaration: Origin::new(self.frame.file, output.name_span),
                 context: self.frame.context.clone(),
             };
+            values.push((output.name.clone(), output.value.clone(), output.declaration));
             self.build.output(output);
         }
+        values
     }
 
     /// Deploys the resources of `template` (an array, or an object keyed by symbolic name).

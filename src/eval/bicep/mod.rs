@@ -22,7 +22,7 @@ use crate::workspace::{Parsed, Workspace};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-pub use modules::{calls_registry, module_calls, module_paths};
+pub use modules::{calls_registry, module_calls, module_paths, registry_calls};
 
 /// Evaluates a Bicep root template (with the modules it calls) into `build`.
 pub fn evaluate_root(workspace: &Workspace, file: FileId, build: &mut Build, context: String, inputs: Option<Inputs>) {

@@ -1,6 +1,9 @@
-//! Bicep modules: a local module is evaluated as a template instance of its own, with the
-//! caller's `params` as its inputs, its resources joining the deployment and its outputs read
-//! back; a registry module is opaque (what it receives may deploy related resources).
+//! Bicep modules: a module is evaluated as a template instance of its own, with the caller's
+//! `params` as its inputs, its resources joining the deployment and its outputs read back. A
+//! module is a local Bicep file, a local ARM template (`.json`), or a registry module (`br:`,
+//! `ts:`) whose compiled `main.json` the scan found in the local Bicep module cache; a registry
+//! module the cache lacks is opaque (what it receives may deploy related resources), and says
+//! how to restore it.
 
 use super::{BicepEval, Decl, Locals};
 use crate::eval::build::{Frame, Inputs};
@@ -37,6 +40,51 @@ fn referenced(workspace: &Workspace, file: FileId, imports: bool) -> Vec<PathBuf
             _ => None,
         })
         .collect()
+}
+
+/// The registry modules (`br:`, `br/<alias>:`, `ts:`, `ts/<alias>:`) a Bicep file calls, as
+/// written; the scan finds them in the local Bicep module cache.
+pub fn registry_calls(workspace: &Workspace, file: FileId) -> Vec<String> {
+    let Parsed::Bicep(parsed) = workspace.parsed(file) else { return Vec::new() };
+    let mut calls: Vec<String> = parsed
+        .program
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StatementKind::Module { path, .. } => path.as_literal().filter(|_| local_module(path).is_none()),
+            _ => None,
+        })
+        .map(str::to_string)
+        .collect();
+    calls.sort();
+    calls.dedup();
+    calls
+}
+
+/// The scanned ARM templates a Bicep evaluation reads: a linked template of an ARM module is
+/// one the scan loaded as a module too.
+struct ArmModules<'w>(&'w Workspace);
+
+impl crate::eval::LinkedTemplates for ArmModules<'_> {
+    fn linked(
+        &self,
+        from: FileId,
+        relative: &str,
+    ) -> Option<(FileId, std::sync::Arc<crate::syntax::arm::ArmDocument>)> {
+        if relative.is_empty() || relative.starts_with('/') || relative.contains(['\\', ':', '%']) {
+            return None;
+        }
+        let path = self.0.file(from).path.parent()?.join(relative);
+        let file = self.0.find(&path)?;
+        match self.0.parsed(file) {
+            Parsed::ArmModule(doc) => Some((file, doc.clone())),
+            _ => None,
+        }
+    }
+
+    fn display(&self, file: FileId) -> String {
+        self.0.file(file).display.clone()
+    }
 }
 
 /// Whether a Bicep text calls a registry module (`br:`, `br/`, `ts:`, `ts/`): what it deploys
@@ -121,11 +169,35 @@ impl<'w> BicepEval<'w, '_> {
             None => format!("module {}", symbol.name),
         };
         let outputs = match local_module(path) {
-            Some(relative) => self.call_module(&symbol.name, relative, &value, &label, path.span, deployed),
+            Some(relative) => {
+                let full = self.module_dir().join(relative);
+                self.call_module(&symbol.name, relative, &full, &value, &label, path.span, deployed)
+            }
             None => {
                 let shown = path.as_literal().unwrap_or("a registry module");
-                self.build.opaque(format!("module `{}` ({shown})", symbol.name), origin, value.clone());
-                Node::new(Value::unknown("outputs of a registry module are known only at deployment", origin), origin)
+                let resolved =
+                    path.as_literal().and_then(|p| self.workspace.registry.get(&(self.frame.file, p.to_string())));
+                match resolved {
+                    Some(Ok(cached)) => {
+                        let cached = cached.clone();
+                        self.call_module(&symbol.name, shown, &cached, &value, &label, path.span, deployed)
+                    }
+                    Some(Err(why)) => {
+                        // `why` completes "module `br/…` is …" and says what to do.
+                        self.build.opaque(format!("module `{}` ({shown}, {why})", symbol.name), origin, value.clone());
+                        Node::new(Value::unknown(format!("module `{shown}` is {why}"), origin), origin)
+                    }
+                    None => {
+                        let reason = match path.as_literal() {
+                            Some(_) => format!(
+                                "module `{shown}` is not read: pgguard reads registry modules only from the local Bicep module cache, when the scan finds them there"
+                            ),
+                            None => "the module path is not a literal string".to_string(),
+                        };
+                        self.build.opaque(format!("module `{}` ({shown})", symbol.name), origin, value.clone());
+                        Node::new(Value::unknown(reason, origin), origin)
+                    }
+                }
             }
         };
         let mut members = match value.value {
@@ -136,10 +208,14 @@ impl<'w> BicepEval<'w, '_> {
         Some(Node::new(Value::Object(members), origin))
     }
 
+    /// Evaluates a call of the module at `full` (`shown` as the call writes it): a Bicep file,
+    /// or an ARM template (a local `.json` module, a registry module from the cache).
+    #[allow(clippy::too_many_arguments)]
     fn call_module(
         &mut self,
         symbol: &str,
-        relative: &str,
+        shown: &str,
+        full: &std::path::Path,
         value: &Node,
         label: &str,
         span: Span,
@@ -148,15 +224,19 @@ impl<'w> BicepEval<'w, '_> {
         let origin = self.origin(span);
         let workspace = self.workspace;
         let opaque = |this: &mut Self, reason: String| {
-            this.build.opaque(format!("module `{symbol}` ({relative})"), origin, value.clone());
+            this.build.opaque(format!("module `{symbol}` ({shown})"), origin, value.clone());
             Node::new(Value::unknown(reason, origin), origin)
         };
-        let Some(module_file) = workspace.find(&self.module_dir().join(relative)) else {
-            self.build.problem(origin, format!("module `{symbol}`: cannot read `{relative}`"));
-            return opaque(self, format!("module file `{relative}` cannot be read"));
+        let Some(module_file) = workspace.find(full) else {
+            self.build.problem(origin, format!("module `{symbol}`: cannot read `{shown}`"));
+            return opaque(self, format!("module file `{shown}` cannot be read"));
         };
-        let Parsed::Bicep(parsed) = workspace.parsed(module_file) else {
-            return opaque(self, format!("module `{relative}` is not a Bicep file pgguard evaluates"));
+        let program = match workspace.parsed(module_file) {
+            Parsed::Bicep(parsed) => Ok(&parsed.program),
+            Parsed::ArmModule(doc) => Err(doc.clone()),
+            _ => {
+                return opaque(self, format!("module `{shown}` is not a Bicep file or ARM template pgguard evaluates"));
+            }
         };
         if let Err(refusal) = self.build.enter(module_file, false, |f| workspace.file(f).display.clone()) {
             let (problem, reason) = refusal.message();
@@ -176,15 +256,20 @@ impl<'w> BicepEval<'w, '_> {
             file: module_file,
             instance: self.build.new_instance(),
             scope,
-            context: format!("{} › {label} ({relative})", self.frame.context),
+            context: format!("{} › {label} ({shown})", self.frame.context),
             deployed,
             inputs: Some(Inputs::from_caller(format!("module `{symbol}`"), inputs)),
         };
-        let loaded = self.loaded.clone();
-        let mut module = BicepEval::new(workspace, self.build, frame, &parsed.program);
-        module.loaded = loaded;
-        module.run();
-        let outputs = module.outputs(symbol);
+        let outputs = match program {
+            Ok(program) => {
+                let loaded = self.loaded.clone();
+                let mut module = BicepEval::new(workspace, self.build, frame, program);
+                module.loaded = loaded;
+                module.run();
+                module.outputs(symbol)
+            }
+            Err(doc) => crate::eval::arm::evaluate_module(self.build, frame, &doc.root, &ArmModules(workspace), symbol),
+        };
         self.build.leave();
         outputs
     }
