@@ -42,6 +42,10 @@ pub struct Resource {
     /// Whether it is deployed: `Yes` without a condition, `Unknown` when the condition (or an
     /// enclosing loop) cannot be evaluated.
     pub deployed: Tri,
+    /// When `deployed` is unknown, the conditions under which it is deployed, as findings
+    /// name them (`` `deployServer` is true ``); `None` when no condition is unknown, or the
+    /// doubt is only whether its loop has elements.
+    pub when: Option<String>,
     /// The resource body: `properties`, `sku`, `location`… (for Bicep the declaration's object).
     pub body: Node,
     /// Where the declaration is: findings about a missing property point here.

@@ -544,14 +544,15 @@ fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
     decided.or(unknown).or(otherwise).unwrap_or_else(Outcome::pass)
 }
 
-/// A failure that holds only if the resource it comes from is deployed: unknown when that is
-/// unknown, saying so.
-pub(crate) fn if_deployed(mut outcome: Outcome, deployed: &Tri) -> Outcome {
-    if let (Tri::No, Tri::Unknown(u)) = (&outcome.verdict, deployed) {
-        outcome.verdict = Tri::Unknown(u.clone());
-        if let Some(evidence) = &mut outcome.evidence {
-            evidence.message =
-                format!("{} if deployed; whether it is deployed is unknown: {}", evidence.message, u.reason);
+/// A resource whose condition is unknown is judged as deployed: its verdict stands, and the
+/// finding says under which condition it is deployed ("… when `deployServer` is true").
+pub(crate) fn if_deployed(mut outcome: Outcome, resource: &Resource) -> Outcome {
+    if let (Tri::No | Tri::Unknown(_), Tri::Unknown(_)) = (&outcome.verdict, &resource.deployed)
+        && let Some(evidence) = &mut outcome.evidence
+    {
+        match &resource.when {
+            Some(when) => evidence.message.push_str(&format!(" when {when}")),
+            None => evidence.message.push_str(" (if its loop has any elements)"),
         }
     }
     outcome
@@ -580,7 +581,7 @@ fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVer
                 }
                 PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
             };
-            if_deployed(outcome, &config.deployed)
+            if_deployed(outcome, config)
         };
         match (loosely_equals(&config.leaf_name(), &wanted), maybe_parent) {
             (Tri::No, _) => {}
@@ -697,7 +698,14 @@ fn referenced_by(
                 let filtered = filter.map_or(Outcome::pass(), |f| f.evaluate(&element));
                 match (filtered.verdict, &candidate.deployed) {
                     (Tri::Yes, Tri::Yes) => return Outcome::pass(),
-                    (Tri::Yes, Tri::Unknown(u)) => note_unknown(u, &candidate.body),
+                    // An endpoint that may not be deployed cannot prove a pass.
+                    (Tri::Yes, Tri::Unknown(u)) => match &candidate.when {
+                        Some(when) => {
+                            let reason = format!("it is deployed only when {when}");
+                            note_unknown(&Unknown { reason: reason.into(), ..u.clone() }, &candidate.body)
+                        }
+                        None => note_unknown(u, &candidate.body),
+                    },
                     (Tri::Unknown(u), _) => note_unknown(&u, item),
                     _ => {}
                 }

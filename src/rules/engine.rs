@@ -18,7 +18,7 @@ pub fn run(rules: &[Rule], deployment: &Deployment) -> Vec<Finding> {
                 let subject = Subject { deployment, index, node: &resource.body, external: resource.existing };
                 // A resource that may not be deployed fails only if it is.
                 let outcome = check.expect.evaluate(&subject);
-                let outcome = if outcome.independent { outcome } else { if_deployed(outcome, &resource.deployed) };
+                let outcome = if outcome.independent { outcome } else { if_deployed(outcome, resource) };
                 if !outcome.applicable {
                     continue;
                 }

@@ -117,6 +117,11 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         Origin::new(self.frame.file, span)
     }
 
+    /// The text of this file at `span`, as written.
+    fn text(&self, span: Span) -> &'w str {
+        self.workspace.file(self.frame.file).text.get(span.range()).unwrap_or("")
+    }
+
     fn unknown(&self, reason: impl Into<std::sync::Arc<str>>, span: Span) -> Node {
         Node::new(Value::unknown(reason, self.origin(span)), self.origin(span))
     }
