@@ -11,7 +11,7 @@ mod value;
 
 pub use id::{ResourceId, ScopePart};
 pub use render::render;
-pub use sym::{Options, Sym, SymKind, Unknown, input_name};
+pub use sym::{Bounds, Options, Sym, SymKind, Unknown, input_name};
 pub use trace::{TraceKind, TraceStep};
 pub use value::{Node, StrPart, Tri, UNKNOWN_SPREAD, Value};
 

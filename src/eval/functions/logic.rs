@@ -116,22 +116,20 @@ fn if_(args: &mut dyn Args, ctx: &Ctx) -> Value {
     }
 }
 
-/// The first argument that is not null; an unknown before it leaves the answer open.
+/// The first argument that is not null; an unknown that may be null before it gives a value
+/// with alternatives (see `ops::coalesce`). Arguments after the first surely non-null one are
+/// not evaluated.
 fn coalesce(args: &mut dyn Args, ctx: &Ctx) -> Value {
-    let mut unknowns = Vec::new();
+    let mut values = Vec::new();
     for i in 0..args.len() {
         let value = args.value(i).value;
-        match value {
-            Value::Null => {}
-            Value::Unknown(_) => unknowns.push(value),
-            known if unknowns.is_empty() => return known,
-            known => {
-                unknowns.push(known);
-                return ops::unknown_of("coalesce", &unknowns, ctx.origin);
-            }
+        let last = !matches!(value, Value::Null | Value::Unknown(_));
+        values.push(value);
+        if last {
+            break;
         }
     }
-    if unknowns.is_empty() { Value::Null } else { ops::unknown_of("coalesce", &unknowns, ctx.origin) }
+    ops::coalesce(&values, &ops::name_of, ctx.origin)
 }
 
 fn bool(args: &[Node], _: &Ctx) -> Option<Value> {
