@@ -402,7 +402,39 @@ fn arithmetic(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
                 _ => ordering.is_ge(),
             })
         }
-        _ => unknown_of(op.name(), &[left.clone(), right.clone()], origin),
+        _ => match bounded_order(op, left, right) {
+            Some(b) => Value::Bool(b),
+            None => unknown_of(op.name(), &[left.clone(), right.clone()], origin),
+        },
+    }
+}
+
+/// `<`, `<=`, `>`, `>=` between a number and an unknown one whose range decides it
+/// (`@minValue(7)` makes `days >= 7` true).
+fn bounded_order(op: Op, left: &Value, right: &Value) -> Option<bool> {
+    use compare::{at_least, at_most};
+    let decided = |t: Tri| match t {
+        Tri::Yes => Some(true),
+        Tri::No => Some(false),
+        Tri::Unknown(_) => None,
+    };
+    let not = |t: Tri| t.negated();
+    match (left, right) {
+        (Value::Unknown(Unknown { bounds: Some(_), .. }), Value::Int(b)) => decided(match op {
+            Op::Less => not(at_least(left, *b)),
+            Op::LessOrEqual => at_most(left, *b),
+            Op::Greater => at_least(left, b.checked_add(1)?),
+            Op::GreaterOrEqual => at_least(left, *b),
+            _ => return None,
+        }),
+        (Value::Int(a), Value::Unknown(Unknown { bounds: Some(_), .. })) => decided(match op {
+            Op::Less => at_least(right, a.checked_add(1)?),
+            Op::LessOrEqual => at_least(right, *a),
+            Op::Greater => not(at_least(right, *a)),
+            Op::GreaterOrEqual => at_most(right, *a),
+            _ => return None,
+        }),
+        _ => None,
     }
 }
 
@@ -428,10 +460,16 @@ pub fn not(value: &Value, origin: Origin) -> Value {
     mapped(once(value), std::slice::from_ref(value), |a| once(&a[0]))
 }
 
-/// `-x`.
+/// `-x`: an unknown number's range is mirrored.
 pub fn negate(value: &Value, origin: Origin) -> Value {
     match value {
         Value::Int(i) => i.checked_neg().map_or_else(|| Value::unknown("integer overflow", origin), Value::Int),
+        Value::Unknown(u @ Unknown { bounds: Some(bounds), options: None, .. }) => {
+            match unknown_of("neg", std::slice::from_ref(value), origin) {
+                Value::Unknown(n) => Value::Unknown(Unknown { bounds: Some(bounds.negated()), ..n }),
+                _ => Value::Unknown(u.plain()),
+            }
+        }
         other => unknown_of("neg", std::slice::from_ref(other), origin),
     }
 }

@@ -192,6 +192,7 @@ impl<'w, 'b> BicepEval<'w, 'b> {
             nullable: is_nullable(ty.as_ref()),
             secure: has_decorator(statement, "secure"),
             allowed: self.allowed(statement, ty.as_ref()),
+            bounds: self.bounds(statement),
         };
         let node = match (params::choose(&self.frame, &decl), default) {
             (params::Choice::Value(node), _) => node,
@@ -259,6 +260,22 @@ impl<'w, 'b> BicepEval<'w, 'b> {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The range `@minValue(n)` and `@maxValue(n)` give a number.
+    fn bounds(&mut self, statement: &'w Statement) -> Option<crate::model::Bounds> {
+        let mut bound = |decorator: &str| {
+            let arg = statement.decorators.iter().find_map(|d| match &d.expr.kind {
+                ExprKind::Call { name, args, .. } if name.name == decorator => args.first(),
+                _ => None,
+            })?;
+            match self.expr(arg, &Vec::new()).value {
+                Value::Int(n) => Some(n),
+                _ => None,
+            }
+        };
+        let bounds = crate::model::Bounds { min: bound("minValue"), max: bound("maxValue") };
+        (bounds != crate::model::Bounds::default()).then_some(bounds)
     }
 
     /// Why a declaration `guarded` refused is not evaluated.

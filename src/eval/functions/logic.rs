@@ -22,7 +22,7 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "if", min: 3, max: 3, body: Body::Lazy(if_) },
     Function { name: "coalesce", min: 1, max: MANY, body: Body::Lazy(coalesce) },
     Function { name: "bool", min: 1, max: 1, body: Body::Strict(bool) },
-    Function { name: "int", min: 1, max: 1, body: Body::Strict(int) },
+    Function { name: "int", min: 1, max: 1, body: Body::Tolerant(int) },
     Function { name: "true", min: 0, max: 0, body: Body::Tolerant(|_, _| Value::Bool(true)) },
     Function { name: "false", min: 0, max: 0, body: Body::Tolerant(|_, _| Value::Bool(false)) },
     Function { name: "null", min: 0, max: 0, body: Body::Tolerant(|_, _| Value::Null) },
@@ -145,10 +145,17 @@ fn bool(args: &[Node], _: &Ctx) -> Option<Value> {
     }
 }
 
-fn int(args: &[Node], _: &Ctx) -> Option<Value> {
-    match &args[0].value {
-        Value::Int(i) => Some(Value::Int(*i)),
-        Value::String(s) => s.trim().parse().ok().map(Value::Int),
-        _ => None,
+/// `int(x)`: an unknown number keeps its range (`@minValue`), being already a number.
+fn int(args: &[Node], ctx: &Ctx) -> Value {
+    let value = &args[0].value;
+    let plain = || ops::unknown_of("int", std::slice::from_ref(value), ctx.origin);
+    match value {
+        Value::Int(i) => Value::Int(*i),
+        Value::String(s) => s.trim().parse().map_or_else(|_| plain(), Value::Int),
+        Value::Unknown(crate::model::Unknown { bounds: Some(bounds), .. }) => match plain() {
+            Value::Unknown(u) => Value::Unknown(u.with_bounds(*bounds)),
+            other => other,
+        },
+        _ => plain(),
     }
 }
