@@ -207,3 +207,51 @@ fn arm_coalesce_over_an_unknown_member_is_it_or_the_fallback() {
     assert_eq!(public[0].verdict, Verdict::Unknown);
     assert!(!public[0].message.contains("fails when"), "{}", public[0].message);
 }
+
+/// Files scanned together: a template and the files it imports.
+fn scan_many(files: &[(&str, &str)]) -> ScanReport {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let report = scan(&[dir.path().to_path_buf()], ScanOptions::default()).expect("scan");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    report
+}
+
+#[test]
+fn a_type_alias_of_a_literal_union_is_an_allowed_set() {
+    let text = single("", "sslMode")
+        .replace("param sslMode string", "type sslModes = 'Enabled' | 'Disabled'\nparam sslMode sslModes");
+    let report = scan_one("main.bicep", &text);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+    // Through an alias of an alias, in parentheses.
+    let text = single("", "sslMode")
+        .replace("param sslMode string", "type on = 'Enabled'\ntype modes = (on | 'ENABLED')\nparam sslMode modes");
+    let report = scan_one("main.bicep", &text);
+    assert!(of(&report, "PG101").is_empty(), "{:#?}", report.findings);
+    // A nullable alias, omitted, is null: the fallback is what is deployed.
+    let text = single("", "sslMode ?? 'Disabled'")
+        .replace("param sslMode string", "type modes = 'Enabled' | 'ENABLED'\nparam sslMode modes?");
+    let report = scan_one("main.bicep", &text);
+    assert_eq!(of(&report, "PG101").iter().map(|f| f.verdict).collect::<Vec<_>>(), vec![Verdict::Fail]);
+}
+
+#[test]
+fn an_imported_literal_union_is_an_allowed_set() {
+    let types = "@export()\ntype sslModes = 'Enabled' | 'Disabled'\n";
+    let named = single("", "sslMode")
+        .replace("param sslMode string", "import { sslModes as modes } from 'types.bicep'\nparam sslMode modes");
+    let report = scan_many(&[("main.bicep", &named), ("types.bicep", types)]);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+    let namespace = single("", "sslMode")
+        .replace("param sslMode string", "import * as types from 'types.bicep'\nparam sslMode types.sslModes");
+    let report = scan_many(&[("main.bicep", &namespace), ("types.bicep", types)]);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+}
