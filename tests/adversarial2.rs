@@ -129,8 +129,8 @@ resource other 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing =
 /// element (`bicep/expr.rs`, `ExprKind::Array`: `other => out.push(other)`), so the array has
 /// two elements whatever `extraIps` holds: `length(ips) == 1` is "false" and a rule open to the
 /// whole internet under that condition is dropped. The compiled ARM (`concat(parameters(…),
-/// createArray(…))`) is rightly unknown. Expected: PG203 unknown (deployed when `extraIps` is
-/// empty), not a pass.
+/// createArray(…))`) is rightly unknown. Expected: the rule is judged as deployed (RULES.md: a
+/// resource under an unknown condition is), so PG203 fails, saying when; not a pass.
 #[test]
 fn spreading_an_unknown_array_does_not_make_one_element() {
     let main = format!(
@@ -151,13 +151,15 @@ resource legacy 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08
 "
     );
     let (_dir, report) = scan_files(&[("main.bicep", &main)]);
-    assert_eq!(verdicts(&report, "PG203"), vec![Verdict::Unknown], "{:#?}", all(&report));
+    assert_eq!(verdicts(&report, "PG203"), vec![Verdict::Fail], "{:#?}", all(&report));
+    let open = findings(&report, "PG203");
+    assert!(open[0].message.ends_with("when `length(ips) == 1` is true"), "{}", open[0].message);
 }
 
 /// `empty({ ...extra })` is `true` when `extra` is `{}`, but `functions::strings::empty` counts
 /// the object's members, the unknown-spread marker among them, and answers `false`: the rule
 /// under `if (empty(settings))` is dropped. (`length()`, `contains()` and `items()` already
-/// check for the marker.) Expected: PG203 unknown.
+/// check for the marker.) Expected: the rule is judged as deployed: PG203 fails, saying when.
 #[test]
 fn an_object_spread_from_an_unknown_may_be_empty() {
     let main = format!(
@@ -178,7 +180,9 @@ resource fallback 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-
 "
     );
     let (_dir, report) = scan_files(&[("main.bicep", &main)]);
-    assert_eq!(verdicts(&report, "PG203"), vec![Verdict::Unknown], "{:#?}", all(&report));
+    assert_eq!(verdicts(&report, "PG203"), vec![Verdict::Fail], "{:#?}", all(&report));
+    let open = findings(&report, "PG203");
+    assert!(open[0].message.ends_with("when `empty(settings)` is true"), "{}", open[0].message);
 }
 
 /// `parent: servers[0]` into a *known* loop whose element 0 is under a false condition: the

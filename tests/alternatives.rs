@@ -131,3 +131,127 @@ fn arm_allowed_values_and_if_are_alternatives() {
     assert_eq!(backup[0].verdict, Verdict::Unknown);
     assert!(backup[0].message.contains("parameter `prod` does not hold"), "{}", backup[0].message);
 }
+
+/// `a ?? b`: what `sslEnforcement` is for a given left side (the rest of `single`).
+fn coalesced(params: &str, value: &str) -> ScanReport {
+    let text = single("", value).replace("param sslMode string\n", params);
+    scan_one("main.bicep", &text)
+}
+
+#[test]
+fn a_nullable_parameter_without_value_is_null_so_the_fallback_is_judged() {
+    // The AVM shape: an optional input with a fallback. Omitted, it is null: the fallback decides.
+    let report = coalesced("param sslMode string?\n", "sslMode ?? 'Disabled'");
+    assert_eq!(of(&report, "PG101").iter().map(|f| f.verdict).collect::<Vec<_>>(), vec![Verdict::Fail]);
+}
+
+#[test]
+fn coalescing_an_unknown_that_may_be_null_is_it_or_the_fallback() {
+    // `cfg.?sslMode` may be null: the value is it or 'Disabled', never a pass.
+    let report = coalesced("param cfg object\n", "cfg.?sslMode ?? 'Disabled'");
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert_eq!(ssl[0].verdict, Verdict::Unknown);
+    assert!(ssl[0].message.contains("fails when `cfg.?sslMode` is null"), "{}", ssl[0].message);
+    // A passing fallback does not make it pass: the member itself is still unknown.
+    let report = coalesced("param cfg object\n", "cfg.?sslMode ?? 'Enabled'");
+    assert_eq!(of(&report, "PG101").iter().map(|f| f.verdict).collect::<Vec<_>>(), vec![Verdict::Unknown]);
+    // A parameter without value that is not nullable cannot be null: the fallback is not used.
+    let report = coalesced("param sslMode string\n", "sslMode ?? 'Disabled'");
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1);
+    assert_eq!(ssl[0].verdict, Verdict::Unknown);
+    assert!(!ssl[0].message.contains("fails when"), "{}", ssl[0].message);
+}
+
+#[test]
+fn coalescing_alternatives_maps_each() {
+    // Null in one branch: the fallback there, the other branch as it is.
+    let report = coalesced("param sslMode string\n", "(cond ? null : 'Enabled') ?? 'Disabled'");
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert_eq!(ssl[0].verdict, Verdict::Unknown);
+    assert!(ssl[0].message.contains("fails when the condition on parameter `cond` holds"), "{}", ssl[0].message);
+    let report = coalesced("param sslMode string\n", "(cond ? null : 'Enabled') ?? 'ENABLED'");
+    assert!(of(&report, "PG101").is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn arm_coalesce_over_an_unknown_member_is_it_or_the_fallback() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "cfg": { "type": "object" }, "mode": { "type": "string" } },
+  "resources": [
+    {
+      "type": "Microsoft.DBforPostgreSQL/servers",
+      "apiVersion": "2017-12-01",
+      "name": "pg",
+      "location": "westeurope",
+      "properties": {
+        "sslEnforcement": "[coalesce(parameters('cfg').sslMode, 'Disabled')]",
+        "publicNetworkAccess": "[coalesce(parameters('mode'), 'Enabled')]",
+        "storageProfile": { "geoRedundantBackup": "Enabled" }
+      }
+    }
+  ]
+}"#;
+    let report = scan_one("main.json", template);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert_eq!(ssl[0].verdict, Verdict::Unknown);
+    assert!(ssl[0].message.contains("fails when `cfg.sslmode` is null"), "{}", ssl[0].message);
+    // `mode` must be given and cannot be null: the fallback is never used.
+    let public = of(&report, "PG201");
+    assert_eq!(public.len(), 1, "{:#?}", report.findings);
+    assert_eq!(public[0].verdict, Verdict::Unknown);
+    assert!(!public[0].message.contains("fails when"), "{}", public[0].message);
+}
+
+/// Files scanned together: a template and the files it imports.
+fn scan_many(files: &[(&str, &str)]) -> ScanReport {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let report = scan(&[dir.path().to_path_buf()], ScanOptions::default()).expect("scan");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    report
+}
+
+#[test]
+fn a_type_alias_of_a_literal_union_is_an_allowed_set() {
+    let text = single("", "sslMode")
+        .replace("param sslMode string", "type sslModes = 'Enabled' | 'Disabled'\nparam sslMode sslModes");
+    let report = scan_one("main.bicep", &text);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+    // Through an alias of an alias, in parentheses.
+    let text = single("", "sslMode")
+        .replace("param sslMode string", "type on = 'Enabled'\ntype modes = (on | 'ENABLED')\nparam sslMode modes");
+    let report = scan_one("main.bicep", &text);
+    assert!(of(&report, "PG101").is_empty(), "{:#?}", report.findings);
+    // A nullable alias, omitted, is null: the fallback is what is deployed.
+    let text = single("", "sslMode ?? 'Disabled'")
+        .replace("param sslMode string", "type modes = 'Enabled' | 'ENABLED'\nparam sslMode modes?");
+    let report = scan_one("main.bicep", &text);
+    assert_eq!(of(&report, "PG101").iter().map(|f| f.verdict).collect::<Vec<_>>(), vec![Verdict::Fail]);
+}
+
+#[test]
+fn an_imported_literal_union_is_an_allowed_set() {
+    let types = "@export()\ntype sslModes = 'Enabled' | 'Disabled'\n";
+    let named = single("", "sslMode")
+        .replace("param sslMode string", "import { sslModes as modes } from 'types.bicep'\nparam sslMode modes");
+    let report = scan_many(&[("main.bicep", &named), ("types.bicep", types)]);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+    let namespace = single("", "sslMode")
+        .replace("param sslMode string", "import * as types from 'types.bicep'\nparam sslMode types.sslModes");
+    let report = scan_many(&[("main.bicep", &namespace), ("types.bicep", types)]);
+    let ssl = of(&report, "PG101");
+    assert_eq!(ssl.len(), 1, "{:#?}", report.findings);
+    assert!(ssl[0].message.contains("fails when parameter `sslMode` is 'Disabled'"), "{}", ssl[0].message);
+}

@@ -489,7 +489,7 @@ fn arm_inline_nested_deployments_and_property_copy_are_evaluated() {
 }
 
 #[test]
-fn a_resource_under_an_unknown_condition_is_unknown_not_failed() {
+fn a_resource_under_an_unknown_condition_is_judged_as_deployed_and_says_when() {
     let main = "param deployRule bool
 param serverName string = 'pg1'
 resource rule 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = if (deployRule) {
@@ -500,8 +500,8 @@ resource rule 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-0
     let (_dir, report) = scan_files(&[("main.bicep", main)]);
     let open = findings(&report, "PG203");
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].verdict, Verdict::Unknown);
-    assert!(open[0].message.contains("if deployed") && open[0].message.contains("`deployRule`"), "{}", open[0].message);
+    assert_eq!(open[0].verdict, Verdict::Fail);
+    assert!(open[0].message.ends_with(" when `deployRule` is true"), "{}", open[0].message);
 }
 
 /// The report of a scan of these files.
@@ -595,7 +595,7 @@ resource pe 'Microsoft.Network/privateEndpoints@2023-11-01' = {
 }
 
 #[test]
-fn a_configuration_under_an_unknown_condition_is_unknown() {
+fn a_configuration_under_an_unknown_condition_is_judged_as_deployed() {
     let main = "param setTls bool
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: 'pg1'
@@ -608,7 +608,10 @@ resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-0
   properties: { value: 'off' }
 }
 ";
-    assert_eq!(verdicts(&scan_case(&[("main.bicep", main)])), vec!["PG103 unknown pg1".to_string()]);
+    let report = scan_case(&[("main.bicep", main)]);
+    assert_eq!(verdicts(&report), vec!["PG103 fail pg1".to_string()]);
+    let tls = findings(&report, "PG103");
+    assert!(tls[0].message.ends_with(" when `setTls` is true"), "{}", tls[0].message);
 }
 
 #[test]
@@ -641,5 +644,8 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = if (dep
   }
 }
 ";
-    assert_eq!(verdicts(&scan_case(&[("main.bicep", main)])), vec!["PG203 unknown pg/all".to_string()]);
+    let report = scan_case(&[("main.bicep", main)]);
+    assert_eq!(verdicts(&report), vec!["PG203 fail pg/all".to_string()]);
+    let open = findings(&report, "PG203");
+    assert!(open[0].message.ends_with(" when `deploy` is true"), "{}", open[0].message);
 }

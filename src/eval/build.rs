@@ -26,6 +26,8 @@ pub struct Frame {
     pub context: String,
     /// Whether the instance is deployed at all: a module under an unknown condition may not be.
     pub deployed: Tri,
+    /// The unknown conditions of `deployed`, as findings name them.
+    pub when: Option<String>,
     /// What the caller (or a parameter file) gives the parameters; `None` for a root
     /// template evaluated on its defaults.
     pub inputs: Option<Inputs>,
@@ -90,7 +92,15 @@ impl Build {
     /// The root template's frame, with the parameter values a parameter file or the command
     /// line gives.
     pub fn root_frame(&mut self, file: FileId, context: String, inputs: Option<Inputs>) -> Frame {
-        Frame { file, instance: self.new_instance(), scope: self.new_scope(), context, deployed: Tri::Yes, inputs }
+        Frame {
+            file,
+            instance: self.new_instance(),
+            scope: self.new_scope(),
+            context,
+            deployed: Tri::Yes,
+            when: None,
+            inputs,
+        }
     }
 
     pub fn new_instance(&mut self) -> InstanceId {

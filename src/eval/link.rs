@@ -126,6 +126,7 @@ fn imply_parents(deployment: &mut Deployment, orphans: Vec<(usize, String, Value
                     name,
                     existing: true,
                     deployed: Tri::Yes,
+                    when: None,
                     declaration: origin,
                     parent: None,
                     maybe_parents: Vec::new(),

@@ -56,6 +56,7 @@ pub fn derived(function: &str, args: &[Value]) -> Option<Unknown> {
         origin: first.origin,
         sym: symbolic.then(|| Sym::call(function, args.to_vec())),
         options: None,
+        bounds: None,
     })
 }
 
@@ -165,6 +166,93 @@ pub fn choice(condition: &Value, then: Node, otherwise: Node, origin: Origin) ->
         },
     };
     Value::Unknown(u.with_options(options))
+}
+
+/// The first of `values` that is not null: Bicep's `??` and both languages' `coalesce()`.
+/// An unknown that may be null gives a value with alternatives: itself (when it is not null)
+/// or what follows it; a rule that fails for what follows cannot pass. `name` says how
+/// messages name such an unknown (`` `cfg.?sslMode` ``). An unknown that cannot be null (a
+/// parameter without value, which is not nullable) is the answer.
+pub fn coalesce(values: &[Value], name: &dyn Fn(&Unknown) -> String, origin: Origin) -> Value {
+    let Some((first, rest)) = values.split_first() else { return Value::Null };
+    let u = match first {
+        Value::Null => return coalesce(rest, name, origin),
+        Value::Unknown(u) if !rest.is_empty() => u,
+        other => return other.clone(),
+    };
+    let Value::Unknown(result) = unknown_of("coalesce", values, origin) else { return first.clone() };
+    if let Some(options) = &u.options {
+        if options.values.iter().all(|(n, _)| n.value != Value::Null) {
+            return first.clone();
+        }
+        // Each value it may take, followed by the rest.
+        let values: Vec<(Node, String)> = options
+            .values
+            .iter()
+            .map(|(n, label)| {
+                let picked: Vec<Value> = std::iter::once(n.value.clone()).chain(rest.iter().cloned()).collect();
+                (Node::new(coalesce(&picked, name, origin), n.origin), label.clone())
+            })
+            .collect();
+        if values.iter().map(|(n, _)| leaves(&n.value)).sum::<usize>() > MAX_OPTIONS {
+            return Value::Unknown(result);
+        }
+        let options = Options { values, ..Options::clone(options) };
+        return Value::Unknown(result.with_options(options));
+    }
+    if !may_be_null(u) {
+        return first.clone();
+    }
+    let otherwise = coalesce(rest, name, origin);
+    if 1 + leaves(&otherwise) > MAX_OPTIONS {
+        return Value::Unknown(result);
+    }
+    let options = Options {
+        input: name(u),
+        key: u.sym.clone(),
+        values: vec![
+            (Node::new(first.clone(), u.origin), "is not null".into()),
+            (Node::new(otherwise, origin), "is null".into()),
+        ],
+        when: vec![first.clone(), Value::Null],
+    };
+    Value::Unknown(result.with_options(options))
+}
+
+/// Whether an unknown may be null: anything but a parameter without value (which must be
+/// given, and not as null), a bounded number, a value of the deployment's scope or a loop's
+/// position.
+fn may_be_null(u: &Unknown) -> bool {
+    use crate::model::SymKind;
+    u.bounds.is_none()
+        && !matches!(
+            u.sym.as_ref().map(|s| s.kind()),
+            Some(
+                SymKind::Param { .. }
+                    | SymKind::Scope { .. }
+                    | SymKind::LoopPosition { .. }
+                    | SymKind::Deployment { .. }
+            )
+        )
+}
+
+/// How a message names an unknown by its symbol: `` `cfg.sslmode` `` for a parameter's
+/// member, else the input it depends on.
+pub fn name_of(u: &Unknown) -> String {
+    use crate::model::SymKind;
+    fn path(sym: &Sym) -> Option<String> {
+        match sym.kind() {
+            SymKind::Param { name, .. } => Some(name.to_string()),
+            SymKind::Member(base, name) => Some(format!("{}.{name}", path(base)?)),
+            SymKind::Index(base, Value::Int(i)) => Some(format!("{}[{i}]", path(base)?)),
+            SymKind::Index(base, Value::String(k)) => Some(format!("{}['{k}']", path(base)?)),
+            _ => None,
+        }
+    }
+    match u.sym.as_ref().and_then(path) {
+        Some(p) => format!("`{p}`"),
+        None => crate::model::input_name(u),
+    }
 }
 
 /// How many plain values a value with options stands for, options of options counted.
@@ -314,7 +402,39 @@ fn arithmetic(op: Op, left: &Value, right: &Value, origin: Origin) -> Value {
                 _ => ordering.is_ge(),
             })
         }
-        _ => unknown_of(op.name(), &[left.clone(), right.clone()], origin),
+        _ => match bounded_order(op, left, right) {
+            Some(b) => Value::Bool(b),
+            None => unknown_of(op.name(), &[left.clone(), right.clone()], origin),
+        },
+    }
+}
+
+/// `<`, `<=`, `>`, `>=` between a number and an unknown one whose range decides it
+/// (`@minValue(7)` makes `days >= 7` true).
+fn bounded_order(op: Op, left: &Value, right: &Value) -> Option<bool> {
+    use compare::{at_least, at_most};
+    let decided = |t: Tri| match t {
+        Tri::Yes => Some(true),
+        Tri::No => Some(false),
+        Tri::Unknown(_) => None,
+    };
+    let not = |t: Tri| t.negated();
+    match (left, right) {
+        (Value::Unknown(Unknown { bounds: Some(_), .. }), Value::Int(b)) => decided(match op {
+            Op::Less => not(at_least(left, *b)),
+            Op::LessOrEqual => at_most(left, *b),
+            Op::Greater => at_least(left, b.checked_add(1)?),
+            Op::GreaterOrEqual => at_least(left, *b),
+            _ => return None,
+        }),
+        (Value::Int(a), Value::Unknown(Unknown { bounds: Some(_), .. })) => decided(match op {
+            Op::Less => at_least(right, a.checked_add(1)?),
+            Op::LessOrEqual => at_least(right, *a),
+            Op::Greater => not(at_least(right, *a)),
+            Op::GreaterOrEqual => at_most(right, *a),
+            _ => return None,
+        }),
+        _ => None,
     }
 }
 
@@ -340,10 +460,16 @@ pub fn not(value: &Value, origin: Origin) -> Value {
     mapped(once(value), std::slice::from_ref(value), |a| once(&a[0]))
 }
 
-/// `-x`.
+/// `-x`: an unknown number's range is mirrored.
 pub fn negate(value: &Value, origin: Origin) -> Value {
     match value {
         Value::Int(i) => i.checked_neg().map_or_else(|| Value::unknown("integer overflow", origin), Value::Int),
+        Value::Unknown(u @ Unknown { bounds: Some(bounds), options: None, .. }) => {
+            match unknown_of("neg", std::slice::from_ref(value), origin) {
+                Value::Unknown(n) => Value::Unknown(Unknown { bounds: Some(bounds.negated()), ..n }),
+                _ => Value::Unknown(u.plain()),
+            }
+        }
         other => unknown_of("neg", std::slice::from_ref(other), origin),
     }
 }
@@ -407,8 +533,13 @@ pub fn spread_into(members: &mut Vec<(String, Node)>, spread: Node) {
                             ],
                         )
                     });
-                    node.value =
-                        Value::Unknown(Unknown { reason: reason.into(), origin: spread.origin, sym, options: None });
+                    node.value = Value::Unknown(Unknown {
+                        reason: reason.into(),
+                        origin: spread.origin,
+                        sym,
+                        options: None,
+                        bounds: None,
+                    });
                 }
             }
             // Two unknown spreads: a member comes from either.

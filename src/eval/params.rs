@@ -5,7 +5,7 @@
 
 use crate::eval::build::{Frame, InputSource};
 use crate::eval::limits::MAX_OPTIONS;
-use crate::model::{Node, Options, Sym, SymKind, TraceKind, TraceStep, Unknown, Value};
+use crate::model::{Bounds, Node, Options, Sym, SymKind, TraceKind, TraceStep, Unknown, Value};
 use crate::source::Origin;
 
 /// A parameter as a front end declares it.
@@ -19,6 +19,8 @@ pub struct ParamDecl<'a> {
     pub secure: bool,
     /// The values it may take: `@allowed([...])`, `allowedValues`, a union of literal types.
     pub allowed: Option<Vec<Node>>,
+    /// The range a number must lie in: `@minValue`/`@maxValue`, `minValue`/`maxValue`.
+    pub bounds: Option<Bounds>,
 }
 
 /// What the front end does next: use a value, or evaluate the declaration's default.
@@ -50,6 +52,11 @@ pub fn choose(frame: &Frame, decl: &ParamDecl<'_>) -> Choice {
                 _ => input.value.clone(),
             };
             let at = value.origin;
+            // An unknown value given keeps to the declared range: Azure refuses any other.
+            let value = match (value.value, decl.bounds) {
+                (Value::Unknown(u), Some(bounds)) => Node { value: Value::Unknown(u.with_bounds(bounds)), ..value },
+                (other, _) => Node { value: other, ..value },
+            };
             Choice::Value(value.traced(TraceStep::new(at, step)))
         }
         None if decl.has_default => Choice::Default,
@@ -85,6 +92,9 @@ fn missing(frame: &Frame, decl: &ParamDecl<'_>) -> Node {
         let values = allowed.iter().map(|v| (v.clone(), format!("is {}", v.value.describe()))).collect();
         let when = allowed.iter().map(|v| v.value.clone()).collect();
         unknown = unknown.with_options(Options { input: format!("parameter `{name}`"), key: Some(sym), values, when });
+    }
+    if let Some(bounds) = decl.bounds {
+        unknown = unknown.with_bounds(bounds);
     }
     let mut node = Node::unknown(unknown, decl.origin);
     if decl.secure {

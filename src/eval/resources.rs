@@ -20,6 +20,9 @@ pub struct Declaration {
     pub existing: bool,
     /// Its own condition (and its loop element's existence); the frame's is added.
     pub deployed: Tri,
+    /// The unknown conditions of `deployed`, as `describe_condition` names them; the
+    /// frame's are added.
+    pub when: Option<String>,
     pub body: Node,
     pub declaration: Origin,
     pub parent: Option<usize>,
@@ -34,6 +37,38 @@ pub fn deployed_by(condition: &Node) -> Option<Tri> {
     match crate::eval::ops::truth(&condition.value, condition.origin) {
         Tri::No => None,
         other => Some(other),
+    }
+}
+
+/// How findings name a condition that is not known: the values of its input that make it
+/// true (``parameter `env` is 'prod'``), else its text (`` `deployServer` is true ``).
+/// `None` when the condition is known.
+pub fn describe_condition(condition: &Node, written: &str) -> Option<String> {
+    let Tri::Unknown(u) = crate::eval::ops::truth(&condition.value, condition.origin) else { return None };
+    if let Some(options) = &u.options {
+        let picked: Vec<&str> = options
+            .values
+            .iter()
+            .filter(|(n, _)| n.value == Value::Bool(true))
+            .map(|(_, label)| label.as_str())
+            .collect();
+        if !picked.is_empty() && options.values.iter().all(|(n, _)| matches!(n.value, Value::Bool(_))) {
+            return Some(format!("{} {}", options.input, picked.join(" or ")));
+        }
+    }
+    let written = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(if written.is_empty() || written.len() > 120 {
+        format!("the condition on {} holds", crate::model::input_name(&u))
+    } else {
+        format!("`{written}` is true")
+    })
+}
+
+/// Both conditions: an enclosing one (a module's, a parent's) and a resource's own.
+pub fn and_when(outer: Option<String>, own: Option<String>) -> Option<String> {
+    match (outer, own) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a} and {b}")),
+        (a, b) => a.or(b),
     }
 }
 
@@ -70,6 +105,7 @@ pub fn declare(build: &mut Build, frame: &Frame, decl: Declaration) -> usize {
         name,
         existing: decl.existing,
         deployed: frame.deployed.clone().and(decl.deployed),
+        when: and_when(frame.when.clone(), decl.when),
         body,
         declaration: decl.declaration,
         parent: decl.parent,

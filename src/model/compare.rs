@@ -84,6 +84,59 @@ fn by_options(a: &Value, b: &Value, case: Case) -> Option<Tri> {
     })
 }
 
+/// Whether `value` is a number of at least `n`: `Yes` for a known number `>= n`, an unknown
+/// whose range (`@minValue`) starts at `n` or above, or alternatives that all are; `No` for a
+/// known number below `n`, an unknown whose range (`@maxValue`) ends below `n`, alternatives
+/// that all are, or a known value that is not a number; otherwise unknown. `null` (a
+/// property not set) is for the caller to decide: it is not a number, so `No`.
+pub fn at_least(value: &Value, n: i64) -> Tri {
+    ordered(value, &|v| match v {
+        Value::Int(i) => Some(Tri::from(*i >= n)),
+        Value::Unknown(Unknown { bounds: Some(b), .. }) => match (b.min, b.max) {
+            (Some(min), _) if min >= n => Some(Tri::Yes),
+            (_, Some(max)) if max < n => Some(Tri::No),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Whether `value` is a number of at most `n`: the mirror of `at_least` (`@maxValue` at or
+/// below `n` decides yes, `@minValue` above it no).
+pub fn at_most(value: &Value, n: i64) -> Tri {
+    ordered(value, &|v| match v {
+        Value::Int(i) => Some(Tri::from(*i <= n)),
+        Value::Unknown(Unknown { bounds: Some(b), .. }) => match (b.min, b.max) {
+            (_, Some(max)) if max <= n => Some(Tri::Yes),
+            (Some(min), _) if min > n => Some(Tri::No),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// An ordered comparison decided by `decide` (`None`: not decided), over every alternative
+/// of a value that has them.
+fn ordered(value: &Value, decide: &dyn Fn(&Value) -> Option<Tri>) -> Tri {
+    if let Some(t) = decide(value) {
+        return t;
+    }
+    match value {
+        Value::Unknown(u @ Unknown { options: Some(o), .. }) => {
+            let answers: Vec<Tri> = o.values.iter().map(|(n, _)| ordered(&n.value, decide)).collect();
+            if answers.iter().all(|t| *t == Tri::Yes) {
+                Tri::Yes
+            } else if answers.iter().all(|t| *t == Tri::No) {
+                Tri::No
+            } else {
+                Tri::Unknown(u.plain())
+            }
+        }
+        Value::Unknown(u) => Tri::Unknown(u.clone()),
+        _ => Tri::No,
+    }
+}
+
 fn own_scope(id: &ResourceId) -> crate::model::ScopeId {
     match &id.resource_group {
         crate::model::ScopePart::Own(scope) => *scope,

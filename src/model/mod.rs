@@ -11,7 +11,7 @@ mod value;
 
 pub use id::{ResourceId, ScopePart};
 pub use render::render;
-pub use sym::{Options, Sym, SymKind, Unknown, input_name};
+pub use sym::{Bounds, Options, Sym, SymKind, Unknown, input_name};
 pub use trace::{TraceKind, TraceStep};
 pub use value::{Node, StrPart, Tri, UNKNOWN_SPREAD, Value};
 
@@ -42,6 +42,10 @@ pub struct Resource {
     /// Whether it is deployed: `Yes` without a condition, `Unknown` when the condition (or an
     /// enclosing loop) cannot be evaluated.
     pub deployed: Tri,
+    /// When `deployed` is unknown, the conditions under which it is deployed, as findings
+    /// name them (`` `deployServer` is true ``); `None` when no condition is unknown, or the
+    /// doubt is only whether its loop has elements.
+    pub when: Option<String>,
     /// The resource body: `properties`, `sku`, `location`… (for Bicep the declaration's object).
     pub body: Node,
     /// Where the declaration is: findings about a missing property point here.

@@ -20,11 +20,38 @@ pub struct Unknown {
     /// The values it may take, when they are few and known: a parameter's `@allowed` set,
     /// the branches of a ternary on an unknown condition.
     pub options: Option<Arc<Options>>,
+    /// The range an unknown number lies in: a parameter's `@minValue`/`@maxValue` (ARM
+    /// `minValue`/`maxValue`). Only what surely keeps the number in range keeps it (the value
+    /// itself, `int()` of it); anything else computed from it drops it.
+    pub bounds: Option<Bounds>,
+}
+
+/// The inclusive range of an unknown number; either end may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Bounds {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+impl Bounds {
+    /// Both ranges at once: the higher minimum and the lower maximum.
+    pub fn intersect(self, other: Bounds) -> Bounds {
+        let pick = |a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64| match (a, b) {
+            (Some(a), Some(b)) => Some(f(a, b)),
+            (a, b) => a.or(b),
+        };
+        Bounds { min: pick(self.min, other.min, i64::max), max: pick(self.max, other.max, i64::min) }
+    }
+
+    /// `-x` of a number in this range.
+    pub fn negated(self) -> Bounds {
+        Bounds { min: self.max.and_then(i64::checked_neg), max: self.min.and_then(i64::checked_neg) }
+    }
 }
 
 /// The values an unknown may take, and what picks each: rules judge every option, and a
 /// verdict that depends on the option names the input and the failing values.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// What picks the option, as messages name it: ``parameter `sslMode` ``.
     pub input: String,
@@ -197,17 +224,23 @@ fn hash_value(value: &Value, h: &mut DefaultHasher) {
 impl Unknown {
     /// A value known only at deployment, or one pgguard does not compute: no symbol.
     pub fn opaque(reason: impl Into<Arc<str>>, origin: Origin) -> Unknown {
-        Unknown { reason: reason.into(), origin, sym: None, options: None }
+        Unknown { reason: reason.into(), origin, sym: None, options: None, bounds: None }
     }
 
     pub fn symbolic(reason: impl Into<Arc<str>>, origin: Origin, sym: Sym) -> Unknown {
-        Unknown { reason: reason.into(), origin, sym: Some(sym), options: None }
+        Unknown { reason: reason.into(), origin, sym: Some(sym), options: None, bounds: None }
     }
 
     /// The same reason, for a value derived from this one by `derive` (a member, an element,
     /// a function of it); without a symbol when this has none.
     pub fn derived(&self, derive: impl FnOnce(&Sym) -> Sym) -> Unknown {
-        Unknown { reason: self.reason.clone(), origin: self.origin, sym: self.sym.as_ref().map(derive), options: None }
+        Unknown {
+            reason: self.reason.clone(),
+            origin: self.origin,
+            sym: self.sym.as_ref().map(derive),
+            options: None,
+            bounds: None,
+        }
     }
 
     /// The same unknown, known to take one of `options`.
@@ -216,9 +249,16 @@ impl Unknown {
         self
     }
 
-    /// Without the values it may take (for a value derived in a way options do not follow).
+    /// The same unknown, known to lie in `bounds` (and in any range it already had).
+    pub fn with_bounds(mut self, bounds: Bounds) -> Unknown {
+        self.bounds = Some(self.bounds.map_or(bounds, |b| b.intersect(bounds)));
+        self
+    }
+
+    /// Without the values it may take (for a value derived in a way options and bounds do not
+    /// follow).
     pub fn plain(&self) -> Unknown {
-        Unknown { options: None, ..self.clone() }
+        Unknown { options: None, bounds: None, ..self.clone() }
     }
 
     /// Whether both are surely the same value: the same expression over the same inputs.

@@ -219,7 +219,7 @@ impl Value {
         if out.len() > MAX_PARTS {
             // The kept unknown stands for the whole middle: it is no value of its own.
             let first = out.iter().find_map(|p| match p {
-                StrPart::Unknown(u) => Some(Unknown { sym: None, options: None, ..u.clone() }),
+                StrPart::Unknown(u) => Some(Unknown { sym: None, options: None, bounds: None, ..u.clone() }),
                 StrPart::Text(_) => None,
             });
             let head = match out.first() {

@@ -39,8 +39,7 @@ pub fn run(rules: &[Rule], deployment: &Deployment, today: Date) -> Judged {
                             };
                             let outcome = judge(check, &subject);
                             // A resource that may not be deployed fails only if it is.
-                            let outcome =
-                                if outcome.independent { outcome } else { if_deployed(outcome, &resource.deployed) };
+                            let outcome = if outcome.independent { outcome } else { if_deployed(outcome, resource) };
                             let about = About {
                                 resource_type: resource.resource_type.clone(),
                                 name: display_name(resource),

@@ -207,6 +207,14 @@ impl<'a> ArmEval<'a, '_> {
                 .and_then(Json::as_array)
                 .filter(|_| declared_type != "array")
                 .map(|values| values.iter().map(|v| self.json(v)).collect()),
+            bounds: {
+                let bound = |key: &str| match member.value.get(key).map(|v| &v.kind) {
+                    Some(JsonKind::Int(n)) => Some(*n),
+                    _ => None,
+                };
+                let bounds = crate::model::Bounds { min: bound("minValue"), max: bound("maxValue") };
+                (bounds != crate::model::Bounds::default()).then_some(bounds)
+            },
         };
         let node = match (params::choose(&self.frame, &decl), default) {
             (params::Choice::Value(node), _) => node,

@@ -200,12 +200,16 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                 resource_type = format!("{}/{resource_type}", p.resource_type);
                 name.value = resources::join_name(&p.name, name.value, name.origin);
             }
-            let deployed = match json.get("condition") {
+            let (deployed, when) = match json.get("condition") {
                 Some(c) => {
                     let condition = self.json(c);
-                    resources::deployed_by(&condition)
+                    let written = match &c.kind {
+                        JsonKind::String(s) => s.trim().trim_start_matches('[').trim_end_matches(']'),
+                        _ => "",
+                    };
+                    (resources::deployed_by(&condition), resources::describe_condition(&condition, written))
                 }
-                None => Some(Tri::Yes),
+                None => (Some(Tri::Yes), None),
             };
             let this = match deployed {
                 Some(deployed) => {
@@ -222,6 +226,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                         name_is_full: true,
                         existing: json.get("existing").is_some_and(|e| e.kind == JsonKind::Bool(true)),
                         deployed: element_deployed.and(deployed),
+                        when,
                         body,
                         declaration,
                         parent: parent.and_then(|p| p.index),

@@ -41,6 +41,7 @@ impl<'a> ArmEval<'a, '_> {
         } else {
             let outer = self.frame.clone();
             self.frame.deployed = resource.deployed.clone();
+            self.frame.when = resource.when.clone();
             self.frame.scope = scope;
             self.frame.context = context;
             self.resources(template);
@@ -115,6 +116,7 @@ impl<'a> ArmEval<'a, '_> {
             scope,
             context,
             deployed: resource.deployed.clone(),
+            when: resource.when.clone(),
             inputs: Some(Inputs::from_caller(format!("deployment {name}"), given_parameters(resource))),
         }
     }

@@ -103,7 +103,7 @@ impl<'w> BicepEval<'w, '_> {
                 if let [element] = elements.as_slice()
                     && let Tri::Unknown(u) = &element.deployed
                 {
-                    Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u.clone() })
+                    Value::Unknown(crate::model::Unknown { sym: None, options: None, bounds: None, ..u.clone() })
                 } else {
                     let mut out = Vec::new();
                     for element in elements {
@@ -117,7 +117,7 @@ impl<'w> BicepEval<'w, '_> {
                                     Tri::No => {}
                                     Tri::Unknown(u) => {
                                         return Node::unknown(
-                                            crate::model::Unknown { sym: None, options: None, ..u },
+                                            crate::model::Unknown { sym: None, options: None, bounds: None, ..u },
                                             origin,
                                         );
                                     }
@@ -322,7 +322,9 @@ impl<'w> BicepEval<'w, '_> {
             Value::Array(items) => Ok(items),
             other => {
                 let value = match other.first_unknown() {
-                    Some(u) => Value::Unknown(crate::model::Unknown { sym: None, options: None, ..u.clone() }),
+                    Some(u) => {
+                        Value::Unknown(crate::model::Unknown { sym: None, options: None, bounds: None, ..u.clone() })
+                    }
                     None => Value::unknown(format!("`{name}()` spreads {}, not an array", other.describe()), origin),
                 };
                 Err(Node { value, origin, trace: spread.trace })
@@ -346,7 +348,14 @@ impl<'w> BicepEval<'w, '_> {
         let trace = ops::join_trace(l.trace.clone(), &r.trace);
         let value = match (op, lazy) {
             (_, Some(op)) => ops::binary(op, &l.value, &r.value, origin),
-            (BinaryOp::Coalesce, None) => ops::unknown_of("??", &[l.value, r.value], origin),
+            (BinaryOp::Coalesce, None) => {
+                // The left side as written names it: "fails when `cfg.?sslMode` is null".
+                let written = self.text(left.span).split_whitespace().collect::<Vec<_>>().join(" ");
+                let name = |u: &crate::model::Unknown| {
+                    if written.is_empty() || written.len() > 80 { ops::name_of(u) } else { format!("`{written}`") }
+                };
+                ops::coalesce(&[l.value, r.value], &name, origin)
+            }
             (BinaryOp::And, None) => match (&l.value, &r.value) {
                 (_, Value::Bool(false)) => Value::Bool(false),
                 (Value::Bool(true), v @ Value::Bool(_)) => v.clone(),

@@ -1,14 +1,17 @@
 //! `import {a, b as c} from './x.bicep'` and `import * as ns from './x.bicep'`: an imported
 //! variable or function is evaluated in the file that exports it (`@export()`), with that
-//! file's declarations, in the importing deployment (the compiler copies it there). Types are
-//! not values and are not read here.
+//! file's declarations, in the importing deployment (the compiler copies it there). Types
+//! are read for what they say of a parameter's values (`TypeInfo`): a union of literals, and
+//! whether null is allowed.
 
 use super::{BicepEval, Decl, has_decorator};
 use crate::eval::build::Frame;
 use crate::model::{Node, Value};
 use crate::source::{FileId, Origin};
 use crate::span::Span;
-use crate::syntax::bicep::ast::{Expr, ExprKind, Ident, ImportClause, Program, Statement, StatementKind};
+use crate::syntax::bicep::ast::{
+    Expr, ExprKind, Ident, ImportClause, Program, Statement, StatementKind, TypeExpr, TypeKind,
+};
 use crate::workspace::Parsed;
 
 /// The local Bicep file an import statement reads, as written; `None` for a registry
@@ -33,6 +36,18 @@ fn literal(source: &Expr) -> Option<&str> {
 fn is_registry(path: &str) -> bool {
     ["br:", "br/", "ts:", "ts/"].iter().any(|prefix| path.starts_with(prefix))
 }
+
+/// What a declared type says of a parameter's values, its aliases followed.
+#[derive(Default)]
+pub(super) struct TypeInfo {
+    /// `T?`, or a union with `null`.
+    pub nullable: bool,
+    /// The values a union of literal types (or a single literal type) lists.
+    pub values: Option<Vec<Node>>,
+}
+
+/// Aliases are followed this deep (a guard beside the cycle they would otherwise make).
+const MAX_TYPE_DEPTH: usize = 16;
 
 /// What an imported name is in the file that exports it.
 pub(super) enum Exported<'w> {
@@ -151,6 +166,79 @@ impl<'w> BicepEval<'w, '_> {
         eval.outer = outer;
         eval.loaded = loaded;
         f(&mut eval)
+    }
+
+    /// What type `ty` says of a value: literals it lists, whether it allows null; a local
+    /// `type` alias, an imported one (`import {t} from`, `ns.t` of `import * as ns`) is
+    /// followed, in the file that declares it.
+    pub(super) fn type_info(&mut self, ty: &'w TypeExpr, depth: usize) -> TypeInfo {
+        if depth > MAX_TYPE_DEPTH {
+            return TypeInfo::default();
+        }
+        match &ty.kind {
+            TypeKind::Paren(inner) => self.type_info(inner, depth + 1),
+            TypeKind::Nullable(inner) => TypeInfo { nullable: true, ..self.type_info(inner, depth + 1) },
+            TypeKind::Literal(e) => {
+                let value = self.expr(e, &Vec::new());
+                let nullable = value.value == Value::Null;
+                TypeInfo { nullable, values: Some(vec![value]) }
+            }
+            TypeKind::Union(members) => {
+                let mut info = TypeInfo { nullable: false, values: Some(Vec::new()) };
+                for member in members {
+                    let part = self.type_info(member, depth + 1);
+                    info.nullable |= part.nullable;
+                    info.values = match (info.values, part.values) {
+                        (Some(mut all), Some(more)) => {
+                            all.extend(more.into_iter().filter(|n| n.value != Value::Null));
+                            Some(all)
+                        }
+                        _ => None,
+                    };
+                }
+                info
+            }
+            TypeKind::Ident(name) => {
+                let program = self.program;
+                let local = program.statements.iter().find_map(|s| match &s.kind {
+                    StatementKind::Type { name: n, value } if n.name == name.name => Some(value),
+                    _ => None,
+                });
+                if let Some(value) = local {
+                    return self.type_info(value, depth + 1);
+                }
+                match self.decls.get(name.name.as_str()).copied() {
+                    Some(statement @ Statement { kind: StatementKind::Import { .. }, .. })
+                        if !is_namespace(statement) =>
+                    {
+                        let original = original_name(statement, &name.name).unwrap_or(&name.name);
+                        self.imported_type(statement, original, depth)
+                    }
+                    _ => TypeInfo::default(),
+                }
+            }
+            TypeKind::Member { base, name } => match &base.kind {
+                TypeKind::Ident(ns) => match self.decls.get(ns.name.as_str()).copied() {
+                    Some(statement) if is_namespace(statement) => self.imported_type(statement, &name.name, depth),
+                    _ => TypeInfo::default(),
+                },
+                _ => TypeInfo::default(),
+            },
+            _ => TypeInfo::default(),
+        }
+    }
+
+    /// The exported type `name` of the file `statement` imports, read in that file.
+    fn imported_type(&mut self, statement: &'w Statement, name: &str, depth: usize) -> TypeInfo {
+        let Ok((file, program)) = self.import_target(statement) else { return TypeInfo::default() };
+        let declared = program.statements.iter().filter(|s| has_decorator(s, "export")).find_map(|s| match &s.kind {
+            StatementKind::Type { name: n, value } if n.name == name => Some(value),
+            _ => None,
+        });
+        match declared {
+            Some(value) => self.in_file(file, program, |eval| eval.type_info(value, depth + 1)),
+            None => TypeInfo::default(),
+        }
     }
 
     /// `import * as ns`: the exported variables of this file, by name.

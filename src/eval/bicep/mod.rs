@@ -15,9 +15,7 @@ use crate::eval::params::{self, ParamDecl};
 use crate::model::{Node, Output, TraceKind, TraceStep, Value};
 use crate::source::{FileId, Origin};
 use crate::span::Span;
-use crate::syntax::bicep::ast::{
-    DeclaredType, ExprKind, ImportClause, Program, Statement, StatementKind, TypeExpr, TypeKind,
-};
+use crate::syntax::bicep::ast::{DeclaredType, ExprKind, ImportClause, Program, Statement, StatementKind, TypeKind};
 use crate::workspace::{Parsed, Workspace};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -117,6 +115,11 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         Origin::new(self.frame.file, span)
     }
 
+    /// The text of this file at `span`, as written.
+    fn text(&self, span: Span) -> &'w str {
+        self.workspace.file(self.frame.file).text.get(span.range()).unwrap_or("")
+    }
+
     fn unknown(&self, reason: impl Into<std::sync::Arc<str>>, span: Span) -> Node {
         Node::new(Value::unknown(reason, self.origin(span)), self.origin(span))
     }
@@ -180,13 +183,18 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         let StatementKind::Param { name: ident, value: default, ty } = &statement.kind else {
             return self.unknown("not a parameter", span);
         };
+        let typed = match ty {
+            Some(DeclaredType::Type(t)) => self.type_info(t, 0),
+            _ => imports::TypeInfo::default(),
+        };
         let decl = ParamDecl {
             name,
             origin: self.origin(ident.span),
             has_default: default.is_some(),
-            nullable: is_nullable(ty.as_ref()),
+            nullable: typed.nullable,
             secure: has_decorator(statement, "secure"),
-            allowed: self.allowed(statement, ty.as_ref()),
+            allowed: self.allowed(statement, ty.as_ref(), typed.values),
+            bounds: self.bounds(statement),
         };
         let node = match (params::choose(&self.frame, &decl), default) {
             (params::Choice::Value(node), _) => node,
@@ -228,8 +236,14 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         Some(node)
     }
 
-    /// The values a parameter may take: `@allowed([...])`, or a union of literal types.
-    fn allowed(&mut self, statement: &'w Statement, ty: Option<&'w DeclaredType>) -> Option<Vec<Node>> {
+    /// The values a parameter may take: `@allowed([...])`, or `literals`, those its type lists
+    /// (a union of literal types, through aliases).
+    fn allowed(
+        &mut self,
+        statement: &'w Statement,
+        ty: Option<&'w DeclaredType>,
+        literals: Option<Vec<Node>>,
+    ) -> Option<Vec<Node>> {
         // On an array, `@allowed` limits its elements: the value is any subset.
         if let Some(DeclaredType::Type(t)) = ty
             && (matches!(&t.kind, TypeKind::Ident(i) if i.name == "array") || matches!(t.kind, TypeKind::Array(_)))
@@ -246,14 +260,23 @@ impl<'w, 'b> BicepEval<'w, 'b> {
                 _ => None,
             };
         }
-        let Some(DeclaredType::Type(TypeExpr { kind: TypeKind::Union(members), .. })) = ty else { return None };
-        members
-            .iter()
-            .map(|m| match &m.kind {
-                TypeKind::Literal(e) => Some(self.expr(e, &Vec::new())),
+        literals
+    }
+
+    /// The range `@minValue(n)` and `@maxValue(n)` give a number.
+    fn bounds(&mut self, statement: &'w Statement) -> Option<crate::model::Bounds> {
+        let mut bound = |decorator: &str| {
+            let arg = statement.decorators.iter().find_map(|d| match &d.expr.kind {
+                ExprKind::Call { name, args, .. } if name.name == decorator => args.first(),
                 _ => None,
-            })
-            .collect()
+            })?;
+            match self.expr(arg, &Vec::new()).value {
+                Value::Int(n) => Some(n),
+                _ => None,
+            }
+        };
+        let bounds = crate::model::Bounds { min: bound("minValue"), max: bound("maxValue") };
+        (bounds != crate::model::Bounds::default()).then_some(bounds)
     }
 
     /// Why a declaration `guarded` refused is not evaluated.
@@ -290,10 +313,6 @@ fn declared_names(statement: &Statement) -> Vec<&str> {
         StatementKind::Import { clause: ImportClause::Wildcard { alias }, .. } => vec![&alias.name],
         _ => Vec::new(),
     }
-}
-
-fn is_nullable(ty: Option<&DeclaredType>) -> bool {
-    matches!(ty, Some(DeclaredType::Type(TypeExpr { kind: TypeKind::Nullable(_), .. })))
 }
 
 /// Whether a statement has `@name()` (or `@sys.name()`).

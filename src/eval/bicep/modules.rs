@@ -122,14 +122,14 @@ impl<'w> BicepEval<'w, '_> {
                 let mut values = Vec::new();
                 for element in elements {
                     let locals = super::resources::bind(&Vec::new(), item.as_ref(), index.as_ref(), &element);
-                    let deployed = element.deployed.clone();
+                    let deployed = (element.deployed.clone(), None);
                     let value = self.module_instance(statement, inner, &locals, Some(element.label), deployed);
                     values.push(value.unwrap_or_else(|| Node::new(Value::Null, origin)));
                 }
                 Node::new(Value::Array(values), origin)
             }
             _ => self
-                .module_instance(statement, body, &Vec::new(), None, Tri::Yes)
+                .module_instance(statement, body, &Vec::new(), None, (Tri::Yes, None))
                 .unwrap_or_else(|| self.unknown(format!("module `{name}` is not deployed"), span)),
         };
         self.in_progress.pop();
@@ -151,17 +151,22 @@ impl<'w> BicepEval<'w, '_> {
         body: &'w Expr,
         locals: &Locals,
         element: Option<String>,
-        deployed: Tri,
+        (deployed, when): (Tri, Option<String>),
     ) -> Option<Node> {
         let StatementKind::Module { name: symbol, path, .. } = &statement.kind else { return None };
-        let (deployed, object) = match &body.kind {
-            ExprKind::If { condition, body } => {
-                let condition = self.expr(condition, locals);
-                (deployed.and(crate::eval::resources::deployed_by(&condition)?), body.as_ref())
+        let (deployed, when, object) = match &body.kind {
+            ExprKind::If { condition: written, body } => {
+                let condition = self.expr(written, locals);
+                let own = crate::eval::resources::describe_condition(&condition, self.text(written.span));
+                let deployed = deployed.and(crate::eval::resources::deployed_by(&condition)?);
+                (deployed, crate::eval::resources::and_when(when, own), body.as_ref())
             }
-            _ => (deployed, body),
+            _ => (deployed, when, body),
         };
-        let deployed = self.frame.deployed.clone().and(deployed);
+        let deployed = (
+            self.frame.deployed.clone().and(deployed),
+            crate::eval::resources::and_when(self.frame.when.clone(), when),
+        );
         let value = self.expr(object, locals);
         let origin = self.origin(symbol.span.cover(path.span));
         let label = match &element {
@@ -219,7 +224,7 @@ impl<'w> BicepEval<'w, '_> {
         value: &Node,
         label: &str,
         span: Span,
-        deployed: Tri,
+        (deployed, when): (Tri, Option<String>),
     ) -> Node {
         let origin = self.origin(span);
         let workspace = self.workspace;
@@ -258,6 +263,7 @@ impl<'w> BicepEval<'w, '_> {
             scope,
             context: format!("{} › {label} ({shown})", self.frame.context),
             deployed,
+            when,
             inputs: Some(Inputs::from_caller(format!("module `{symbol}`"), inputs)),
         };
         let outputs = match program {

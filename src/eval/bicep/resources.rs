@@ -18,7 +18,7 @@ impl<'w> BicepEval<'w, '_> {
         let statement = *self.decls.get(name)?;
         self.resources.insert(name, None);
         let StatementKind::Resource { body, .. } = &statement.kind else { return None };
-        let index = self.instance(statement, body, None, &Vec::new(), Tri::Yes, None);
+        let index = self.instance(statement, body, None, &Vec::new(), (Tri::Yes, None), None);
         self.resources.insert(name, index);
         index
     }
@@ -30,7 +30,7 @@ impl<'w> BicepEval<'w, '_> {
         }
         let Some(statement) = self.decls.get(name).copied() else { return Vec::new() };
         self.loops.insert(name, Vec::new());
-        let (instances, known) = self.expand_loop(statement, None, &Vec::new(), &Tri::Yes);
+        let (instances, known) = self.expand_loop(statement, None, &Vec::new(), &(Tri::Yes, None));
         if !known {
             self.symbolic_loops.insert(name);
         }
@@ -38,7 +38,8 @@ impl<'w> BicepEval<'w, '_> {
         instances
     }
 
-    /// `parent_deployed`: whether the enclosing resource is deployed (a nested loop). Returns
+    /// `parent_deployed`: whether the enclosing resource is deployed (a nested loop), and
+    /// under which unknown conditions. Returns
     /// the instances and whether they are the loop's elements one by one (not one element
     /// standing for all).
     fn expand_loop(
@@ -46,7 +47,7 @@ impl<'w> BicepEval<'w, '_> {
         statement: &'w Statement,
         parent: Option<usize>,
         locals: &Locals,
-        parent_deployed: &Tri,
+        parent_deployed: &(Tri, Option<String>),
     ) -> (Vec<Option<usize>>, bool) {
         let StatementKind::Resource { body, name, .. } = &statement.kind else { return (Vec::new(), true) };
         let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return (Vec::new(), true) };
@@ -55,7 +56,7 @@ impl<'w> BicepEval<'w, '_> {
         let mut instances = Vec::new();
         for element in elements {
             let locals = bind(locals, item.as_ref(), index.as_ref(), &element);
-            let deployed = parent_deployed.clone().and(element.deployed);
+            let deployed = (parent_deployed.0.clone().and(element.deployed), parent_deployed.1.clone());
             instances.push(self.instance(statement, inner, parent, &locals, deployed, Some(element.label)));
         }
         (instances, known)
@@ -74,16 +75,17 @@ impl<'w> BicepEval<'w, '_> {
         body: &'w Expr,
         parent: Option<usize>,
         locals: &Locals,
-        deployed: Tri,
+        (deployed, when): (Tri, Option<String>),
         element: Option<String>,
     ) -> Option<usize> {
         let StatementKind::Resource { name: symbol, type_string, existing, .. } = &statement.kind else { return None };
-        let (deployed, object) = match &body.kind {
-            ExprKind::If { condition, body } => {
-                let condition = self.expr(condition, locals);
-                (deployed.and(resources::deployed_by(&condition)?), body.as_ref())
+        let (deployed, when, object) = match &body.kind {
+            ExprKind::If { condition: written, body } => {
+                let condition = self.expr(written, locals);
+                let own = resources::describe_condition(&condition, self.text(written.span));
+                (deployed.and(resources::deployed_by(&condition)?), resources::and_when(when, own), body.as_ref())
             }
-            _ => (deployed, body),
+            _ => (deployed, when, body),
         };
         let ExprKind::Object(items) = &object.kind else { return None };
         let (resource_type, api_version) = split_type(type_string.as_literal().unwrap_or(""));
@@ -130,6 +132,7 @@ impl<'w> BicepEval<'w, '_> {
             name_is_full: false,
             existing: *existing,
             deployed,
+            when,
             body: Node::new(Value::Object(members), self.origin(object.span)),
             declaration: self.origin(symbol.span.cover(type_string.span)),
             parent,
@@ -137,7 +140,8 @@ impl<'w> BicepEval<'w, '_> {
         };
         let index = resources::declare(self.build, &self.frame, declaration);
         // A nested child shares its parent's condition (the compiler gives it to it).
-        let parent_deployed = self.build.deployment.resources[index].deployed.clone();
+        let parent = &self.build.deployment.resources[index];
+        let parent_deployed = (parent.deployed.clone(), parent.when.clone());
         for child in nested {
             let StatementKind::Resource { body, .. } = &child.kind else { continue };
             if matches!(body.kind, ExprKind::For { .. }) {

@@ -28,7 +28,7 @@ enum Stop {
 impl Stop {
     fn value(self, name: &str, ctx: &Ctx) -> Value {
         match self {
-            Stop::Unknown(u) => Value::Unknown(Unknown { sym: None, options: None, ..u }),
+            Stop::Unknown(u) => Value::Unknown(Unknown { sym: None, options: None, bounds: None, ..u }),
             Stop::NotLambda(i) => {
                 Value::unknown(format!("argument {} of `{name}()` is not a lambda", i + 1), ctx.origin)
             }
@@ -42,7 +42,7 @@ fn elements(args: &mut dyn Args, name: &str, ctx: &Ctx) -> Result<Vec<Node>, Val
     match array.value {
         Value::Array(items) => Ok(items),
         other => Err(match other.first_unknown() {
-            Some(u) => Value::Unknown(Unknown { sym: None, options: None, ..u.clone() }),
+            Some(u) => Value::Unknown(Unknown { sym: None, options: None, bounds: None, ..u.clone() }),
             None => Value::unknown(format!("`{name}()` of {}, not an array", other.describe()), ctx.origin),
         }),
     }
@@ -269,7 +269,7 @@ fn map_values(args: &mut dyn Args, ctx: &Ctx) -> Value {
         Value::Object(members) => members,
         other => {
             return match other.first_unknown() {
-                Some(u) => Value::Unknown(Unknown { sym: None, options: None, ..u.clone() }),
+                Some(u) => Value::Unknown(Unknown { sym: None, options: None, bounds: None, ..u.clone() }),
                 None => Value::unknown(format!("`mapValues()` of {}, not an object", other.describe()), ctx.origin),
             };
         }
@@ -278,7 +278,7 @@ fn map_values(args: &mut dyn Args, ctx: &Ctx) -> Value {
     for (key, value) in members {
         if key == UNKNOWN_SPREAD {
             let unknown = match &value.value {
-                Value::Unknown(u) => Unknown { sym: None, options: None, ..u.clone() },
+                Value::Unknown(u) => Unknown { sym: None, options: None, bounds: None, ..u.clone() },
                 _ => Unknown::opaque("an unknown spread", value.origin),
             };
             out.push((key, Node { value: Value::Unknown(unknown), ..value }));

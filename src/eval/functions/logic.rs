@@ -22,7 +22,7 @@ pub static FUNCTIONS: &[Function] = &[
     Function { name: "if", min: 3, max: 3, body: Body::Lazy(if_) },
     Function { name: "coalesce", min: 1, max: MANY, body: Body::Lazy(coalesce) },
     Function { name: "bool", min: 1, max: 1, body: Body::Strict(bool) },
-    Function { name: "int", min: 1, max: 1, body: Body::Strict(int) },
+    Function { name: "int", min: 1, max: 1, body: Body::Tolerant(int) },
     Function { name: "true", min: 0, max: 0, body: Body::Tolerant(|_, _| Value::Bool(true)) },
     Function { name: "false", min: 0, max: 0, body: Body::Tolerant(|_, _| Value::Bool(false)) },
     Function { name: "null", min: 0, max: 0, body: Body::Tolerant(|_, _| Value::Null) },
@@ -116,22 +116,20 @@ fn if_(args: &mut dyn Args, ctx: &Ctx) -> Value {
     }
 }
 
-/// The first argument that is not null; an unknown before it leaves the answer open.
+/// The first argument that is not null; an unknown that may be null before it gives a value
+/// with alternatives (see `ops::coalesce`). Arguments after the first surely non-null one are
+/// not evaluated.
 fn coalesce(args: &mut dyn Args, ctx: &Ctx) -> Value {
-    let mut unknowns = Vec::new();
+    let mut values = Vec::new();
     for i in 0..args.len() {
         let value = args.value(i).value;
-        match value {
-            Value::Null => {}
-            Value::Unknown(_) => unknowns.push(value),
-            known if unknowns.is_empty() => return known,
-            known => {
-                unknowns.push(known);
-                return ops::unknown_of("coalesce", &unknowns, ctx.origin);
-            }
+        let last = !matches!(value, Value::Null | Value::Unknown(_));
+        values.push(value);
+        if last {
+            break;
         }
     }
-    if unknowns.is_empty() { Value::Null } else { ops::unknown_of("coalesce", &unknowns, ctx.origin) }
+    ops::coalesce(&values, &ops::name_of, ctx.origin)
 }
 
 fn bool(args: &[Node], _: &Ctx) -> Option<Value> {
@@ -147,10 +145,17 @@ fn bool(args: &[Node], _: &Ctx) -> Option<Value> {
     }
 }
 
-fn int(args: &[Node], _: &Ctx) -> Option<Value> {
-    match &args[0].value {
-        Value::Int(i) => Some(Value::Int(*i)),
-        Value::String(s) => s.trim().parse().ok().map(Value::Int),
-        _ => None,
+/// `int(x)`: an unknown number keeps its range (`@minValue`), being already a number.
+fn int(args: &[Node], ctx: &Ctx) -> Value {
+    let value = &args[0].value;
+    let plain = || ops::unknown_of("int", std::slice::from_ref(value), ctx.origin);
+    match value {
+        Value::Int(i) => Value::Int(*i),
+        Value::String(s) => s.trim().parse().map_or_else(|_| plain(), Value::Int),
+        Value::Unknown(crate::model::Unknown { bounds: Some(bounds), .. }) => match plain() {
+            Value::Unknown(u) => Value::Unknown(u.with_bounds(*bounds)),
+            other => other,
+        },
+        _ => plain(),
     }
 }

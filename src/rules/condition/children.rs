@@ -38,7 +38,7 @@ pub(super) fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing:
                 }
                 PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
             };
-            if_deployed(outcome, &config.deployed)
+            if_deployed(outcome, config)
         };
         match (loosely_equals(&config.leaf_name(), &wanted), maybe_parent) {
             (Tri::No, _) => {}
@@ -102,8 +102,12 @@ pub(super) fn child(subject: &Subject<'_>, condition: &ChildCondition) -> Outcom
         let judged = condition.filter.as_ref().map_or_else(Outcome::pass, |f| f.evaluate(&element));
         match (maybe_parent, &resource.deployed) {
             (Some(u), _) => maybe.push((judged, resource, u.clone())),
-            (None, Tri::Unknown(u)) => maybe.push((judged, resource, u.clone())),
-            (None, _) => sure.push((judged, resource)),
+            // A child that may not be deployed cannot prove that one exists…
+            (None, Tri::Unknown(u)) if condition.quantifier == Quantifier::Exists => {
+                maybe.push((judged, resource, u.clone()))
+            }
+            // …but one that breaks `all` or `none` is judged as deployed, saying when.
+            (None, _) => sure.push((if_deployed(judged, resource), resource)),
         }
     }
     let verdict_of = |children: &[(Outcome, &Resource)]| -> Outcome {

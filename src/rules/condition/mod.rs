@@ -328,14 +328,15 @@ fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
     decided.or(unknown).or(otherwise).unwrap_or_else(Outcome::pass)
 }
 
-/// A failure that holds only if the resource it comes from is deployed: unknown when that is
-/// unknown, saying so.
-pub(crate) fn if_deployed(mut outcome: Outcome, deployed: &Tri) -> Outcome {
-    if let (Tri::No, Tri::Unknown(u)) = (&outcome.verdict, deployed) {
-        outcome.verdict = Tri::Unknown(u.clone());
-        if let Some(evidence) = &mut outcome.evidence {
-            evidence.message =
-                format!("{} if deployed; whether it is deployed is unknown: {}", evidence.message, u.reason);
+/// A resource whose condition is unknown is judged as deployed: its verdict stands, and the
+/// finding says under which condition it is deployed ("… when `deployServer` is true").
+pub(crate) fn if_deployed(mut outcome: Outcome, resource: &Resource) -> Outcome {
+    if let (Tri::No | Tri::Unknown(_), Tri::Unknown(_)) = (&outcome.verdict, &resource.deployed)
+        && let Some(evidence) = &mut outcome.evidence
+    {
+        match &resource.when {
+            Some(when) => evidence.message.push_str(&format!(" when {when}")),
+            None => evidence.message.push_str(" (if its loop has any elements)"),
         }
     }
     outcome

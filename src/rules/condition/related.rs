@@ -98,7 +98,14 @@ pub(super) fn related(subject: &Subject<'_>, related: &Related) -> Outcome {
                 let filtered = filter.map_or(Outcome::pass(), |f| f.evaluate(&element));
                 match (filtered.verdict, &candidate.deployed) {
                     (Tri::Yes, Tri::Yes) => return Outcome::pass(),
-                    (Tri::Yes, Tri::Unknown(u)) => note_unknown(u, &candidate.body),
+                    // A related resource that may not be deployed cannot prove a pass.
+                    (Tri::Yes, Tri::Unknown(u)) => match &candidate.when {
+                        Some(when) => {
+                            let reason = format!("it is deployed only when {when}");
+                            note_unknown(&Unknown { reason: reason.into(), ..u.clone() }, &candidate.body)
+                        }
+                        None => note_unknown(u, &candidate.body),
+                    },
                     (Tri::Unknown(u), _) => note_unknown(&u, item),
                     _ => {}
                 }
