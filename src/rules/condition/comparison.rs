@@ -88,10 +88,10 @@ pub fn judge(node: &Node, test: &Test, today: Date) -> (Tri, String) {
         Test::Contains(item) => (contains(value, item), format!("expected it to contain {}", item.describe())),
         Test::NonEmpty => (value.is_non_empty_string(), "expected a value".into()),
         Test::AtLeast(n) => {
-            (number(value, origin).map_or_else(|u| u, |v| Tri::from(v >= *n)), format!("expected at least {n}"))
+            (ordered(value, origin, *n, crate::model::compare::at_least), format!("expected at least {n}"))
         }
         Test::AtMost(n) => {
-            (number(value, origin).map_or_else(|u| u, |v| Tri::from(v <= *n)), format!("expected at most {n}"))
+            (ordered(value, origin, *n, crate::model::compare::at_most), format!("expected at most {n}"))
         }
         Test::VersionAtLeast(v) => (
             version(value, origin).map_or_else(|u| u, |x| Tri::from(x >= *v)),
@@ -121,12 +121,16 @@ fn not_comparable(value: &Value, what: &str, origin: Origin) -> Tri {
     }
 }
 
-/// An integer, or a string that holds one.
-fn number(value: &Value, origin: Origin) -> Result<i64, Tri> {
+/// An ordered comparison of a number, a string that holds one (a server parameter's `'3'`),
+/// or an unknown number whose range (`@minValue`, `@maxValue`) or alternatives decide it.
+fn ordered(value: &Value, origin: Origin, n: i64, compare: fn(&Value, i64) -> Tri) -> Tri {
     match value {
-        Value::Int(n) => Ok(*n),
-        Value::String(s) => s.trim().parse().map_err(|_| not_comparable(value, "a number", origin)),
-        _ => Err(not_comparable(value, "a number", origin)),
+        Value::String(s) => match s.trim().parse::<i64>() {
+            Ok(v) => compare(&Value::Int(v), n),
+            Err(_) => not_comparable(value, "a number", origin),
+        },
+        Value::Int(_) | Value::Unknown(_) => compare(value, n),
+        _ => not_comparable(value, "a number", origin),
     }
 }
 

@@ -116,8 +116,16 @@ impl Check<'_> {
 /// One value against the test. A value that is partly unknown is unknown for tests that need
 /// all of it; the others (a list's element, a value's provenance) look at what is known.
 fn compare(node: &Node, what: &str, test: &Test, today: Date) -> Outcome {
-    let reads_known_parts =
-        matches!(test, Test::NonEmpty | Test::Contains(_) | Test::ListContains(_) | Test::SecureInput | Test::NoSecret);
+    let reads_known_parts = matches!(
+        test,
+        Test::NonEmpty
+            | Test::Contains(_)
+            | Test::ListContains(_)
+            | Test::SecureInput
+            | Test::NoSecret
+            | Test::AtLeast(_)
+            | Test::AtMost(_)
+    );
     if let Some(u) = node.value.first_unknown()
         && !reads_known_parts
     {
