@@ -429,14 +429,17 @@ mod tests {
     #[test]
     fn relative_paths_hang_off_srcroot() {
         let srcroot = Some(SRCROOT.to_string());
-        assert_eq!(uri("infra\\main.bicep"), (Some("infra/main.bicep".into()), srcroot.clone()));
+        assert_eq!(uri("infra/main.bicep"), (Some("infra/main.bicep".into()), srcroot.clone()));
+        // On Unix a backslash is part of a name, encoded; on Windows it separates folders.
+        let expected = if cfg!(windows) { "infra/main.bicep" } else { "infra%5Cmain.bicep" };
+        assert_eq!(uri("infra\\main.bicep"), (Some(expected.into()), srcroot.clone()));
         assert_eq!(uri("./a b/ü#1.bicep"), (Some("a%20b/%C3%BC%231.bicep".into()), srcroot));
     }
 
     #[test]
     fn absolute_paths_become_file_uris() {
         assert_eq!(uri("/tmp/x y.json"), (Some("file:///tmp/x%20y.json".into()), None));
-        assert_eq!(uri("C:\\infra\\main.bicep"), (Some("file:///C:/infra/main.bicep".into()), None));
+        assert_eq!(uri("C:/infra/main.bicep"), (Some("file:///C:/infra/main.bicep".into()), None));
     }
 
     #[test]
