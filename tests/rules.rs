@@ -213,6 +213,7 @@ fn every_rule_word_is_documented_and_used() {
         "quantifier",
         "referenced-by",
         "scoped-by",
+        "api-version",
         "predicate",
         "constant",
         "any",
