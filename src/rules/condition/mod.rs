@@ -224,7 +224,12 @@ fn api_version(subject: &Subject<'_>, versions: &[String]) -> Outcome {
             let unknown = Unknown::opaque(reason.clone(), subject.declaration);
             return Outcome {
                 verdict: Tri::Unknown(unknown),
-                evidence: Some(Evidence { message: reason, location: subject.declaration, trace: Vec::new(), written: true }),
+                evidence: Some(Evidence {
+                    message: reason,
+                    location: subject.declaration,
+                    trace: Vec::new(),
+                    written: true,
+                }),
                 applicable: true,
                 independent: false,
             };
