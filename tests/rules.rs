@@ -213,6 +213,7 @@ fn every_rule_word_is_documented_and_used() {
         "quantifier",
         "referenced-by",
         "scoped-by",
+        "api-version",
         "predicate",
         "constant",
         "any",
@@ -242,4 +243,65 @@ fn every_rule_word_is_documented_and_used() {
         });
         assert!(used, "no built-in rule uses `{word}`");
     }
+}
+
+/// `api-version` holds for the listed API versions (without regard to case), fails for others,
+/// and is unknown when an ARM template writes the version as an expression; an empty list is
+/// an error.
+#[test]
+fn api_version_condition_picks_versions_and_is_unknown_for_expressions() {
+    let rule_text = r#"id = "X2"
+slug = "x"
+title = "t"
+severity = "low"
+
+[[check]]
+resource-type = "Microsoft.DBforPostgreSQL/flexibleServers"
+when = { api-version = ["2022-03-08-PREVIEW"] }
+expect = { property = "properties.authConfig.passwordAuthEnabled", equals = false, missing = "fail" }
+
+[docs]
+what = ""
+why = ""
+fix = ""
+example-fail = ""
+example-pass = ""
+"#;
+    let rule = rules::parse("mine.toml", rule_text).expect("rule parses");
+    let arm = |api: &str| {
+        format!(
+            r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "variables": {{ "v": "2022-03-08-preview" }},
+  "resources": [
+    {{
+      "type": "Microsoft.DBforPostgreSQL/flexibleServers",
+      "apiVersion": "{api}",
+      "name": "pg",
+      "location": "westeurope",
+      "properties": {{ "authConfig": {{ "passwordAuthEnabled": true }} }}
+    }}
+  ]
+}}"#
+        )
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let verdicts = |api: &str| {
+        let path = dir.path().join("main.json");
+        std::fs::write(&path, arm(api)).expect("write template");
+        let report = scan(
+            std::slice::from_ref(&path),
+            ScanOptions { rules: vec![rule.clone()], threads: 1, today: Some(today()), ..ScanOptions::default() },
+        )
+        .expect("scan");
+        (report.findings.iter().map(|f| f.verdict).collect::<Vec<_>>(), report.judged[0])
+    };
+    assert_eq!(verdicts("2022-03-08-preview"), (vec![Verdict::Fail], 1));
+    assert_eq!(verdicts("2024-08-01"), (vec![], 0), "the check does not apply to other versions");
+    assert_eq!(verdicts("[variables('v')]"), (vec![Verdict::Unknown], 1));
+
+    let err = rules::parse("mine.toml", &rule_text.replace(r#"["2022-03-08-PREVIEW"]"#, "[]"))
+        .expect_err("an empty list is an error");
+    assert!(err.message.contains("api-version"), "{err}");
 }

@@ -1,8 +1,9 @@
 //! The check vocabulary: what a rule file can say a resource (or an output) must satisfy, and
 //! its three-valued evaluation. A condition is a comparison of a property or a server
 //! parameter, a child resource that must exist (or whose every instance must meet a
-//! condition), a related resource that links to the subject or has it as `scope`, a named
-//! predicate, a constant, or `any`/`all`/`not` of conditions. `parse` reads each kind from its
+//! condition), a related resource that links to the subject or has it as `scope`, the API
+//! version the resource is declared with, a named predicate, a constant, or `any`/`all`/`not`
+//! of conditions. `parse` reads each kind from its
 //! table; the kinds are evaluated in `property`, `children` and `related`.
 
 mod children;
@@ -59,6 +60,9 @@ pub enum Condition {
     },
     Child(ChildCondition),
     Related(Related),
+    /// The resource is declared with one of these API versions: what a template may write
+    /// depends on it (a property that exists in one version only).
+    ApiVersion(Vec<String>),
     Predicate(Predicate),
     /// Holds or fails whatever the subject says (PG604: every single server fails).
     Constant {
@@ -171,6 +175,7 @@ impl Condition {
             Condition::Parameter { name, test, missing } => children::parameter(subject, name, test, *missing),
             Condition::Child(child) => children::child(subject, child),
             Condition::Related(related) => related::related(subject, related),
+            Condition::ApiVersion(versions) => api_version(subject, versions),
             Condition::Predicate(p) => p.evaluate(subject),
             Condition::Constant { holds: true, .. } => Outcome::pass(),
             Condition::Constant { holds: false, message } => Outcome {
@@ -202,6 +207,47 @@ impl Condition {
                 Outcome { verdict: out.verdict.negated(), evidence, applicable: true, independent: false }
             }
         }
+    }
+}
+
+/// Whether the subject resource is declared with one of `versions`. A version written as an
+/// ARM expression (`[variables('apiVersion')]`) is not known.
+fn api_version(subject: &Subject<'_>, versions: &[String]) -> Outcome {
+    let Some(resource) = subject.resource() else { return Outcome::not_applicable() };
+    let version = match resource.api_version.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() && !v.starts_with('[') => v,
+        other => {
+            let reason = match other {
+                Some(v) if !v.is_empty() => format!("the API version `{v}` is an expression"),
+                _ => "the resource's API version is not known".to_string(),
+            };
+            let unknown = Unknown::opaque(reason.clone(), subject.declaration);
+            return Outcome {
+                verdict: Tri::Unknown(unknown),
+                evidence: Some(Evidence {
+                    message: reason,
+                    location: subject.declaration,
+                    trace: Vec::new(),
+                    written: true,
+                }),
+                applicable: true,
+                independent: false,
+            };
+        }
+    };
+    if versions.iter().any(|v| v.eq_ignore_ascii_case(version)) {
+        return Outcome::pass();
+    }
+    Outcome {
+        verdict: Tri::No,
+        evidence: Some(Evidence {
+            message: format!("the resource is declared with API version {version}, not {}", versions.join(" or ")),
+            location: subject.declaration,
+            trace: Vec::new(),
+            written: true,
+        }),
+        applicable: true,
+        independent: false,
     }
 }
 

@@ -1,6 +1,6 @@
 //! A condition table as a rule file writes it, validated into a typed `Condition`. The key that
-//! names the kind (`property`, `parameter`, `child`, `referenced-by`, `scoped-by`, `predicate`,
-//! `constant`, `any`, `all`, `not`) picks the struct the table is read into, so each kind
+//! names the kind (`property`, `parameter`, `child`, `referenced-by`, `scoped-by`,
+//! `api-version`, `predicate`, `constant`, `any`, `all`, `not`) picks the struct the table is read into, so each kind
 //! rejects keys it does not have and lists the ones it does.
 
 use crate::model::Value;
@@ -11,8 +11,19 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// The words that name a condition's kind, in the order an error lists them.
-pub const KINDS: &[&str] =
-    &["property", "parameter", "child", "referenced-by", "scoped-by", "predicate", "constant", "any", "all", "not"];
+pub const KINDS: &[&str] = &[
+    "property",
+    "parameter",
+    "child",
+    "referenced-by",
+    "scoped-by",
+    "api-version",
+    "predicate",
+    "constant",
+    "any",
+    "all",
+    "not",
+];
 
 /// Rule options in force while a rule is read: `{ option = "min-days" }` takes its value here.
 pub type Options = toml::Table;
@@ -94,6 +105,12 @@ struct RawScopedBy {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawApiVersion {
+    api_version: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPredicate {
     predicate: String,
     start: Option<String>,
@@ -169,6 +186,13 @@ pub fn condition(table: toml::Table, options: &Options) -> Result<Condition, Str
                 id: vec!["scope".into()],
                 filter: raw.where_.map(|t| condition(t, options)).transpose()?.map(Box::new),
             }))
+        }
+        "api-version" => {
+            let raw: RawApiVersion = read(table, kind)?;
+            if raw.api_version.is_empty() {
+                return Err("`api-version` lists at least one API version".into());
+            }
+            Ok(Condition::ApiVersion(raw.api_version))
         }
         "predicate" => {
             let raw: RawPredicate = read(table, kind)?;

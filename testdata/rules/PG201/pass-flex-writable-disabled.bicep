@@ -1,0 +1,27 @@
+// From API version 2023-06-01-preview on, network.publicNetworkAccess is writable: Disabled
+// removes the public endpoint.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2023-06-01-preview' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: 'GeneralPurpose'
+  }
+  properties: {
+    version: '14'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+    network: {
+      publicNetworkAccess: 'Disabled'
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// 2022-03-08-preview has only the booleans: Azure ignores these strings.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2022-03-08-preview' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: 'GeneralPurpose'
+  }
+  properties: {
+    version: '14'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+    }
+  }
+}
