@@ -33,9 +33,14 @@ pub(super) fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing:
                     Check { what: what.clone(), test, missing, at: config.declaration, today: subject.today }
                         .value(node)
                 }
-                PropertyLookup::Missing => {
-                    missing_outcome(missing, test, subject.today, &what, config.declaration, "has no `properties.value`")
-                }
+                PropertyLookup::Missing => missing_outcome(
+                    missing,
+                    test,
+                    subject.today,
+                    &what,
+                    config.declaration,
+                    "has no `properties.value`",
+                ),
                 PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
             };
             if_deployed(outcome, &config.deployed)

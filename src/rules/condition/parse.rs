@@ -253,8 +253,9 @@ fn missing(value: Option<toml::Value>) -> Result<MissingVerdict, String> {
     match value {
         Some(toml::Value::String(word)) if word == "pass" => Ok(MissingVerdict::Pass),
         Some(toml::Value::String(word)) if word == "fail" => Ok(MissingVerdict::Fail),
-        Some(toml::Value::Table(mut table)) if table.len() == 1 && table.contains_key("default") => {
-            table.remove("default").map_or_else(|| Err(expected.to_string()), |v| to_value(v).map(MissingVerdict::Default))
+        Some(toml::Value::Table(table)) if table.len() == 1 && table.contains_key("default") => {
+            let default = table.into_iter().map(|(_, v)| v).next().ok_or(expected)?;
+            to_value(default).map(MissingVerdict::Default)
         }
         Some(other) => Err(format!("`missing = {other}`: {expected}")),
         None => Err(expected.to_string()),
