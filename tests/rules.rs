@@ -61,8 +61,10 @@ fn fixtures_fail_and_pass_as_named() {
             } else if name.starts_with("pass") {
                 if !report.findings.is_empty() {
                     problems.push(format!("{}/{name}: expected no finding, got: [{}]", rule.id, shown(&report)));
-                } else if report.judged.first().copied().unwrap_or(0) == 0 {
-                    // A pass must come from judging something, not from matching nothing.
+                } else if report.judged.first().copied().unwrap_or(0) == 0 && !rule.fails_every_subject() {
+                    // A pass must come from judging something, not from matching nothing; a rule
+                    // that fails every subject (PG604) is passed only by deploying none, and its
+                    // failing fixtures show that its types match.
                     problems.push(format!("{}/{name}: the rule judged no resource (a misspelt type?)", rule.id));
                 }
             } else {
@@ -190,7 +192,11 @@ fn doc_examples_fail_once_and_pass() {
                 .collect();
             let ok = match kind {
                 "fail" => failing == 1 && report.findings.len() == 1 && report.errors.is_empty(),
-                _ => report.findings.is_empty() && report.errors.is_empty() && report.judged[0] > 0,
+                _ => {
+                    report.findings.is_empty()
+                        && report.errors.is_empty()
+                        && (report.judged[0] > 0 || rule.fails_every_subject())
+                }
             };
             if !ok {
                 problems.push(format!("{} example-{kind}: {:?}", rule.id, shown));

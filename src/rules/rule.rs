@@ -78,6 +78,13 @@ impl Rule {
         }
         types
     }
+
+    /// Whether every check fails whatever its subject says (`constant = false`, PG604's
+    /// retired single server): a template passes such a rule only by deploying none of its
+    /// subjects, so a passing template judges nothing.
+    pub fn fails_every_subject(&self) -> bool {
+        self.checks.iter().all(|c| c.when.is_none() && matches!(c.expect, Condition::Constant { holds: false, .. }))
+    }
 }
 
 /// What a check judges, the precondition that makes it apply, and what must hold.

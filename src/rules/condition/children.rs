@@ -16,7 +16,7 @@ use crate::rules::condition::{
 /// A server parameter: every configuration of that name is judged (two that disagree leave the
 /// result to deployment order, so the worse one counts). A configuration that may be this one
 /// (its name, or its parent, is not known) makes the verdict unknown when it would change it.
-pub(super) fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: MissingVerdict) -> Outcome {
+pub(super) fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing: &MissingVerdict) -> Outcome {
     let deployment = subject.deployment;
     let Some(index) = subject.index else { return Outcome::not_applicable() };
     let what = format!("server parameter `{name}`");
@@ -33,9 +33,14 @@ pub(super) fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing:
                     Check { what: what.clone(), test, missing, at: config.declaration, today: subject.today }
                         .value(node)
                 }
-                PropertyLookup::Missing => {
-                    missing_outcome(missing, &what, config.declaration, "has no `properties.value`")
-                }
+                PropertyLookup::Missing => missing_outcome(
+                    missing,
+                    test,
+                    subject.today,
+                    &what,
+                    config.declaration,
+                    "has no `properties.value`",
+                ),
                 PropertyLookup::Unknown(u, node) => unknown_outcome(&what, &u, node),
             };
             if_deployed(outcome, config)
@@ -55,7 +60,7 @@ pub(super) fn parameter(subject: &Subject<'_>, name: &str, test: &Test, missing:
         // The server's own settings are not in the template: only what children set counts.
         Outcome::not_applicable()
     } else {
-        missing_outcome(missing, &what, subject.declaration, "is not set")
+        missing_outcome(missing, test, subject.today, &what, subject.declaration, "is not set")
     };
     for (with, u, config, how) in maybe {
         let alternative = combine(named.iter().cloned().chain([with]), false);

@@ -22,11 +22,13 @@ use serde::Deserialize;
 pub use parse::parse_path;
 
 /// Whether a condition holds when the value it reads is not set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MissingVerdict {
     Pass,
     Fail,
+    /// Azure's default value, judged by the comparison's test as if written: the verdict then
+    /// follows a threshold a user may raise (`--set PG402.min-days=14`).
+    Default(Value),
 }
 
 /// How many children a `child` condition asks for.
@@ -170,9 +172,9 @@ impl Condition {
                 Outcome::not_applicable()
             }
             Condition::Property { path, test, missing, read_only_in } => {
-                property::property(subject, path, test, *missing, read_only_in)
+                property::property(subject, path, test, missing, read_only_in)
             }
-            Condition::Parameter { name, test, missing } => children::parameter(subject, name, test, *missing),
+            Condition::Parameter { name, test, missing } => children::parameter(subject, name, test, missing),
             Condition::Child(child) => children::child(subject, child),
             Condition::Related(related) => related::related(subject, related),
             Condition::ApiVersion(versions) => api_version(subject, versions),
@@ -314,9 +316,23 @@ fn display_path(path: &[String]) -> String {
     format!("`{}`", path.join("."))
 }
 
-fn missing_outcome(missing: MissingVerdict, what: &str, at: Origin, how: &str) -> Outcome {
+/// What a value that is not set gives: a fixed verdict, or Azure's default judged by `test`.
+fn missing_outcome(missing: &MissingVerdict, test: &Test, today: Date, what: &str, at: Origin, how: &str) -> Outcome {
     match missing {
         MissingVerdict::Pass => Outcome::pass(),
+        MissingVerdict::Default(value) => {
+            let (verdict, expectation) = comparison::judge(&Node::new(value.clone(), at), test, today);
+            let message = format!("{what} {how}, so Azure's default {} applies ({expectation})", value.describe());
+            match verdict {
+                Tri::Yes => Outcome::pass(),
+                verdict => Outcome {
+                    verdict,
+                    evidence: Some(Evidence { message, location: at, trace: Vec::new(), written: false }),
+                    applicable: true,
+                    independent: false,
+                },
+            }
+        }
         MissingVerdict::Fail => Outcome {
             verdict: Tri::No,
             evidence: Some(Evidence {

@@ -69,7 +69,8 @@ struct RawComparison {
     supported_until: Option<toml::Table>,
     secure_input: Option<bool>,
     no_secret: Option<bool>,
-    missing: Option<MissingVerdict>,
+    /// `"pass"`, `"fail"`, or `{ default = 7 }`: Azure's default, judged by the test.
+    missing: Option<toml::Value>,
     /// API versions of the resource type in which the property is read-only: there the
     /// template does not set it, whatever it says.
     read_only_in: Option<Vec<String>>,
@@ -255,9 +256,7 @@ fn comparison(raw: RawComparison, options: &Options) -> Result<Condition, String
         return Err("a comparison needs exactly one test: `equals`, `not-equals`, `one-of`, `not-one-of`, `contains`, `non-empty`, `at-least`, `at-most`, `version-at-least`, `version-below`, `list-contains`, `supported-until`, `secure-input`, `no-secret`".into());
     }
     let test = tests.remove(0)?;
-    let missing = raw
-        .missing
-        .ok_or("a comparison needs `missing = \"pass\"` or `\"fail\"`: what Azure does when the value is not set")?;
+    let missing = missing(raw.missing)?;
     match (raw.property, raw.parameter) {
         (Some(path), None) => Ok(Condition::Property {
             path: parse_path(&path)?,
@@ -268,6 +267,22 @@ fn comparison(raw: RawComparison, options: &Options) -> Result<Condition, String
         (None, Some(name)) if raw.read_only_in.is_none() => Ok(Condition::Parameter { name, test, missing }),
         (None, Some(_)) => Err("`read-only-in` belongs to a `property` comparison".into()),
         _ => Err("a comparison reads either `property` or `parameter`".into()),
+    }
+}
+
+/// What a comparison says when the value is not set: `"pass"`, `"fail"`, or Azure's default
+/// (`{ default = 7 }`), which the test then judges like a written value.
+fn missing(value: Option<toml::Value>) -> Result<MissingVerdict, String> {
+    let expected = "a comparison needs `missing = \"pass\"`, `\"fail\"` or `{ default = .. }` (Azure's default value): what Azure does when the value is not set";
+    match value {
+        Some(toml::Value::String(word)) if word == "pass" => Ok(MissingVerdict::Pass),
+        Some(toml::Value::String(word)) if word == "fail" => Ok(MissingVerdict::Fail),
+        Some(toml::Value::Table(table)) if table.len() == 1 && table.contains_key("default") => {
+            let default = table.into_iter().map(|(_, v)| v).next().ok_or(expected)?;
+            to_value(default).map(MissingVerdict::Default)
+        }
+        Some(other) => Err(format!("`missing = {other}`: {expected}")),
+        None => Err(expected.to_string()),
     }
 }
 

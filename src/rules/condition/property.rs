@@ -15,14 +15,14 @@ pub(super) fn property(
     subject: &Subject<'_>,
     path: &[String],
     test: &Test,
-    missing: MissingVerdict,
+    missing: &MissingVerdict,
     read_only_in: &[String],
 ) -> Outcome {
     let what = display_path(path);
     let api_version = subject.resource().and_then(|r| r.api_version.as_deref());
     if let Some(version) = api_version.filter(|v| read_only_in.iter().any(|r| r.eq_ignore_ascii_case(v))) {
         let how = format!("is read-only in API version {version}, so the template does not set it");
-        return missing_outcome(missing, &what, subject.declaration, &how);
+        return missing_outcome(missing, test, subject.today, &what, subject.declaration, &how);
     }
     let check = Check { what, test, missing, at: subject.declaration, today: subject.today };
     check.property(subject.node, path, true)
@@ -32,7 +32,7 @@ pub(super) fn property(
 pub(super) struct Check<'t> {
     pub what: String,
     pub test: &'t Test,
-    pub missing: MissingVerdict,
+    pub missing: &'t MissingVerdict,
     /// Where a missing value is reported.
     pub at: Origin,
     pub today: Date,
@@ -76,7 +76,7 @@ impl Check<'_> {
     }
 
     fn missing(&self) -> Outcome {
-        missing_outcome(self.missing, &self.what, self.at, "is not set")
+        missing_outcome(self.missing, self.test, self.today, &self.what, self.at, "is not set")
     }
 
     /// Every value `u` may take judged by `judge`: the same verdict for all is the verdict;

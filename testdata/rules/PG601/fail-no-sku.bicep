@@ -1,0 +1,19 @@
+// No sku: Azure documents no default tier, so the rule applies, and there is no standby.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+  }
+}

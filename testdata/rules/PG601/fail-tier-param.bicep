@@ -1,0 +1,28 @@
+// Every tier the parameter allows can have a standby.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+@allowed([
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param skuTier string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: skuTier
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// The Burstable development server cannot have a standby and is not judged.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+resource devServer 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg-orders-dev'
+  location: location
+  sku: {
+    name: 'Standard_B1ms'
+    tier: 'Burstable'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+  }
+}
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: 'GeneralPurpose'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+    highAvailability: {
+      mode: 'ZoneRedundant'
+    }
+  }
+}

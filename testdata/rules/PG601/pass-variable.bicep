@@ -1,0 +1,28 @@
+// The mode comes from a variable, in lower case.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+var highAvailability = {
+  mode: 'zoneredundant'
+}
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_E4ds_v5'
+    tier: 'MemoryOptimized'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+    highAvailability: highAvailability
+  }
+}

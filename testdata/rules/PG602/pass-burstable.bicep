@@ -1,0 +1,29 @@
+// A custom window applies to every tier.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_B1ms'
+    tier: 'Burstable'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+    maintenanceWindow: {
+      customWindow: 'Enabled'
+      dayOfWeek: 0
+      startHour: 2
+      startMinute: 0
+    }
+  }
+}
