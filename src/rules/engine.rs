@@ -2,7 +2,7 @@
 //! template deploys (or against every output), and against the resources it does not create
 //! (`existing` ones, and parents its children name) for what their children change.
 
-use crate::model::{Deployment, Node, Resource, StrPart, Tri, Value};
+use crate::model::{Deployment, Node, Resource, StrPart, Tri, Unknown, Value};
 use crate::rules::condition::{Evidence, Outcome, Subject, if_deployed};
 use crate::rules::date::Date;
 use crate::rules::rule::{Check, Target};
@@ -81,9 +81,19 @@ pub fn run(rules: &[Rule], deployment: &Deployment, today: Date) -> Judged {
 /// check not apply; one that is unknown makes a failure unknown, saying why.
 fn judge(check: &Check, subject: &Subject<'_>) -> Outcome {
     let Some(when) = &check.when else { return check.expect.evaluate(subject) };
-    let precondition = when.evaluate(subject);
-    if !precondition.applicable || precondition.verdict == Tri::No {
+    let mut precondition = when.evaluate(subject);
+    if precondition.verdict == Tri::No || (!precondition.applicable && !subject.external) {
         return Outcome::not_applicable();
+    }
+    if !precondition.applicable {
+        // A server the template does not create: what the precondition reads (its tier, its
+        // version) is not in the template, so whether the check applies is unknown. What its
+        // children change is still judged.
+        let u = Unknown::opaque(
+            "the resource is not created by the template, so its own settings are not known",
+            subject.declaration,
+        );
+        precondition = Outcome { verdict: Tri::Unknown(u), evidence: None, applicable: true, independent: false };
     }
     let outcome = check.expect.evaluate(subject);
     match (&precondition.verdict, &outcome.verdict) {

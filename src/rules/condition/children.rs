@@ -118,15 +118,21 @@ pub(super) fn child(subject: &Subject<'_>, condition: &ChildCondition) -> Outcom
     let verdict_of = |children: &[(Outcome, &Resource)]| -> Outcome {
         quantify(subject, condition, children.iter().map(|(o, r)| (o.clone(), *r)))
     };
-    let base = verdict_of(&sure);
-    // A server the template does not create may have such a child already.
-    let base = if subject.external && base.verdict != Tri::Yes { Outcome::not_applicable() } else { base };
+    // A server the template does not create may have such a child already, which can only
+    // help `exists`: for `all` and `none`, a child the template deploys that breaks the
+    // condition breaks it whatever else the server has.
+    let unjudged = |outcome: Outcome| {
+        if subject.external && outcome.verdict != Tri::Yes && condition.quantifier == Quantifier::Exists {
+            Outcome::not_applicable()
+        } else {
+            outcome
+        }
+    };
+    let base = unjudged(verdict_of(&sure));
     for (judged, resource, u) in &maybe {
         let mut with: Vec<(Outcome, &Resource)> = sure.clone();
         with.push((judged.clone(), *resource));
-        let alternative = verdict_of(&with);
-        let alternative =
-            if subject.external && alternative.verdict != Tri::Yes { Outcome::not_applicable() } else { alternative };
+        let alternative = unjudged(verdict_of(&with));
         if !alternative.same_verdict(&base) {
             return Outcome {
                 verdict: Tri::Unknown(u.clone()),
@@ -187,7 +193,13 @@ fn quantify<'r>(
         }
         Quantifier::All => {
             let outcomes = children.into_iter().map(|(o, _)| o);
-            Outcome { independent: true, ..combine(outcomes, false) }
+            let mut outcome = Outcome { independent: true, ..combine(outcomes, false) };
+            if outcome.verdict == Tri::No
+                && let Some(evidence) = &mut outcome.evidence
+            {
+                evidence.message = format!("one `{kind}` child does not meet the condition ({})", evidence.message);
+            }
+            outcome
         }
         Quantifier::None => {
             let found = children.iter().find(|(o, _)| o.verdict == Tri::Yes);

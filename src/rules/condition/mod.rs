@@ -369,7 +369,18 @@ fn combine(outcomes: impl Iterator<Item = Outcome>, is_any: bool) -> Outcome {
     let mut passed: Option<Outcome> = None;
     for out in outcomes {
         match out.verdict {
-            Tri::Yes => passed = passed.or(Some(out)),
+            // A pass that judged something decides `any`; one with nothing to judge (a setting
+            // of a server the template does not create) leaves `all` unjudged. Either way the
+            // verdict does not depend on the order the conditions are written in.
+            Tri::Yes => {
+                let replace = match &passed {
+                    None => true,
+                    Some(p) => p.applicable != out.applicable && out.applicable == is_any,
+                };
+                if replace {
+                    passed = Some(out);
+                }
+            }
             Tri::No => {
                 // Prefer evidence that points at a written value over a missing one.
                 let better = match &failed {

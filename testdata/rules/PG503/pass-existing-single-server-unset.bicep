@@ -1,0 +1,32 @@
+// The existing single server sets nothing: its own value is not judged.
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: 'GeneralPurpose'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+  }
+}
+
+resource legacy 'Microsoft.DBforPostgreSQL/servers@2017-12-01' existing = {
+  name: 'pg-legacy'
+}
+
+resource legacyDb 'Microsoft.DBforPostgreSQL/servers/databases@2017-12-01' = {
+  parent: legacy
+  name: 'orders'
+}

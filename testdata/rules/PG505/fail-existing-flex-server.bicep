@@ -1,0 +1,14 @@
+param serverName string = 'pg-shared'
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing = {
+  name: serverName
+}
+
+resource configuration0 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'logfiles.retention_days'
+  properties: {
+    value: '2'
+    source: 'user-override'
+  }
+}

@@ -1,0 +1,40 @@
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+@allowed([
+  '1'
+  '2'
+  '3'
+])
+param logRetentionDays string = '3'
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'Standard_D2ds_v5'
+    tier: 'GeneralPurpose'
+  }
+  properties: {
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    storage: {
+      storageSizeGB: 128
+    }
+  }
+}
+
+resource configuration0 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  name: '${serverName}/logfiles.retention_days'
+  properties: {
+    value: logRetentionDays
+    source: 'user-override'
+  }
+  dependsOn: [
+    server
+  ]
+}

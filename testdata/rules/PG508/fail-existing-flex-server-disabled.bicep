@@ -1,0 +1,13 @@
+param serverName string = 'pg-shared'
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' existing = {
+  name: serverName
+}
+
+resource advancedThreatProtectionSetting0 'Microsoft.DBforPostgreSQL/flexibleServers/advancedThreatProtectionSettings@2024-08-01' = {
+  parent: server
+  name: 'Default'
+  properties: {
+    state: 'Disabled'
+  }
+}

@@ -1,0 +1,42 @@
+param serverName string = 'pg-orders-prod'
+param location string = resourceGroup().location
+param administratorLogin string = 'pgadmin'
+@secure()
+param administratorLoginPassword string
+
+@allowed([
+  'Disabled'
+])
+param threatDetectionState string = 'Disabled'
+
+resource server 'Microsoft.DBforPostgreSQL/servers@2017-12-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: 'MO_Gen5_2'
+    tier: 'MemoryOptimized'
+    family: 'Gen5'
+    capacity: 2
+  }
+  properties: {
+    createMode: 'Default'
+    version: '16'
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorLoginPassword
+    sslEnforcement: 'Enabled'
+    minimalTlsVersion: 'TLS1_2'
+    storageProfile: {
+      storageMB: 51200
+      backupRetentionDays: 7
+    }
+  }
+}
+
+resource securityAlertPolicie0 'Microsoft.DBforPostgreSQL/servers/securityAlertPolicies@2017-12-01' = {
+  parent: server
+  name: 'Default'
+  properties: {
+    state: threatDetectionState
+    emailAccountAdmins: true
+  }
+}
