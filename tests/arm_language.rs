@@ -544,3 +544,32 @@ fn user_defined_functions_calling_each_other_twice_stop_in_time() {
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
     assert_eq!(output(&d, "big"), None);
 }
+
+/// A parameter typed by a definition (`$ref`, languageVersion 2.0, as Bicep compiles a
+/// user-defined type) takes `nullable`, `allowedValues` and bounds from it: an omitted
+/// nullable one is `null`, as in the Bicep it came from (CARML's flexible server
+/// `customerManagedKey`).
+#[test]
+fn parameters_typed_by_a_definition_read_it() {
+    let deployment = evaluate_template(
+        r##""languageVersion": "2.0",
+        "definitions": {
+            "keyType": { "type": "object", "nullable": true },
+            "tierType": { "type": "string", "allowedValues": ["Burstable", "GeneralPurpose"] },
+            "daysType": { "$ref": "#/definitions/days" },
+            "days": { "type": "int", "minValue": 7, "maxValue": 35 }
+        },
+        "parameters": {
+            "key": { "$ref": "#/definitions/keyType" },
+            "tier": { "$ref": "#/definitions/tierType" },
+            "days": { "$ref": "#/definitions/daysType" }
+        },
+        "resources": {},
+        "outputs": {
+            "key": { "type": "bool", "value": "[empty(parameters('key'))]" },
+            "atLeastSeven": { "type": "bool", "value": "[greaterOrEquals(parameters('days'), 7)]" }
+        }"##,
+    );
+    assert_eq!(output(&deployment, "key"), Some(json!(true)));
+    assert_eq!(output(&deployment, "atLeastSeven"), Some(json!(true)));
+}

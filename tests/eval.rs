@@ -5,13 +5,18 @@ use pgguard::rules::Verdict;
 use pgguard::scan::{ScanOptions, ScanReport, scan};
 use std::path::Path;
 
-/// Scans files written into a temporary folder with the built-in rules.
+/// The rules these tests read the evaluator through: network, TLS and backup. The rest of the
+/// catalogue has fixtures of its own under testdata/rules.
+const RULES: &[&str] = &["PG101", "PG103", "PG201", "PG202", "PG203", "PG204", "PG401"];
+
+/// Scans files written into a temporary folder with the rules above.
 fn scan_files(files: &[(&str, &str)]) -> (tempfile::TempDir, ScanReport) {
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).expect("write");
     }
-    let report = scan(&[dir.path().to_path_buf()], ScanOptions::default()).expect("scan");
+    let select = Some(RULES.iter().map(|r| r.to_string()).collect());
+    let report = scan(&[dir.path().to_path_buf()], ScanOptions { select, ..ScanOptions::default() }).expect("scan");
     (dir, report)
 }
 

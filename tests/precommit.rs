@@ -99,12 +99,9 @@ fn the_hook_fails_on_an_insecure_deployment_and_passes_on_a_secure_template() {
     assert!(!log.contains("infra/main.bicep:"), "findings in files that are not staged are not reported:\n{log}");
     git(&repo, &["commit", "-qm", "reviewed", "--no-verify"]);
 
-    // A new template that is secure: a flexible server injected into a VNet, with geo-redundant
-    // backups.
-    let secure =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rules/PG204/pass-vnet-injected.bicep"))
-            .expect("fixture")
-            .replace("    storage: {", "    backup: {\n      geoRedundantBackup: 'Enabled'\n    }\n    storage: {");
+    // A new template that is secure: a flexible server that passes every rule.
+    let secure = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/hardened/orders.bicep"))
+        .expect("fixture");
     std::fs::write(repo.join("orders.bicep"), secure).expect("write");
     git(&repo, &["add", "orders.bicep"]);
     let (ok, log) = run();

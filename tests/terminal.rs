@@ -39,11 +39,15 @@ fn longest_excerpt(human: &str) -> usize {
 fn the_avm_module_reads_well_in_a_terminal() {
     let Some(avm) = common::avm_flexible_server("the_avm_module_reads_well_in_a_terminal") else { return };
     // With the compiled `main.json`s too, whose names are ARM expressions.
-    let (code, human) = run(&avm, &["scan", ".", "--color", "never", "--include-compiled"], &[]);
+    let (code, human) =
+        run(&avm, &["scan", ".", "--color", "never", "--include-compiled", "--today", "2026-12-03"], &[]);
     assert_eq!(code, 1);
-    // The whole report was 680 lines: a trace label 300 lines below the finding pulled every
-    // line between into one excerpt, and ten contexts were listed in full.
-    assert!(human.lines().count() < 400, "{} lines", human.lines().count());
+    // The whole report was 680 lines for 9 findings: a trace label 300 lines below the finding
+    // pulled every line between into one excerpt, and ten contexts were listed in full. A
+    // finding now takes about 20 lines: its excerpt, its contexts (capped) and its help.
+    let findings = human.lines().filter(|l| l.trim_start().starts_with(['⚠', '☞', '×', '✗'])).count();
+    assert!(findings > 0);
+    assert!(human.lines().count() < 25 * findings, "{} lines for {findings} findings", human.lines().count());
     assert!(longest_excerpt(&human) <= 6, "an excerpt shows {} source lines:\n{human}", longest_excerpt(&human));
     assert!(human.contains("and 7 more"), "long context lists are capped");
     // The ARM firewall rule is named `[format('{0}/{1}', parameters('flexibleServerName'),
@@ -64,7 +68,7 @@ fn quickstart_templates_read_well_in_a_terminal() {
     ] {
         let dir = corpus.join(folder);
         let file = if name.contains("moodle") { "postgres.json" } else { "." };
-        let (code, human) = run(&dir, &["scan", file, "--color", "never"], &[]);
+        let (code, human) = run(&dir, &["scan", file, "--color", "never", "--today", "2026-12-03"], &[]);
         assert_eq!(code, 1, "{human}");
         assert!(longest_excerpt(&human) <= 6, "{human}");
         assert!(!human.contains("`{…}"), "names read by their parameters: {human}");
@@ -75,7 +79,7 @@ fn quickstart_templates_read_well_in_a_terminal() {
 #[test]
 fn concise_output_is_one_line_per_finding() {
     let Some(avm) = common::avm_flexible_server("concise_output_is_one_line_per_finding") else { return };
-    let (_, concise) = run(&avm, &["scan", ".", "--format", "concise"], &[]);
+    let (_, concise) = run(&avm, &["scan", ".", "--format", "concise", "--today", "2026-12-03"], &[]);
     let lines: Vec<&str> = concise.lines().collect();
     assert!(lines.iter().any(|l| l.starts_with("main.bicep:366:32: PG201 [high] ")), "{concise}");
     assert!(lines.iter().any(|l| l.contains(" PG204 [medium, unknown] ")), "{concise}");
@@ -86,7 +90,7 @@ fn concise_output_is_one_line_per_finding() {
 #[test]
 fn github_annotations_point_at_the_repository_path() {
     let Some((_repo, infra)) = common::avm_repo("github_annotations_point_at_the_repository_path") else { return };
-    let (_, out) = run(&infra, &["scan", ".", "--format", "github"], &[]);
+    let (_, out) = run(&infra, &["scan", ".", "--format", "github", "--today", "2026-12-03"], &[]);
     let lines: Vec<&str> = out.lines().collect();
     assert!(
         lines.iter().any(|l| l.starts_with("::error file=infra/main.bicep,line=366,col=32,")

@@ -1,14 +1,21 @@
-// Two PostgreSQL flexible servers for a small shop:
-//   - `reporting` was set up by hand for a BI tool and then written down as is: pgguard reports
-//     PG103, PG201, PG202, PG203, PG204 and PG401 on it.
-//   - `orders` is the hardened one: VNet-injected, TLS enforced by default, geo-redundant backup.
-//     It passes every rule.
+// PostgreSQL for a small shop:
+//   - `reporting` was set up by hand for a BI tool and then written down as is: public, TLS off,
+//     firewall open, logging and auditing left at (or below) Azure's defaults, a password in a
+//     plain parameter, and an output that hands the password on. pgguard reports most of its
+//     rules on it (`pgguard scan examples`).
+//   - `analytics` is a Cosmos DB for PostgreSQL cluster whose coordinator is public (PG205).
+//   - `orders` is the hardened one: VNet-injected, Microsoft Entra authentication only,
+//     customer-managed keys, zone-redundant HA, a custom maintenance window, pgaudit, Defender
+//     and diagnostic settings. It passes every rule.
 
 param location string = resourceGroup().location
 param administratorLogin string = 'pgadmin'
 
+// Not @secure(): the password ends up in deployment logs (PG701).
+param reportingPassword string = 'Reporting#2024'
+
 @secure()
-param administratorLoginPassword string
+param analyticsPassword string
 
 param reportingServerName string = 'pg-shop-reporting'
 param ordersServerName string = 'pg-shop-orders'
@@ -17,6 +24,14 @@ param vnetName string = 'vnet-shop'
 @description('Public range of the BI vendor, as they sent it.')
 param biVendorRangeStart string = '20.190.0.0'
 param biVendorRangeEnd string = '20.190.255.255'
+
+@description('The key that encrypts the orders database, and the identity that may read it.')
+param ordersKeyUri string = 'https://kv-shop.vault.azure.net/keys/pg-orders/0123456789abcdef0123456789abcdef'
+param ordersIdentityId string = resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-pg-orders')
+
+@description('The Entra group that administers the orders database.')
+param dbaGroupObjectId string = '00000000-0000-0000-0000-000000000001'
+param logWorkspaceId string = resourceId('Microsoft.OperationalInsights/workspaces', 'log-shop')
 
 var dnsZoneName = 'shop.private.postgres.database.azure.com'
 
@@ -28,9 +43,10 @@ resource reporting 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     tier: 'Burstable'
   }
   properties: {
-    version: '16'
+    // PostgreSQL 14 reached its community end of life on 2026-11-12 (PG603).
+    version: '14'
     administratorLogin: administratorLogin
-    administratorLoginPassword: administratorLoginPassword
+    administratorLoginPassword: reportingPassword
     storage: {
       storageSizeGB: 64
     }
@@ -45,11 +61,52 @@ resource reporting 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     }
   }
 
-  // The BI tool's driver was configured without TLS (PG103).
+  // The BI tool's driver was configured without TLS (PG103) and with TLS 1.1 at best (PG104).
   resource requireSecureTransport 'configurations' = {
     name: 'require_secure_transport'
     properties: {
       value: 'off'
+      source: 'user-override'
+    }
+  }
+
+  resource minTls 'configurations' = {
+    name: 'ssl_min_protocol_version'
+    properties: {
+      value: 'TLSv1.1'
+      source: 'user-override'
+    }
+  }
+
+  // Logging turned down to save storage (PG501, PG502, PG503, PG505).
+  resource logCheckpoints 'configurations' = {
+    name: 'log_checkpoints'
+    properties: {
+      value: 'off'
+      source: 'user-override'
+    }
+  }
+
+  resource logConnections 'configurations' = {
+    name: 'log_connections'
+    properties: {
+      value: 'OFF'
+      source: 'user-override'
+    }
+  }
+
+  resource logDisconnections 'configurations' = {
+    name: 'log_disconnections'
+    properties: {
+      value: 'off'
+      source: 'user-override'
+    }
+  }
+
+  resource logRetention 'configurations' = {
+    name: 'logfiles.retention_days'
+    properties: {
+      value: '2'
       source: 'user-override'
     }
   }
@@ -77,6 +134,21 @@ resource biVendor 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-
   ]
 }
 
+resource analytics 'Microsoft.DBforPostgreSQL/serverGroupsv2@2022-11-08' = {
+  name: 'pg-shop-analytics'
+  location: location
+  properties: {
+    postgresqlVersion: '16'
+    administratorLoginPassword: analyticsPassword
+    coordinatorServerEdition: 'GeneralPurpose'
+    coordinatorVCores: 4
+    coordinatorStorageQuotaInMb: 131072
+    nodeCount: 0
+    // Opened for a notebook on a laptop (PG205).
+    coordinatorEnablePublicIpAccess: true
+  }
+}
+
 module network 'network.bicep' = {
   name: 'network'
   params: {
@@ -93,16 +165,39 @@ resource orders 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     name: 'Standard_D4ds_v5'
     tier: 'GeneralPurpose'
   }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${ordersIdentityId}': {}
+    }
+  }
   properties: {
-    version: '16'
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorLoginPassword
+    version: '17'
+    // Microsoft Entra only: no password to leak.
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+    }
+    dataEncryption: {
+      type: 'AzureKeyVault'
+      primaryKeyURI: ordersKeyUri
+      primaryUserAssignedIdentityId: ordersIdentityId
+    }
     storage: {
       storageSizeGB: 256
     }
     backup: {
       backupRetentionDays: 14
       geoRedundantBackup: 'Enabled'
+    }
+    highAvailability: {
+      mode: 'ZoneRedundant'
+    }
+    maintenanceWindow: {
+      customWindow: 'Enabled'
+      dayOfWeek: 0
+      startHour: 2
+      startMinute: 0
     }
     // VNet-injected: no public endpoint, so no firewall rules and no private endpoint needed.
     network: {
@@ -113,4 +208,70 @@ resource orders 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   dependsOn: [
     network
   ]
+
+  resource dbaGroup 'administrators' = {
+    name: dbaGroupObjectId
+    properties: {
+      principalName: 'dba-shop'
+      principalType: 'Group'
+      tenantId: tenant().tenantId
+    }
+  }
+
+  resource defender 'advancedThreatProtectionSettings' = {
+    name: 'Default'
+    properties: {
+      state: 'Enabled'
+    }
+  }
+
+  // pgaudit loaded and logging DDL and role changes (PG506); server logs kept a week (PG505).
+  resource preload 'configurations' = {
+    name: 'shared_preload_libraries'
+    properties: {
+      value: 'pg_cron,pg_stat_statements,pgaudit'
+      source: 'user-override'
+    }
+  }
+
+  resource auditLog 'configurations' = {
+    name: 'pgaudit.log'
+    properties: {
+      value: 'DDL,ROLE'
+      source: 'user-override'
+    }
+  }
+
+  resource throttle 'configurations' = {
+    name: 'connection_throttle.enable'
+    properties: {
+      value: 'on'
+      source: 'user-override'
+    }
+  }
+
+  resource retention 'configurations' = {
+    name: 'logfiles.retention_days'
+    properties: {
+      value: '7'
+      source: 'user-override'
+    }
+  }
 }
+
+resource ordersDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: orders
+  properties: {
+    workspaceId: logWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// Handed to the BI tool's pipeline, password included (PG702).
+output reportingConnectionString string = 'host=${reporting.properties.fullyQualifiedDomainName};user=${administratorLogin};password=${analyticsPassword}'

@@ -77,7 +77,7 @@ pub fn finding_help(report: &ScanReport, finding: &Finding) -> String {
 
 /// The key GitHub and other consumers match results on across runs, and baselines record; bump
 /// the suffix whenever the hashed fields change.
-pub const FINGERPRINT_KEY: &str = "pgguardFindingHash/v2";
+pub const FINGERPRINT_KEY: &str = "pgguardFindingHash/v3";
 
 /// A fingerprint per finding, in order: FNV-1a (64 bits) over what identifies a finding apart
 /// from where it sits (rule, verdict, the file's path from the repository root, resource,
@@ -94,13 +94,14 @@ pub fn fingerprints(report: &ScanReport, findings: &[Finding]) -> Vec<String> {
             let file = report.file(finding.location);
             let snippet = file.text.get(clamp(file, finding.location.span).range()).unwrap_or("");
             let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            // Only what does not depend on which instance represents the finding: one finding
+            // stands for every loop element, module call and parameter file that gives it, and
+            // its name and message come from one of them, which changes when another goes.
             for field in [
                 rule.id.as_str(),
                 finding.verdict.as_str(),
                 report.path(finding.location),
                 &finding.resource_type,
-                &finding.resource_name,
-                &finding.message,
                 snippet,
             ] {
                 // The 0xff separator is never part of UTF-8, so ("ab", "c") and ("a", "bc") differ.

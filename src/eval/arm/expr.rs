@@ -192,23 +192,36 @@ impl<'a> ArmEval<'a, '_> {
         let Some(member) = self.root.get("parameters").and_then(|p| p.member(name)) else {
             return Node::new(Value::unknown(format!("parameter `{name}` is not declared"), origin), origin);
         };
-        let declared_type = member.value.get("type").and_then(Json::as_str).unwrap_or("").to_ascii_lowercase();
+        // A parameter typed by a definition (`"$ref": "#/definitions/t"`, languageVersion 2.0)
+        // takes what it does not say itself from the definition: its type, `nullable`,
+        // `allowedValues`, `minValue`, `maxValue`.
+        let root = self.root;
+        let attr = |key: &str| -> Option<&Json> {
+            let mut node = &member.value;
+            for _ in 0..8 {
+                if let Some(found) = node.get(key) {
+                    return Some(found);
+                }
+                let target = node.get("$ref").and_then(Json::as_str)?.strip_prefix("#/definitions/")?;
+                node = root.get("definitions")?.get(target)?;
+            }
+            None
+        };
+        let declared_type = attr("type").and_then(Json::as_str).unwrap_or("").to_ascii_lowercase();
         let default = member.value.get("defaultValue");
         let decl = ParamDecl {
             name: &member.name,
             origin: Origin::new(self.frame.file, member.name_span),
             has_default: default.is_some(),
-            nullable: member.value.get("nullable").is_some_and(|n| n.kind == JsonKind::Bool(true)),
+            nullable: attr("nullable").is_some_and(|n| n.kind == JsonKind::Bool(true)),
             secure: declared_type.starts_with("secure"),
             // On an array, `allowedValues` limits its elements: the value is any subset.
-            allowed: member
-                .value
-                .get("allowedValues")
+            allowed: attr("allowedValues")
                 .and_then(Json::as_array)
                 .filter(|_| declared_type != "array")
                 .map(|values| values.iter().map(|v| self.json(v)).collect()),
             bounds: {
-                let bound = |key: &str| match member.value.get(key).map(|v| &v.kind) {
+                let bound = |key: &str| match attr(key).map(|v| &v.kind) {
                     Some(JsonKind::Int(n)) => Some(*n),
                     _ => None,
                 };
