@@ -41,12 +41,12 @@ pub fn arm_parameters(file: FileId, display: &str, doc: &ArmDocument) -> ParamFi
 /// A `.bicepparam` file: the template it is for (`using`, resolved against its folder) and
 /// its values.
 pub fn bicep_parameters(workspace: &Workspace, file: FileId) -> Option<(PathBuf, ParamFile)> {
-    let (template, values) = crate::eval::bicep::parameter_file(workspace, file)?;
+    let (template, (values, problems)) = crate::eval::bicep::parameter_file(workspace, file)?;
     let display = &workspace.file(file).display;
     let values =
         values.into_iter().map(|(name, value)| Input { name, value, source: InputSource::ParamFile }).collect();
     let inputs = Inputs { giver: format!("`{display}`"), values, from_caller: false };
-    Some((template, ParamFile { inputs, problems: Vec::new() }))
+    Some((template, ParamFile { inputs, problems }))
 }
 
 /// A JSON value as written.

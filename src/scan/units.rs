@@ -60,8 +60,10 @@ impl Units {
             command_line: options.params.clone(),
             // Judged as Bicep only when the Bicep shows as much: a registry module is visible
             // only in the compiled template.
+            // A Bicep file with syntax errors is judged only in part: its twin is judged too.
             bicep: bicep
                 .iter()
+                .filter(|&&f| matches!(workspace.parsed(f), Parsed::Bicep(p) if p.errors.is_empty()))
                 .map(|&f| workspace.file(f))
                 .filter(|f| !eval::calls_registry(&f.text))
                 .map(|f| canonical(&f.path))

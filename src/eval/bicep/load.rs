@@ -183,16 +183,33 @@ impl BicepEval<'_, '_> {
         if let Some(known) = self.loaded.0.borrow().get(&full) {
             return known.clone();
         }
+        let too_big =
+            |len: u64| format!("`{path}` is {len} bytes, more than the {MAX_LOADED_FILE} bytes pgguard loads");
         let read = match std::fs::metadata(&full) {
-            Ok(meta) if meta.len() > MAX_LOADED_FILE => {
-                Err(format!("`{path}` is {} bytes, more than the {MAX_LOADED_FILE} bytes pgguard loads", meta.len()))
-            }
-            Ok(_) => std::fs::read(&full).map(Rc::from).map_err(|e| unreadable(path, &e)),
+            Ok(meta) if meta.len() > MAX_LOADED_FILE => Err(too_big(meta.len())),
+            // A device or a named pipe (`/dev/zero`, a FIFO) would be read forever or block.
+            Ok(meta) if !meta.is_file() => Err(format!("`{path}` is not a regular file")),
+            Ok(_) => read_at_most(&full, MAX_LOADED_FILE).map_err(|e| unreadable(path, &e)).and_then(|bytes| {
+                // The file grew between the two looks: still no more than the limit.
+                if bytes.len() as u64 > MAX_LOADED_FILE {
+                    Err(too_big(bytes.len() as u64))
+                } else {
+                    Ok(Rc::from(bytes))
+                }
+            }),
             Err(e) => Err(unreadable(path, &e)),
         };
         self.loaded.0.borrow_mut().insert(full, read.clone());
         read
     }
+}
+
+/// At most `limit + 1` bytes of a file: one more than the limit tells that it is too big.
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Bicep reads files by a path relative to the template.

@@ -29,20 +29,62 @@ pub fn evaluate_root(workspace: &Workspace, file: FileId, build: &mut Build, con
     BicepEval::new(workspace, build, frame, &parsed.program).run();
 }
 
+/// The values of a parameter file, by name, and its problems.
+type ParameterValues = (Vec<(String, Node)>, Vec<(Origin, String)>);
+
 /// A `.bicepparam` file: the template its `using` names (resolved against its folder) and
-/// the value of each `param` it assigns, evaluated as Bicep.
-pub fn parameter_file(workspace: &Workspace, file: FileId) -> Option<(PathBuf, Vec<(String, Node)>)> {
+/// the value of each `param` it assigns (after those of the file it `extends`), evaluated as
+/// Bicep, with the problems of its `extends`.
+pub fn parameter_file(workspace: &Workspace, file: FileId) -> Option<(PathBuf, ParameterValues)> {
     let Parsed::BicepParams(parsed) = workspace.parsed(file) else { return None };
-    let program = &parsed.program;
-    let template = program.statements.iter().find_map(|s| match &s.kind {
+    let template = parsed.program.statements.iter().find_map(|s| match &s.kind {
         StatementKind::Using { path: Some(path), .. } => path.as_literal(),
         _ => None,
     })?;
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
+    let mut problems = Vec::new();
+    let values = parameter_values(workspace, file, &mut vec![file], &mut problems);
+    Some((dir.join(template), (values, problems)))
+}
+
+/// The values a `.bicepparam` file assigns, after those of the file it `extends` (its own
+/// win: a later value given wins). A base file that is not scanned, or that extends itself,
+/// is a problem: its values are not known, and a parameter it sets would silently take the
+/// template's default.
+fn parameter_values(
+    workspace: &Workspace,
+    file: FileId,
+    chain: &mut Vec<FileId>,
+    problems: &mut Vec<(Origin, String)>,
+) -> Vec<(String, Node)> {
+    let Parsed::BicepParams(parsed) = workspace.parsed(file) else { return Vec::new() };
+    let program = &parsed.program;
+    let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
+    let mut values = Vec::new();
+    for statement in &program.statements {
+        let StatementKind::Extends { path } = &statement.kind else { continue };
+        let origin = Origin::new(file, statement.span);
+        let base = path.as_literal().map(|p| dir.join(p));
+        match base.as_deref().and_then(|b| workspace.find(b)) {
+            Some(base) if chain.contains(&base) => {
+                problems.push((origin, "`extends` names a parameter file that extends this one".to_string()));
+            }
+            Some(base) if chain.len() < crate::eval::MAX_MODULE_DEPTH => {
+                chain.push(base);
+                values.extend(parameter_values(workspace, base, chain, problems));
+                chain.pop();
+            }
+            _ => problems.push((
+                origin,
+                "`extends` names a parameter file pgguard did not scan: the values it gives are not known \
+                 (scan it too)"
+                    .to_string(),
+            )),
+        }
+    }
     let mut build = Build::new(file);
     let frame = build.root_frame(file, workspace.file(file).display.clone(), None);
     let mut eval = BicepEval::new(workspace, &mut build, frame, program);
-    let mut values = Vec::new();
     for statement in &program.statements {
         if let StatementKind::Param { name, value: Some(_), .. } = &statement.kind {
             // Evaluated as a parameter with that default; its trace says so, which the
@@ -52,7 +94,7 @@ pub fn parameter_file(workspace: &Workspace, file: FileId) -> Option<(PathBuf, V
             values.push((name.name.clone(), node));
         }
     }
-    Some((dir.join(template), values))
+    values
 }
 
 /// A declaration's value, cached once computed: typed, not a string key.
