@@ -7,7 +7,7 @@ use common::{all, scan_files, verdicts};
 use pgguard::rules::Verdict;
 
 const FLEX: &str = "param pna string = 'Disabled'
-resource flex 'Microsoft.DBforPostgreSQL/flexibleServers@2023-03-01-preview' = {
+resource flex 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: 'pg'
   location: 'westeurope'
   properties: {
@@ -77,7 +77,7 @@ fn loading_a_device_or_a_named_pipe_neither_hangs_nor_exhausts_memory() {
     // Was: `loadTextContent` of a FIFO blocked forever, and of `/dev/zero` (size 0 to
     // `metadata`) read until memory ran out.
     let template = "var t = loadTextContent('data.txt')
-resource flex 'Microsoft.DBforPostgreSQL/flexibleServers@2023-03-01-preview' = {
+resource flex 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: 'pg'
   location: 'westeurope'
   properties: {
@@ -109,7 +109,7 @@ const COMPILED_ENABLED: &str = r#"{
   "contentVersion": "1.0.0.0",
   "metadata": { "_generator": { "name": "bicep", "version": "0.30.0" } },
   "resources": [
-    { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2022-12-01", "name": "pg",
+    { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2024-08-01", "name": "pg",
       "location": "westeurope", "properties": { "network": { "publicNetworkAccess": "Enabled" } } }
   ]
 }"#;
@@ -117,7 +117,7 @@ const COMPILED_ENABLED: &str = r#"{
 #[test]
 fn the_compiled_twin_of_a_bicep_file_that_does_not_parse_is_judged() {
     // Was: the twin was skipped as "judged as Bicep", and the broken Bicep judged nothing.
-    let broken = "resource flex 'Microsoft.DBforPostgreSQL/flexibleServers@2023-03-01-preview' = {
+    let broken = "resource flex 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: 'pg'
   properties: {
     network: { publicNetworkAccess: 'Enabled'
@@ -134,15 +134,13 @@ const ARM_FLEX_PARAM: &str = r#"{
   "contentVersion": "1.0.0.0",
   "parameters": { "pna": { "type": "string", "defaultValue": "DEFAULT" } },
   "resources": [
-    { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2022-12-01", "name": "pg",
+    { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2024-08-01", "name": "pg",
       "location": "westeurope",
       "properties": { "network": { "publicNetworkAccess": "[parameters('pna')]" } } }
   ]
 }"#;
 
 #[test]
-#[ignore = "a template an ARM template links with templateLink.relativePath is still judged on its own \
-            defaults: only Bicep callers make a file a module (scan::judge_arm asks is_bicep_module)"]
 fn an_arm_linked_template_is_judged_through_its_caller_not_on_its_defaults() {
     let caller = r#"{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",

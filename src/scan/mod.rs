@@ -252,6 +252,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let order: Vec<PathBuf> = param_paths.iter().chain(&bicep).chain(&arm).cloned().collect();
     let linked = load::LinkedFiles::new(&order);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
+    let arm_roots: std::sync::Mutex<Vec<ArmRoot>> = Default::default();
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         // A template a scanned Bicep file calls as a module is judged through its callers.
         if units.is_bicep_module(&source.path) {
@@ -261,7 +262,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Some((Vec::new(), Vec::new()));
         }
-        let mut found = (Vec::new(), Vec::new());
+        let mut found = ArmRoot { file, reaches: Vec::new(), findings: Vec::new(), errors: Vec::new() };
         for params in units.param_sets(&source.path) {
             let deployment = eval::evaluate_arm(file, &source.display, doc, &params, &linked);
             let text = |f| (f == file).then_some(source.text.as_str());
@@ -269,13 +270,22 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
                 if f == file { source.display.clone() } else { eval::LinkedTemplates::display(&linked, f) }
             };
             let (f, e) = judge(rules, &judging, &deployment, display, text);
-            found.0.extend(f);
-            found.1.extend(e);
+            found.findings.extend(f);
+            found.errors.extend(e);
+            found.reaches.extend(deployment.files.iter().copied().filter(|f| *f != file));
         }
-        Some(found)
+        // Kept until every ARM template is judged: whether another links to this one decides
+        // whether its findings as a root count.
+        if let Ok(mut roots) = arm_roots.lock() {
+            roots.push(found);
+        }
+        Some((Vec::new(), Vec::new()))
     };
     let mut scanned = bicep_files;
     scanned.extend(load::load_files(&mut workspace, &arm, &mut sink, &judge_arm, stdin));
+    let (found, failed) = linked_roots_out(arm_roots.into_inner().unwrap_or_default(), options.units.all_roots);
+    sink.findings.extend(found);
+    sink.errors.extend(failed);
     load::load_modules(&mut workspace, &mut sink, &mut registry::Registry::from_env());
     errors.extend(units.problems.iter().map(|(origin, message)| ScanError {
         path: workspace.file(origin.file).display.clone(),
@@ -444,6 +454,34 @@ fn judge<'t>(
 struct Judging {
     today: crate::rules::date::Date,
     judged: Vec<std::sync::atomic::AtomicUsize>,
+}
+
+/// An ARM template judged as a root: what it found, and the templates its deployments link to.
+struct ArmRoot {
+    file: crate::source::FileId,
+    reaches: Vec<crate::source::FileId>,
+    findings: Vec<Finding>,
+    errors: Vec<ScanError>,
+}
+
+/// The findings of the ARM roots that count: a template another scanned template links to
+/// (`templateLink.relativePath`) is judged through it, with the parameters it passes, unless
+/// `--all-roots`; templates that only link to each other (a cycle) are judged on their own,
+/// since nothing else reaches them.
+fn linked_roots_out(mut roots: Vec<ArmRoot>, all_roots: bool) -> (Vec<Finding>, Vec<ScanError>) {
+    roots.sort_by_key(|r| r.file);
+    let linked: std::collections::HashSet<_> = roots.iter().flat_map(|r| r.reaches.iter().copied()).collect();
+    let kept = |r: &ArmRoot| all_roots || !linked.contains(&r.file);
+    let reached: std::collections::HashSet<_> =
+        roots.iter().filter(|r| kept(r)).flat_map(|r| r.reaches.iter().copied()).collect();
+    let (mut findings, mut errors) = (Vec::new(), Vec::new());
+    for root in roots {
+        if kept(&root) || !reached.contains(&root.file) {
+            findings.extend(root.findings);
+            errors.extend(root.errors);
+        }
+    }
+    (findings, errors)
 }
 
 /// What decides which of several identical findings is kept: everything but the contexts.
