@@ -11,6 +11,12 @@ pub const MAX_ELEMENTS: usize = 1000;
 /// lambdas nest and functions call functions the same way.
 pub const MAX_LOOP_ELEMENTS: usize = 100_000;
 
+/// A deployment expands at most this many elements of module and resource loops (ARM
+/// resource copies) in all: a module loop of 1,000 calling a module with a loop of 1,000
+/// would deploy a million resources. Past it, a loop is judged through one element standing
+/// for all of its elements, and the first such loop is reported.
+pub const MAX_INSTANCES: usize = 10_000;
+
 /// Variables, parameters and functions referring to each other are followed this deep, so a
 /// long chain cannot exhaust the stack.
 pub const MAX_REFERENCE_DEPTH: usize = 256;

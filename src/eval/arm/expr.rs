@@ -60,7 +60,7 @@ impl<'a> ArmEval<'a, '_> {
             Some(c) => self.json(c),
             None => Node::new(Value::unknown(format!("property copy `{name}` has no count"), origin), origin),
         };
-        let elements = loops::over_count(self.build, count, &name, origin, self.frame.instance);
+        let elements = loops::over_count(self.build, count, &name, origin, self.frame.instance, loops::Draw::Elements);
         let value = match elements.as_slice() {
             [only] if only.stands_for_all => {
                 self.named_copies.push((name.to_ascii_lowercase(), only.index.clone()));
@@ -93,7 +93,8 @@ impl<'a> ArmEval<'a, '_> {
             Some(c) => self.json(c),
             None => Node::new(Value::unknown("the output copy has no count", origin), origin),
         };
-        let elements = loops::over_count(self.build, count, "output", origin, self.frame.instance);
+        let elements =
+            loops::over_count(self.build, count, "output", origin, self.frame.instance, loops::Draw::Elements);
         let saved = self.copy_index.take();
         let value = match elements.as_slice() {
             [only] if only.stands_for_all => {

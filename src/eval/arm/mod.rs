@@ -182,7 +182,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                     ),
                 };
                 let (at, instance) = (self.origin(copy), self.frame.instance);
-                loops::over_count(self.build, count, &label, at, instance)
+                loops::over_count(self.build, count, &label, at, instance, loops::Draw::Instances)
                     .into_iter()
                     .map(|e| (Some(e.index), Some(e.label), e.deployed))
                     .collect()

@@ -117,7 +117,7 @@ impl<'w> BicepEval<'w, '_> {
         self.in_progress.push(key);
         let node = match &body.kind {
             ExprKind::For { item, index, iterable, body: inner } => {
-                let elements = self.for_elements(iterable, &Vec::new(), name);
+                let elements = self.for_elements(iterable, &Vec::new(), name, crate::eval::loops::Draw::Instances);
                 let origin = self.origin(statement.span);
                 let mut values = Vec::new();
                 for element in elements {
