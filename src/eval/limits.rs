@@ -32,9 +32,9 @@ pub const MAX_MODULE_DEPTH: usize = 32;
 /// each level would otherwise take exponential time.
 pub const MAX_MODULE_CALLS: usize = 2000;
 
-/// A value's trace keeps at most this many steps: a value passed through many variables and
-/// modules keeps where it started and where it ended.
-pub const MAX_TRACE: usize = 16;
+// A value's trace keeps at most `model::MAX_TRACE` steps: a value passed through many
+// variables and modules keeps where it started and where it ended, and a note for the steps
+// between (`model::bound_trace`).
 
 /// An unknown keeps at most this many values it may take (an `@allowed` set, ternary
 /// branches); past it, it is a plain unknown.

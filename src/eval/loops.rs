@@ -70,6 +70,7 @@ pub fn over_array(
                     // An element keeps where its array came from (a parameter default, a variable).
                     let mut trace = crate::eval::ops::join_trace(array.trace.clone(), &item.trace);
                     trace.push(step.clone());
+                    crate::model::bound_trace(&mut trace);
                     Element {
                         item: Node { trace, ..item },
                         index: Node::new(Value::Int(i as i64), at),

@@ -12,7 +12,7 @@ mod value;
 pub use id::{ResourceId, ScopePart};
 pub use render::render;
 pub use sym::{Bounds, Options, Sym, SymKind, Unknown, input_name};
-pub use trace::{TraceKind, TraceStep};
+pub use trace::{MAX_TRACE, TraceKind, TraceStep, bound_trace, join_traces};
 pub use value::{Node, StrPart, Tri, UNKNOWN_SPREAD, Value};
 
 use crate::source::{FileId, Origin};
