@@ -198,7 +198,7 @@ impl BicepEval<'_, '_> {
 /// Bicep reads files by a path relative to the template.
 fn relative(path: &str) -> Result<(), String> {
     if let Some(refused) = super::modules::path_error(path) {
-        return Err(format!("`{path}` is not loaded: {refused}"));
+        return Err(format!("Bicep loads files by a path relative to the template, not `{path}`: {refused}"));
     }
     if Path::new(path).is_absolute() || path.starts_with(['/', '\\']) {
         return Err(format!("Bicep loads files by a path relative to the template, not `{path}`"));
