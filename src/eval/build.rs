@@ -2,7 +2,7 @@
 //! found so far, the budgets every template instance draws on, and the typed identities of
 //! template instances and scopes.
 
-use crate::eval::limits::{MAX_LOOP_ELEMENTS, MAX_MODULE_CALLS, MAX_MODULE_DEPTH, MAX_VALUE_WEIGHT};
+use crate::eval::limits::{MAX_INSTANCES, MAX_LOOP_ELEMENTS, MAX_MODULE_CALLS, MAX_MODULE_DEPTH, MAX_VALUE_WEIGHT};
 use crate::model::{Deployment, InstanceId, Node, OpaqueDeployment, Output, ScopeId, Tri, Value};
 use crate::source::{FileId, Origin};
 
@@ -12,6 +12,10 @@ pub struct Build {
     stack: Vec<FileId>,
     module_calls: usize,
     loop_elements: usize,
+    /// Elements of module and resource loops expanded so far.
+    loop_instances: usize,
+    /// Whether a loop met with a budget spent was reported (once a deployment and budget).
+    over_budget_reported: [bool; 2],
     instances: u32,
     scopes: u32,
 }
@@ -84,6 +88,8 @@ impl Build {
             stack: vec![root],
             module_calls: 0,
             loop_elements: 0,
+            loop_instances: 0,
+            over_budget_reported: [false; 2],
             instances: 0,
             scopes: 0,
         }
@@ -117,6 +123,23 @@ impl Build {
         self.deployment.problems.push((origin, message));
     }
 
+    /// A problem reported once however often it is met (a module called in a loop meets its
+    /// own problems at each call).
+    pub fn problem_once(&mut self, origin: Origin, message: String) {
+        let problem = (origin, message);
+        if !self.deployment.problems.contains(&problem) {
+            self.deployment.problems.push(problem);
+        }
+    }
+
+    /// A warning, reported once: what the evaluation left out, the template not being wrong.
+    pub fn warn(&mut self, origin: Origin, message: String) {
+        let warning = (origin, message);
+        if !self.deployment.warnings.contains(&warning) {
+            self.deployment.warnings.push(warning);
+        }
+    }
+
     pub fn opaque(&mut self, label: String, origin: Origin, inputs: Node) {
         self.deployment.opaque.push(OpaqueDeployment { label, origin, inputs });
     }
@@ -129,6 +152,23 @@ impl Build {
     pub fn take_elements(&mut self, n: usize) -> bool {
         self.loop_elements = self.loop_elements.saturating_add(n);
         self.loop_elements <= MAX_LOOP_ELEMENTS
+    }
+
+    /// Draws `n` elements of a loop from the budgets `draw` names; false once one is spent.
+    pub fn take(&mut self, draw: crate::eval::loops::Draw, n: usize) -> bool {
+        if draw == crate::eval::loops::Draw::Instances {
+            self.loop_instances = self.loop_instances.saturating_add(n);
+            if self.loop_instances > MAX_INSTANCES {
+                return false;
+            }
+        }
+        self.take_elements(n)
+    }
+
+    /// Whether this is the first loop refused for the budget `draw` names (it alone is
+    /// reported).
+    pub fn first_over_budget(&mut self, draw: crate::eval::loops::Draw) -> bool {
+        !std::mem::replace(&mut self.over_budget_reported[draw as usize], true)
     }
 
     /// Enters a module of `file`, or (`inline`) a nested deployment written in the current

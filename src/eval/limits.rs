@@ -11,6 +11,12 @@ pub const MAX_ELEMENTS: usize = 1000;
 /// lambdas nest and functions call functions the same way.
 pub const MAX_LOOP_ELEMENTS: usize = 100_000;
 
+/// A deployment expands at most this many elements of module and resource loops (ARM
+/// resource copies) in all: a module loop of 1,000 calling a module with a loop of 1,000
+/// would deploy a million resources. Past it, a loop is judged through one element standing
+/// for all of its elements, and the first such loop is reported.
+pub const MAX_INSTANCES: usize = 10_000;
+
 /// Variables, parameters and functions referring to each other are followed this deep, so a
 /// long chain cannot exhaust the stack.
 pub const MAX_REFERENCE_DEPTH: usize = 256;
@@ -26,9 +32,9 @@ pub const MAX_MODULE_DEPTH: usize = 32;
 /// each level would otherwise take exponential time.
 pub const MAX_MODULE_CALLS: usize = 2000;
 
-/// A value's trace keeps at most this many steps: a value passed through many variables and
-/// modules keeps where it started and where it ended.
-pub const MAX_TRACE: usize = 16;
+// A value's trace keeps at most `model::MAX_TRACE` steps: a value passed through many
+// variables and modules keeps where it started and where it ended, and a note for the steps
+// between (`model::bound_trace`).
 
 /// An unknown keeps at most this many values it may take (an `@allowed` set, ternary
 /// branches); past it, it is a plain unknown.

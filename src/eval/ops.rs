@@ -2,7 +2,7 @@
 //! operators, object building with spreads, conditions. An operation on unknowns gives an
 //! unknown that stands for the operation over them (see `model::Sym`).
 
-use crate::eval::limits::{MAX_OPTIONS, MAX_TRACE};
+use crate::eval::limits::MAX_OPTIONS;
 use crate::model::compare::{self, Case};
 use crate::model::{Node, Options, Sym, TraceKind, TraceStep, Tri, UNKNOWN_SPREAD, Unknown, Value};
 use crate::source::Origin;
@@ -264,12 +264,8 @@ fn leaves(value: &Value) -> usize {
 }
 
 /// `a` then `b`, kept short: the first and last steps of a long chain.
-pub fn join_trace(mut a: Vec<TraceStep>, b: &[TraceStep]) -> Vec<TraceStep> {
-    a.extend(b.iter().cloned());
-    if a.len() > MAX_TRACE {
-        a.drain(MAX_TRACE / 2..a.len() - MAX_TRACE / 2);
-    }
-    a
+pub fn join_trace(a: Vec<TraceStep>, b: &[TraceStep]) -> Vec<TraceStep> {
+    crate::model::join_traces(a, b)
 }
 
 /// `base.name` (`base.?name` when `safe`): ARM and Bicep read members without regard to case.

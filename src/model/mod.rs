@@ -12,7 +12,7 @@ mod value;
 pub use id::{ResourceId, ScopePart};
 pub use render::render;
 pub use sym::{Bounds, Options, Sym, SymKind, Unknown, input_name};
-pub use trace::{TraceKind, TraceStep};
+pub use trace::{MAX_TRACE, TraceKind, TraceStep, bound_trace, join_traces};
 pub use value::{Node, StrPart, Tri, UNKNOWN_SPREAD, Value};
 
 use crate::source::{FileId, Origin};
@@ -123,6 +123,9 @@ pub struct Deployment {
     pub outputs: Vec<Output>,
     /// Problems found while evaluating (a module that cannot be read, a module cycle).
     pub problems: Vec<(Origin, String)>,
+    /// What the evaluation left out and says so, without the template being wrong: a loop
+    /// past its expansion bound judged through one element.
+    pub warnings: Vec<(Origin, String)>,
     /// Deployments whose content pgguard cannot see (registry modules, unreadable modules,
     /// ARM linked templates): what they receive may create related resources.
     pub opaque: Vec<OpaqueDeployment>,
@@ -158,6 +161,7 @@ impl Deployment {
             resources: Vec::new(),
             outputs: Vec::new(),
             problems: Vec::new(),
+            warnings: Vec::new(),
             opaque: Vec::new(),
             twins: HashMap::new(),
             files: vec![root],

@@ -44,6 +44,9 @@ pub fn render(deployment: &Deployment, files: &[SourceFile]) -> String {
     for (origin, message) in &deployment.problems {
         let _ = writeln!(out, "\nproblem: {message} @{}", r.position(*origin));
     }
+    for (origin, message) in &deployment.warnings {
+        let _ = writeln!(out, "\nwarning: {message} @{}", r.position(*origin));
+    }
     out
 }
 

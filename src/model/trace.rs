@@ -63,6 +63,36 @@ pub enum TraceKind {
     Note(String),
 }
 
+/// A trace keeps at most this many steps: where the value started and where it ended, with
+/// a note standing for the steps between. Values doubled from variable to variable
+/// (`'${v1}${v1}'`) join the same steps twice: joining skips steps already there.
+pub const MAX_TRACE: usize = 16;
+
+/// The note that stands for the steps a bounded trace left out.
+const ELIDED: &str = "… steps left out: a trace keeps at most 16";
+
+/// Cuts `trace` to `MAX_TRACE` steps: its first and last steps, and between them one note.
+pub fn bound_trace(trace: &mut Vec<TraceStep>) {
+    if trace.len() <= MAX_TRACE {
+        return;
+    }
+    let (head, tail) = (MAX_TRACE / 2 - 1, MAX_TRACE / 2);
+    let origin = trace[head].origin;
+    let end = trace.len() - tail;
+    trace.splice(head..end, [TraceStep::new(origin, TraceKind::Note(ELIDED.to_string()))]);
+}
+
+/// `a` followed by the steps of `b` it does not have, bounded.
+pub fn join_traces(mut a: Vec<TraceStep>, b: &[TraceStep]) -> Vec<TraceStep> {
+    for step in b {
+        if !a.contains(step) {
+            a.push(step.clone());
+        }
+    }
+    bound_trace(&mut a);
+    a
+}
+
 impl TraceStep {
     pub fn new(origin: Origin, kind: TraceKind) -> Self {
         TraceStep { origin, kind }

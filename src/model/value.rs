@@ -83,7 +83,10 @@ impl Node {
 
     /// The value with `step` as the outermost step of its trace.
     pub fn traced(mut self, step: TraceStep) -> Node {
-        self.trace.insert(0, step);
+        if self.trace.first() != Some(&step) {
+            self.trace.insert(0, step);
+            crate::model::bound_trace(&mut self.trace);
+        }
         self
     }
 

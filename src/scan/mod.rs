@@ -223,6 +223,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let judging = Judging {
         today: options.today.unwrap_or_else(crate::rules::date::Date::today),
         judged: rules.iter().map(|_| std::sync::atomic::AtomicUsize::new(0)).collect(),
+        warnings: std::sync::Mutex::new(Vec::new()),
     };
     let stdin = options.stdin.as_ref().map(|(path, _)| path);
     let walked: Vec<PathBuf> = paths.iter().filter(|p| Some(*p) != stdin).cloned().collect();
@@ -350,6 +351,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let mut findings = outcome.findings;
     let mut suppressed = outcome.suppressed;
     let mut warnings = outcome.warnings;
+    warnings.extend(std::mem::take(&mut *judging.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
     if !options.focus.is_empty() {
         let focus = suppressions::Focus::new(&workspace, &options.focus, &options.params);
         findings.retain(|f| focus.concerns(f));
@@ -441,6 +443,14 @@ fn judge<'t>(
             message: message.clone(),
         })
         .collect();
+    if !deployment.warnings.is_empty() {
+        let warnings = deployment.warnings.iter().map(|(origin, message)| ScanError {
+            path: display(origin.file),
+            origin: Some(*origin),
+            message: message.clone(),
+        });
+        context.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(warnings);
+    }
     let judged = crate::rules::run(rules, deployment, context.today);
     for (count, add) in context.judged.iter().zip(judged.subjects) {
         count.fetch_add(add, std::sync::atomic::Ordering::Relaxed);
@@ -454,6 +464,8 @@ fn judge<'t>(
 struct Judging {
     today: crate::rules::date::Date,
     judged: Vec<std::sync::atomic::AtomicUsize>,
+    /// The evaluations' warnings (sorted and deduplicated with the others at the end).
+    warnings: std::sync::Mutex<Vec<ScanError>>,
 }
 
 /// An ARM template judged as a root: what it found, and the templates its deployments link to.

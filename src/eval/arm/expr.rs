@@ -24,7 +24,12 @@ impl<'a> ArmEval<'a, '_> {
                 StringForm::Literal(text) => Value::String(text.into_owned()),
                 StringForm::Expression(text) => match arm_expr::parse(text) {
                     Ok(expr) => return self.expr(&expr, origin).at(origin),
-                    Err(e) => Value::unknown(format!("the expression cannot be read: {e}"), origin),
+                    Err(e) => {
+                        if arm_expr::is_bound(&e) {
+                            self.build.problem_once(origin, format!("the expression is not evaluated: {e}"));
+                        }
+                        Value::unknown(format!("the expression cannot be read: {e}"), origin)
+                    }
                 },
             },
             JsonKind::Array(items) => Value::Array(items.iter().map(|i| self.json(i)).collect()),
@@ -60,7 +65,7 @@ impl<'a> ArmEval<'a, '_> {
             Some(c) => self.json(c),
             None => Node::new(Value::unknown(format!("property copy `{name}` has no count"), origin), origin),
         };
-        let elements = loops::over_count(self.build, count, &name, origin, self.frame.instance);
+        let elements = loops::over_count(self.build, count, &name, origin, self.frame.instance, loops::Draw::Elements);
         let value = match elements.as_slice() {
             [only] if only.stands_for_all => {
                 self.named_copies.push((name.to_ascii_lowercase(), only.index.clone()));
@@ -93,7 +98,8 @@ impl<'a> ArmEval<'a, '_> {
             Some(c) => self.json(c),
             None => Node::new(Value::unknown("the output copy has no count", origin), origin),
         };
-        let elements = loops::over_count(self.build, count, "output", origin, self.frame.instance);
+        let elements =
+            loops::over_count(self.build, count, "output", origin, self.frame.instance, loops::Draw::Elements);
         let saved = self.copy_index.take();
         let value = match elements.as_slice() {
             [only] if only.stands_for_all => {
@@ -285,10 +291,19 @@ impl<'a> ArmEval<'a, '_> {
         let name = match &key {
             Decl::Param(n) | Decl::Var(n) => n.clone(),
         };
-        if self.in_progress.contains(&key) {
+        if let Some(start) = self.in_progress.iter().position(|k| *k == key) {
+            let members: Vec<(String, Option<Origin>)> =
+                self.in_progress[start..].iter().map(|k| self.declaration(k)).collect();
+            self.report_cycle(members);
             return Node::new(Value::unknown(format!("`{name}` refers to itself"), origin), origin);
         }
         if self.in_progress.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH {
+            let limit = crate::eval::limits::MAX_REFERENCE_DEPTH;
+            let (what, at) = self.declaration(&key);
+            self.build.problem_once(
+                at.unwrap_or(origin),
+                format!("references nest deeper than {limit} at {what}: its value is not evaluated"),
+            );
             return Node::new(Value::unknown("variables refer to each other too deeply", origin), origin);
         }
         self.in_progress.push(key);
@@ -298,6 +313,30 @@ impl<'a> ArmEval<'a, '_> {
         self.copy_index = copy_index;
         self.in_progress.pop();
         node
+    }
+
+    /// A parameter or variable as messages name it, and where its name is written.
+    fn declaration(&self, key: &Decl) -> (String, Option<Origin>) {
+        let (section, kind, name) = match key {
+            Decl::Param(n) => ("parameters", "parameter", n),
+            Decl::Var(n) => ("variables", "variable", n),
+        };
+        let member = self.root.get(section).and_then(|s| s.member(name));
+        let shown = member.map_or(name.as_str(), |m| m.name.as_str());
+        (format!("{kind} `{shown}`"), member.map(|m| Origin::new(self.frame.file, m.name_span)))
+    }
+
+    /// Reports a cycle of declarations (each named, with where it is written) from the first
+    /// in the file, where it is reported.
+    pub(super) fn report_cycle(&mut self, members: Vec<(String, Option<Origin>)>) {
+        let at = |i: usize| members[i].1.map_or(u32::MAX, |o| o.span.start);
+        let Some(first) = (0..members.len()).min_by_key(|&i| at(i)) else { return };
+        let mut chain: Vec<&str> =
+            (0..members.len()).map(|k| members[(first + k) % members.len()].0.as_str()).collect();
+        chain.push(chain[0]);
+        let origin = members[first].1.unwrap_or_else(|| self.origin(self.root));
+        let message = format!("the declarations refer to each other in a cycle: {}", chain.join(" → "));
+        self.build.problem_once(origin, message);
     }
 }
 

@@ -42,11 +42,33 @@ impl<'a> ArmEval<'a, '_> {
         if names.len() != args.len() {
             return unknown(format!("function `{name}` takes {} arguments, not {}", names.len(), args.len()));
         }
-        if self.function_depth >= MAX_REFERENCE_DEPTH {
-            return unknown(format!("user-defined functions call each other too deeply at `{name}`"));
+        let key = name.to_ascii_lowercase();
+        if let Some(start) = self.function_stack.iter().position(|f| *f == key) {
+            let members = self.function_stack[start..]
+                .iter()
+                .map(|f| {
+                    let at = self.function_declaration(f).map(|d| self.origin(d));
+                    (format!("function `{f}`"), at)
+                })
+                .collect();
+            self.report_cycle(members);
+            return unknown(format!("function `{name}` calls itself"));
+        }
+        if self.function_stack.len() >= MAX_REFERENCE_DEPTH {
+            let message =
+                format!("user-defined functions call each other deeper than {MAX_REFERENCE_DEPTH} at `{name}`");
+            self.build.problem_once(origin, message.clone());
+            return unknown(message);
         }
         let calls = self.function_calls.get() + 1;
         if calls > MAX_FUNCTION_CALLS {
+            if calls == MAX_FUNCTION_CALLS + 1 {
+                let message = format!(
+                    "the deployment calls user-defined functions more than {MAX_FUNCTION_CALLS} times: the rest are not evaluated"
+                );
+                self.build.problem(origin, message);
+                self.function_calls.set(calls);
+            }
             return unknown(format!("the deployment calls user-defined functions too often at `{name}`"));
         }
         self.function_calls.set(calls);
@@ -57,9 +79,9 @@ impl<'a> ArmEval<'a, '_> {
         let saved_copy = self.copy_index.take();
         let saved_named = std::mem::take(&mut self.named_copies);
         let saved_lambdas = std::mem::take(&mut self.lambda_vars);
-        self.function_depth += 1;
+        self.function_stack.push(key);
         let node = self.json(body);
-        self.function_depth -= 1;
+        self.function_stack.pop();
         self.function_args = saved_args;
         self.copy_index = saved_copy;
         self.named_copies = saved_named;

@@ -87,8 +87,8 @@ struct ArmEval<'a, 'b> {
     lambda_vars: Vec<(String, Node)>,
     /// The arguments of the user-defined function being evaluated: its body reads only them.
     function_args: Option<Vec<(String, Node)>>,
-    /// User-defined functions being evaluated, calling each other.
-    function_depth: usize,
+    /// User-defined functions being evaluated, calling each other (lower case).
+    function_stack: Vec<String>,
     /// User-defined function calls so far in the whole deployment (shared with nested
     /// instances), against `limits::MAX_FUNCTION_CALLS`.
     function_calls: std::rc::Rc<std::cell::Cell<usize>>,
@@ -111,7 +111,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
             named_copies: Vec::new(),
             lambda_vars: Vec::new(),
             function_args: None,
-            function_depth: 0,
+            function_stack: Vec::new(),
             function_calls: Default::default(),
             files: vec![(frame_instance, frame_file)],
         }
@@ -182,7 +182,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                     ),
                 };
                 let (at, instance) = (self.origin(copy), self.frame.instance);
-                loops::over_count(self.build, count, &label, at, instance)
+                loops::over_count(self.build, count, &label, at, instance, loops::Draw::Instances)
                     .into_iter()
                     .map(|e| (Some(e.index), Some(e.label), e.deployed))
                     .collect()

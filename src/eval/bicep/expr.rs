@@ -99,7 +99,7 @@ impl<'w> BicepEval<'w, '_> {
             }
             ExprKind::NonNull(inner) | ExprKind::Paren(inner) => return self.expr(inner, locals).at(origin),
             ExprKind::For { item, index, iterable, body } => {
-                let elements = self.for_elements(iterable, locals, "for");
+                let elements = self.for_elements(iterable, locals, "for", crate::eval::loops::Draw::Elements);
                 if let [element] = elements.as_slice()
                     && let Tri::Unknown(u) = &element.deployed
                 {

@@ -25,10 +25,15 @@ impl<'w> BicepEval<'w, '_> {
         if params.len() != args.len() {
             return unknown(format!("`{name}()` takes {} arguments, not {}", params.len(), args.len()));
         }
-        if self.in_progress.contains(&name) || self.outer.contains(&(self.frame.file, name)) {
+        if self.in_progress.contains(&name) {
+            self.report_cycle(name);
+            return unknown(format!("function `{name}` calls itself"));
+        }
+        if self.outer.contains(&(self.frame.file, name)) {
             return unknown(format!("function `{name}` calls itself"));
         }
         if self.too_deep() {
+            self.report_too_deep(name);
             return unknown(format!("`{name}()`: calls and references nest deeper than {MAX_REFERENCE_DEPTH}"));
         }
         if !self.build.take_elements(1) {

@@ -133,6 +133,10 @@ impl<'w> BicepEval<'w, '_> {
         if !path.ends_with(".bicep") {
             return Err(format!("imported from `{path}`: pgguard evaluates imports from Bicep files only"));
         }
+        if let Some(refused) = super::modules::path_error(path) {
+            self.build.problem_once(self.origin(source.span), format!("import: {refused}"));
+            return Err(format!("the import `{path}` is not read: {refused}"));
+        }
         let workspace = self.workspace;
         let Some(file) = workspace.find(&self.module_dir().join(path)) else {
             let problem = (self.origin(source.span), format!("import: cannot read `{path}`"));

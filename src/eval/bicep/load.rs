@@ -214,6 +214,9 @@ fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// Bicep reads files by a path relative to the template.
 fn relative(path: &str) -> Result<(), String> {
+    if let Some(refused) = super::modules::path_error(path) {
+        return Err(format!("Bicep loads files by a path relative to the template, not `{path}`: {refused}"));
+    }
     if Path::new(path).is_absolute() || path.starts_with(['/', '\\']) {
         return Err(format!("Bicep loads files by a path relative to the template, not `{path}`"));
     }

@@ -269,7 +269,15 @@ impl<'w, 'b> BicepEval<'w, 'b> {
 
     /// Evaluates a declaration's expression, stopping at a cycle or a chain too deep.
     fn guarded(&mut self, name: &'w str, expr: &'w crate::syntax::bicep::ast::Expr) -> Option<Node> {
-        if self.too_deep() || self.in_progress.contains(&name) || self.outer.contains(&(self.frame.file, name)) {
+        if self.in_progress.contains(&name) {
+            self.report_cycle(name);
+            return None;
+        }
+        if self.too_deep() {
+            self.report_too_deep(name);
+            return None;
+        }
+        if self.outer.contains(&(self.frame.file, name)) {
             return None;
         }
         self.in_progress.push(name);
@@ -331,6 +339,47 @@ impl<'w, 'b> BicepEval<'w, 'b> {
         }
     }
 
+    /// Reports the cycle that reaching `name` again closes, naming its declarations from the
+    /// first in the file, where it is reported: `variable `a` → variable `b` → variable `a``.
+    fn report_cycle(&mut self, name: &'w str) {
+        let Some(start) = self.in_progress.iter().position(|n| *n == name) else { return };
+        let members: Vec<&'w str> = self.in_progress[start..].to_vec();
+        let at = |n: &str| self.decls.get(n).map_or(u32::MAX, |s| declared_span(s).start);
+        let first = (0..members.len()).min_by_key(|&i| at(members[i])).unwrap_or(0);
+        let mut chain: Vec<String> =
+            (0..members.len()).map(|k| self.describe_decl(members[(first + k) % members.len()])).collect();
+        chain.push(chain[0].clone());
+        let Some(statement) = self.decls.get(members[first]) else { return };
+        let origin = self.origin(declared_span(statement));
+        self.build
+            .problem_once(origin, format!("the declarations refer to each other in a cycle: {}", chain.join(" → ")));
+    }
+
+    /// Reports that references nest past `MAX_REFERENCE_DEPTH` at `name` (once a deployment).
+    fn report_too_deep(&mut self, name: &'w str) {
+        let limit = crate::eval::limits::MAX_REFERENCE_DEPTH;
+        let what = self.describe_decl(name);
+        let origin = match self.decls.get(name) {
+            Some(statement) => self.origin(declared_span(statement)),
+            None => self.origin(self.program.span),
+        };
+        self.build
+            .problem_once(origin, format!("references nest deeper than {limit} at {what}: its value is not evaluated"));
+    }
+
+    /// A declaration as messages name it: `variable `a``, `function `f``.
+    fn describe_decl(&self, name: &str) -> String {
+        let kind = match self.decls.get(name).map(|s| &s.kind) {
+            Some(StatementKind::Param { .. }) => "parameter",
+            Some(StatementKind::Var { .. }) => "variable",
+            Some(StatementKind::Func { .. }) => "function",
+            Some(StatementKind::Resource { .. }) => "resource",
+            Some(StatementKind::Module { .. }) => "module",
+            _ => "declaration",
+        };
+        format!("{kind} `{name}`")
+    }
+
     /// Whether references (declarations, function calls, across imports) nest too deep.
     fn too_deep(&self) -> bool {
         self.in_progress.len() + self.outer.len() >= crate::eval::limits::MAX_REFERENCE_DEPTH
@@ -354,6 +403,18 @@ fn declared_names(statement: &Statement) -> Vec<&str> {
         }
         StatementKind::Import { clause: ImportClause::Wildcard { alias }, .. } => vec![&alias.name],
         _ => Vec::new(),
+    }
+}
+
+/// Where a statement's declared name is written (the statement when it has none).
+fn declared_span(statement: &Statement) -> Span {
+    match &statement.kind {
+        StatementKind::Param { name, .. }
+        | StatementKind::Var { name, .. }
+        | StatementKind::Resource { name, .. }
+        | StatementKind::Module { name, .. }
+        | StatementKind::Func { name, .. } => name.span,
+        _ => statement.span,
     }
 }
 

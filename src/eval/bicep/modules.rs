@@ -35,8 +35,12 @@ fn referenced(workspace: &Workspace, file: FileId, imports: bool) -> Vec<PathBuf
         .statements
         .iter()
         .filter_map(|s| match &s.kind {
-            StatementKind::Module { path, .. } => local_module(path).map(|p| dir.join(p)),
-            StatementKind::Import { .. } if imports => super::imports::import_path(s).map(|p| dir.join(p)),
+            StatementKind::Module { path, .. } => {
+                local_module(path).filter(|p| path_error(p).is_none()).map(|p| dir.join(p))
+            }
+            StatementKind::Import { .. } if imports => {
+                super::imports::import_path(s).filter(|p| path_error(p).is_none()).map(|p| dir.join(p))
+            }
             _ => None,
         })
         .collect()
@@ -93,6 +97,26 @@ pub fn calls_registry(text: &str) -> bool {
     ["'br:", "'br/", "'ts:", "'ts/"].iter().any(|p| text.contains(p))
 }
 
+/// Why Bicep refuses a local file path (a module's, an import's, a `load*()` function's),
+/// in its words and with its code: empty, absolute (`/x`, `C:`…), or with a backslash
+/// (`RelativePath.TryCreate` in the Bicep compiler).
+pub(super) fn path_error(path: &str) -> Option<&'static str> {
+    let bytes = path.as_bytes();
+    if path.is_empty() {
+        Some("The specified path is empty. (BCP050)")
+    } else if path.starts_with('/') || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':') {
+        Some(
+            "The specified path seems to reference an absolute path. Files must be referenced using relative paths. (BCP051)",
+        )
+    } else if path.contains('\\') {
+        Some(
+            "The specified file path contains a \"\\\" character. Use \"/\" instead as the directory separator character. (BCP098)",
+        )
+    } else {
+        None
+    }
+}
+
 /// A module path that names a local file (not a registry `br:`/`ts:` reference).
 fn local_module(path: &StringLit) -> Option<&str> {
     let p = path.as_literal()?;
@@ -117,7 +141,7 @@ impl<'w> BicepEval<'w, '_> {
         self.in_progress.push(key);
         let node = match &body.kind {
             ExprKind::For { item, index, iterable, body: inner } => {
-                let elements = self.for_elements(iterable, &Vec::new(), name);
+                let elements = self.for_elements(iterable, &Vec::new(), name, crate::eval::loops::Draw::Instances);
                 let origin = self.origin(statement.span);
                 let mut values = Vec::new();
                 for element in elements {
@@ -174,6 +198,13 @@ impl<'w> BicepEval<'w, '_> {
             None => format!("module {}", symbol.name),
         };
         let outputs = match local_module(path) {
+            Some(relative) if let Some(refused) = path_error(relative) => {
+                // Bicep refuses the template: the module is not followed, and the problem is
+                // where the path is written.
+                self.build.problem_once(self.origin(path.span), format!("module `{}`: {refused}", symbol.name));
+                self.build.opaque(format!("module `{}` ({relative})", symbol.name), origin, value.clone());
+                Node::new(Value::unknown(format!("module `{relative}` is not read: {refused}"), origin), origin)
+            }
             Some(relative) => {
                 let full = self.module_dir().join(relative);
                 self.call_module(&symbol.name, relative, &full, &value, &label, path.span, deployed)

@@ -51,7 +51,7 @@ impl<'w> BicepEval<'w, '_> {
     ) -> (Vec<Option<usize>>, bool) {
         let StatementKind::Resource { body, name, .. } = &statement.kind else { return (Vec::new(), true) };
         let ExprKind::For { item, index, iterable, body: inner } = &body.kind else { return (Vec::new(), true) };
-        let elements = self.for_elements(iterable, locals, &name.name);
+        let elements = self.for_elements(iterable, locals, &name.name, loops::Draw::Instances);
         let known = !elements.iter().any(|e| e.stands_for_all);
         let mut instances = Vec::new();
         for element in elements {
@@ -62,10 +62,16 @@ impl<'w> BicepEval<'w, '_> {
         (instances, known)
     }
 
-    pub(super) fn for_elements(&mut self, iterable: &'w Expr, locals: &Locals, label: &str) -> Vec<loops::Element> {
+    pub(super) fn for_elements(
+        &mut self,
+        iterable: &'w Expr,
+        locals: &Locals,
+        label: &str,
+        draw: loops::Draw,
+    ) -> Vec<loops::Element> {
         let array = self.expr(iterable, locals);
         let at = self.origin(iterable.span);
-        loops::over_array(self.build, array, label, at, self.frame.instance)
+        loops::over_array(self.build, array, label, at, self.frame.instance, draw)
     }
 
     /// Deploys one instance of a resource declaration (with its nested children).
@@ -255,7 +261,7 @@ impl<'w> BicepEval<'w, '_> {
             && let Value::Int(i) = self.expr(index, locals).value
             && let ExprKind::Object(items) = &strip_if(inner).kind
         {
-            let elements = self.for_elements(iterable, &Vec::new(), &id.name);
+            let elements = self.for_elements(iterable, &Vec::new(), &id.name, loops::Draw::Elements);
             let element = usize::try_from(i).ok().and_then(|i| elements.get(i)).filter(|e| !e.stands_for_all);
             let name = items.iter().find_map(|i| match i {
                 ObjectItem::Property(p) if p.key.literal() == Some("name") => Some(&p.value),

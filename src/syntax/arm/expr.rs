@@ -33,6 +33,12 @@ pub fn classify(s: &str) -> StringForm<'_> {
 
 const MAX_DEPTH: usize = 64;
 
+/// Whether a parse error is a bound of this parser (nesting, postfix chains), not a mistake
+/// in the expression: the scan reports it, as it does the Bicep parser's.
+pub fn is_bound(error: &str) -> bool {
+    error.starts_with("expression nested deeper than") || error.starts_with("more than")
+}
+
 /// At most this many `.x` and `[i]` after one value: each is a level of the tree.
 const MAX_POSTFIX: usize = 256;
 
@@ -73,14 +79,14 @@ impl Parser<'_> {
     fn expr(&mut self) -> Result<ArmExpr, String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err("expression nested too deeply".into());
+            return Err(format!("expression nested deeper than {MAX_DEPTH} calls and brackets"));
         }
         let mut expr = self.primary()?;
         let mut postfix = 0;
         loop {
             postfix += 1;
             if postfix > MAX_POSTFIX {
-                return Err("too many `.` and `[…]` in a row".into());
+                return Err(format!("more than {MAX_POSTFIX} `.` and `[…]` in a row"));
             }
             if self.eat(b'.') {
                 let name = self.ident().ok_or("expected a property name after `.`")?;
