@@ -117,3 +117,98 @@ module m 'm.bicep' = {
     assert!(!find("b").value.is_secure(), "a plain parameter");
     assert!(find("c").value.is_secure() && find("c").secure, "getSecret() and a @secure() output");
 }
+
+/// What a resource's `list*()` action returns (keys, connection strings) and `getSecret()` of a
+/// `.bicepparam` file are secrets read at deployment, however they are called and whatever is
+/// built around them.
+#[test]
+fn list_actions_and_getsecret_are_secrets_read_at_deployment() {
+    let main = "resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: 'st'
+}
+output method string = storage.listKeys().keys[0].value
+output function string = listKeys(storage.id, '2023-05-01').keys[0].value
+output connection string = 'AccountKey=${storage.listKeys().keys[0].value}'
+output other string = storage.listConnectionStrings().connectionStrings[0].connectionString
+output plain string = storage.id
+";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.bicep"), main).expect("write");
+    let evaluated = pgguard::scan::evaluate(&[dir.path().to_path_buf()]).expect("evaluate");
+    let outputs: Vec<_> = evaluated.deployments.iter().flat_map(|d| &d.outputs).collect();
+    let find = |name: &str| outputs.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("{name}: {outputs:#?}"));
+    for name in ["method", "function", "connection", "other"] {
+        let output = find(name);
+        assert!(output.value.is_secure(), "{name}: {:?}", output.value.trace);
+        assert!(output.value.trace.iter().any(|t| t.kind == TraceKind::Secret), "{name}");
+    }
+    assert!(!find("plain").value.is_secure(), "a resource id is no secret");
+
+    // `getSecret()` in a `.bicepparam` file replaces a default that PG701 fails alone.
+    let main = "@secure()
+param password string = 'written-down'
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg'
+  location: 'westeurope'
+  properties: {
+    administratorLoginPassword: password
+  }
+}
+";
+    let params = "using './main.bicep'\nparam password = az.getSecret('sub', 'rg', 'kv', 'secret')\n";
+    let (_dir, alone) = scan_files(&[("main.bicep", main)]);
+    assert_eq!(failing(&alone, "PG701").len(), 1, "{:#?}", alone.findings);
+    let (_dir, given) = scan_files(&[("main.bicep", main), ("main.bicepparam", params)]);
+    let found: Vec<_> = given.findings.iter().filter(|f| given.rules[f.rule].id == "PG701").collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// `secure-input` (PG701) on the forms a password takes that a fixture's name cannot say: the
+/// finding names the parameter as declared and never repeats the value.
+#[test]
+fn secure_input_judges_where_a_password_comes_from() {
+    let server = |password: &str| {
+        format!(
+            "resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{
+  name: 'pg'
+  location: 'westeurope'
+  properties: {{
+    administratorLoginPassword: {password}
+  }}
+}}
+"
+        )
+    };
+    let cases: Vec<(String, Option<&str>)> = vec![
+        // A parameter nobody gives that is not @secure(): named as declared.
+        (
+            format!("param adminPassword string\n{}", server("adminPassword")),
+            Some("`adminPassword` is not `@secure()`"),
+        ),
+        // A @secure() default computed from the template is predictable.
+        (format!("@secure()\nparam p string = guid(resourceGroup().id)\n{}", server("p")), Some("computed")),
+        // A @secure() default that is another @secure() input is that input.
+        (format!("@secure()\nparam a string\n@secure()\nparam b string = a\n{}", server("b")), None),
+        // A default that is a parameter that is not @secure().
+        (format!("param a string\n@secure()\nparam b string = a\n{}", server("b")), Some("`a` is not `@secure()`")),
+        // A number is written in the template too.
+        (server("12345678"), Some("written in the template")),
+        // `reference()` may return anything: unknown, not a pass.
+        (server("reference('other').outputs.pw.value"), Some("unknown")),
+    ];
+    for (text, expected) in cases {
+        let (_dir, report) = scan_files(&[("main.bicep", &text)]);
+        let found: Vec<&Finding> = report.findings.iter().filter(|f| report.rules[f.rule].id == "PG701").collect();
+        match expected {
+            None => assert!(found.is_empty(), "{text}\n{found:#?}"),
+            Some("unknown") => {
+                assert!(found.len() == 1 && found[0].verdict == Verdict::Unknown, "{text}\n{found:#?}")
+            }
+            Some(message) => {
+                assert!(found.len() == 1 && found[0].verdict == Verdict::Fail, "{text}\n{found:#?}");
+                assert!(found[0].message.contains(message), "{text}\n{}", found[0].message);
+                assert!(!found[0].message.contains("12345678"), "the value is never shown");
+            }
+        }
+    }
+}

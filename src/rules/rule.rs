@@ -61,6 +61,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether a check reads a secret: its findings never show the value.
+    pub fn reads_secret(&self) -> bool {
+        self.checks.iter().any(|c| c.expect.reads_secret() || c.when.as_ref().is_some_and(|w| w.reads_secret()))
+    }
+
     /// Every resource type the rule looks at, in the order its checks name them; `outputs`
     /// for a check of the template's outputs.
     pub fn resource_types(&self) -> Vec<&str> {

@@ -16,7 +16,7 @@ mod scope;
 mod strings;
 
 use crate::eval::ops::{self, join_trace};
-use crate::model::{InstanceId, Node, ScopeId, TraceStep, Value};
+use crate::model::{InstanceId, Node, ScopeId, TraceKind, TraceStep, Value};
 use crate::source::Origin;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -97,12 +97,13 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
     let origin = ctx.origin;
     let lower = name.to_ascii_lowercase();
     let Some(function) = lookup(&lower) else {
-        // `listKeys()`, `listSecrets()`…: what a resource returns at deployment.
-        let reason = if lower.starts_with("list") {
-            format!("`{name}()` is known only at deployment")
-        } else {
-            format!("`{name}()` is not evaluated statically")
-        };
+        // `listKeys()`, `listSecrets()`…: what a resource returns at deployment, keys and
+        // connection strings among it; `getSecret()` of a `.bicepparam` file reads Key Vault.
+        if reads_secret(&lower) {
+            let reason = format!("`{name}()` is known only at deployment");
+            return Node::new(Value::unknown(reason, origin), origin).traced(TraceStep::new(origin, TraceKind::Secret));
+        }
+        let reason = format!("`{name}()` is not evaluated statically");
         return Node::new(Value::unknown(reason, origin), origin);
     };
     let count = args.len();
@@ -123,6 +124,12 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
             Node { value: apply(function, &lower, &values, ctx), origin, trace }
         }
     }
+}
+
+/// Whether a function (lower case) the registry lacks reads a secret at deployment: a
+/// resource's `list*()` action (`listKeys`, `listConnectionStrings`) or `getSecret()`.
+pub fn reads_secret(lower: &str) -> bool {
+    lower.starts_with("list") || lower == "getsecret"
 }
 
 fn apply(function: &Function, lower: &str, values: &[Node], ctx: &Ctx) -> Value {

@@ -154,6 +154,21 @@ impl<'a> Subject<'a> {
 }
 
 impl Condition {
+    /// Whether the condition reads a secret (`secure-input`, `no-secret`): reports then never
+    /// show the value, in a message or in an excerpt.
+    pub fn reads_secret(&self) -> bool {
+        let secret = |test: &Test| matches!(test, Test::SecureInput | Test::NoSecret);
+        match self {
+            Condition::Property { test, .. } | Condition::Parameter { test, .. } => secret(test),
+            Condition::Child(ChildCondition { filter, .. }) | Condition::Related(Related { filter, .. }) => {
+                filter.as_ref().is_some_and(|f| f.reads_secret())
+            }
+            Condition::Predicate(_) | Condition::Constant { .. } => false,
+            Condition::Any(list) | Condition::All(list) => list.iter().any(Condition::reads_secret),
+            Condition::Not(inner) => inner.reads_secret(),
+        }
+    }
+
     pub fn evaluate(&self, subject: &Subject<'_>) -> Outcome {
         match self {
             // A resource the template does not create has none of its own settings in it.
