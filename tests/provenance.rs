@@ -212,3 +212,88 @@ fn secure_input_judges_where_a_password_comes_from() {
         }
     }
 }
+
+/// A value computed from a secret without revealing it (a hash, a length) is no secret; one that
+/// transforms it is; a member of an object made with `createObject()` carries only its own
+/// origin, not its siblings' secrets; a secret survives a long chain of steps.
+#[test]
+fn what_carries_a_secret_and_what_does_not() {
+    let vars: String = (0..20).map(|i| format!("var v{i} = 'part{i}'\n")).collect();
+    let chain: String = (0..20).map(|i| format!("${{v{i}}}")).collect();
+    let main = format!(
+        "@secure()
+param pw string
+@secure()
+param given string = ''
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {{
+  name: 'st'
+}}
+{vars}
+output hashed string = guid(pw)
+output unique string = uniqueString(pw, 'x')
+output size int = length(pw)
+output lower string = toLower(pw)
+output encoded string = base64(pw)
+output sibling string = createObject('name', 'n', 'key', given).name
+output keyed string = createObject('name', 'n', 'key', given).key
+output long string = '{chain}${{pw}}{chain}'
+"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.bicep"), main).expect("write");
+    let evaluated = pgguard::scan::evaluate(&[dir.path().to_path_buf()]).expect("evaluate");
+    let outputs: Vec<_> = evaluated.deployments.iter().flat_map(|d| &d.outputs).collect();
+    let secure = |name: &str| {
+        outputs.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("{name}: {outputs:#?}")).value.is_secure()
+    };
+    for name in ["hashed", "unique", "size", "sibling"] {
+        assert!(!secure(name), "{name} reveals no secret");
+    }
+    for name in ["lower", "encoded", "keyed", "long"] {
+        assert!(secure(name), "{name} carries the secret");
+    }
+}
+
+/// A nested deployment's parameter written as an expression that makes `{ "value": … }` is
+/// that value, not a Key Vault reference.
+#[test]
+fn a_nested_parameter_made_by_an_expression_is_no_key_vault_reference() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "flag": { "type": "bool" } },
+  "resources": [
+    {
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "inner",
+      "properties": {
+        "mode": "Incremental",
+        "expressionEvaluationOptions": { "scope": "inner" },
+        "parameters": {
+          "name": "[if(parameters('flag'), createObject('value', 'a'), createObject('value', 'b'))]",
+          "secret": { "reference": { "keyVault": { "id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv" }, "secretName": "s" } }
+        },
+        "template": {
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "contentVersion": "1.0.0.0",
+          "parameters": { "name": { "type": "string" }, "secret": { "type": "securestring" } },
+          "resources": [],
+          "outputs": {
+            "name": { "type": "string", "value": "[parameters('name')]" },
+            "secret": { "type": "string", "value": "[parameters('secret')]" }
+          }
+        }
+      }
+    }
+  ]
+}"#;
+    let (_dir, report) = scan_files(&[("main.json", template)]);
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| report.rules[f.rule].id == "PG702")
+        .map(|f| format!("{} {}", f.verdict.as_str(), f.resource_name))
+        .collect();
+    assert_eq!(found, vec!["fail secret".to_string()], "{:#?}", report.findings);
+}

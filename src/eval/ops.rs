@@ -179,9 +179,31 @@ fn leaves(value: &Value) -> usize {
 pub fn join_trace(mut a: Vec<TraceStep>, b: &[TraceStep]) -> Vec<TraceStep> {
     a.extend(b.iter().cloned());
     if a.len() > MAX_TRACE {
-        a.drain(MAX_TRACE / 2..a.len() - MAX_TRACE / 2);
+        let middle = MAX_TRACE / 2..a.len() - MAX_TRACE / 2;
+        // A secure input among the dropped steps stays: rules read it (`no-secret`).
+        let secure: Vec<TraceStep> = a[middle.clone()].iter().filter(|t| t.is_secure()).take(1).cloned().collect();
+        a.splice(middle, secure);
     }
     a
+}
+
+/// The trace of a value that does not reveal the values it was computed from (a hash, a
+/// length): the same steps, none of them a secure input any more.
+pub fn conceal(trace: Vec<TraceStep>) -> Vec<TraceStep> {
+    trace
+        .into_iter()
+        .map(|mut step| {
+            match &mut step.kind {
+                TraceKind::ParamDefault { secure, .. }
+                | TraceKind::Parameter { secure, .. }
+                | TraceKind::ParamFile { secure, .. }
+                | TraceKind::ModuleInput { secure, .. } => *secure = false,
+                TraceKind::Secret => step.kind = TraceKind::Note("computed from a secret read at deployment".into()),
+                _ => {}
+            }
+            step
+        })
+        .collect()
 }
 
 /// `base.name` (`base.?name` when `safe`): ARM and Bicep read members without regard to case.

@@ -120,10 +120,27 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
         }
         Body::Strict(_) | Body::Tolerant(_) | Body::Symbolic => {
             let values: Vec<Node> = (0..count).map(|i| args.value(i)).collect();
-            let trace = values.iter().fold(Vec::new(), |t, n| join_trace(t, &n.trace));
-            Node { value: apply(function, &lower, &values, ctx), origin, trace }
+            let mut trace = values.iter().fold(Vec::new(), |t, n| join_trace(t, &n.trace));
+            if conceals(&lower) {
+                trace = ops::conceal(trace);
+            }
+            let value = apply(function, &lower, &values, ctx);
+            // `createObject('name', n, 'key', listKeys(…))`: each member keeps its own trace;
+            // the object's would give every member the others' (a secret among them).
+            if matches!(lower.as_str(), "createobject" | "createarray")
+                && matches!(value, Value::Object(_) | Value::Array(_))
+            {
+                trace.clear();
+            }
+            Node { value, origin, trace }
         }
     }
+}
+
+/// Whether a function (lower case) gives a value that does not reveal its arguments: a hash
+/// (`guid`, `uniqueString`) or a length. A name made with `guid(principalId)` is no secret.
+fn conceals(lower: &str) -> bool {
+    matches!(lower, "guid" | "uniquestring" | "length" | "empty")
 }
 
 /// Whether a function (lower case) the registry lacks reads a secret at deployment: a

@@ -1,3 +1,6 @@
+// Bicep compiles `server.properties.administratorLoginPassword` to `reference()`: what Azure
+// returns when it reads the server, which never includes the password. The output exposes nothing
+// (Azure fails the deployment on the missing property instead).
 @secure()
 param administratorLoginPassword string
 
