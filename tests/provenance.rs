@@ -191,6 +191,9 @@ fn secure_input_judges_where_a_password_comes_from() {
         (format!("@secure()\nparam a string\n@secure()\nparam b string = a\n{}", server("b")), None),
         // A default that is a parameter that is not @secure().
         (format!("param a string\n@secure()\nparam b string = a\n{}", server("b")), Some("`a` is not `@secure()`")),
+        // A member of an object parameter that is not @secure() (ARM `object`, not `secureObject`).
+        (format!("param common object\n{}", server("common.password")), Some("`common` is not `@secure()`")),
+        (format!("@secure()\nparam common object\n{}", server("common.password")), None),
         // A number is written in the template too.
         (server("12345678"), Some("written in the template")),
         // `reference()` may return anything: unknown, not a pass.
@@ -296,4 +299,40 @@ fn a_nested_parameter_made_by_an_expression_is_no_key_vault_reference() {
         .map(|f| format!("{} {}", f.verdict.as_str(), f.resource_name))
         .collect();
     assert_eq!(found, vec!["fail secret".to_string()], "{:#?}", report.findings);
+}
+
+/// No report shows a secret that a rule judges: not the literal password (PG701), not the
+/// literal default of the `@secure()` parameter an output carries (PG702), in any format.
+#[test]
+fn reports_never_show_the_secret() {
+    let main = "@secure()
+param shared string = 'Shared-Secret-1'
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: 'pg'
+  location: 'westeurope'
+  properties: {
+    administratorLoginPassword: 'Literal-Secret-2'
+  }
+}
+output connection string = 'password=${shared}'
+";
+    // Only these rules' findings: another rule's excerpt may show the lines around it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.bicep"), main).expect("write");
+    let select = Some(vec!["PG701".to_string(), "PG702".to_string()]);
+    let report = scan(&[dir.path().to_path_buf()], ScanOptions { select, ..ScanOptions::default() }).expect("scan");
+    assert_eq!(failing(&report, "PG701").len(), 1, "{:#?}", report.findings);
+    assert_eq!(failing(&report, "PG702").len(), 1, "{:#?}", report.findings);
+    assert_eq!(report.findings.len(), 2, "{:#?}", report.findings);
+    use pgguard::report::{Format, RenderOptions, render};
+    let options = RenderOptions { color: false, width: 100, quiet: false, ..RenderOptions::default() };
+    for format in [Format::Human, Format::Concise, Format::Json, Format::Sarif] {
+        let text = render(&report, format, &options);
+        let findings = text.split("## What it does").next().unwrap_or_default();
+        for secret in ["Shared-Secret-1", "Literal-Secret-2"] {
+            assert!(!findings.contains(secret), "{format:?} shows {secret}:\n{text}");
+        }
+    }
+    // The output's expression is no secret: it stays readable.
+    assert!(render(&report, Format::Human, &options).contains("password=${shared}"));
 }

@@ -78,11 +78,15 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         Some(super::printable(&finding.message).into_owned()),
         span(file, primary),
     )];
-    // A rule that reads a secret never shows it: the literals its evidence points at are masked.
-    let secrets: Vec<Origin> = match rule.reads_secret() {
-        true => std::iter::once(finding.location).chain(finding.trace.iter().map(|t| t.origin)).collect(),
-        false => Vec::new(),
-    };
+    // A rule that reads a secret never shows it: the literals its evidence points at are masked
+    // (where its trace leads; the value itself too when it may be the secret).
+    let mut secrets: Vec<Origin> = Vec::new();
+    if rule.reads_secret(false) {
+        secrets.extend(finding.trace.iter().map(|t| t.origin));
+    }
+    if rule.reads_secret(true) {
+        secrets.push(finding.location);
+    }
     let mut related = Vec::new();
     let line = file.line_col(finding.location.span.start).line;
     for step in &finding.trace {

@@ -274,12 +274,18 @@ fn secure_input(node: &Node) -> (Tri, String) {
         |name: &str| (Tri::No, format!("expected a `@secure()` parameter; parameter `{name}` is not `@secure()`"));
     // A parameter nobody gives a value leaves no step when it is not `@secure()`.
     // (The symbol holds the name in lower case; the reason, as declared.)
-    let unnamed_param = |u: &Unknown| match u.sym.as_ref().map(|s| s.kind()) {
-        Some(SymKind::Param { name, .. }) => {
-            let declared = u.reason.strip_prefix("parameter `").and_then(|r| r.split('`').next());
-            Some(declared.filter(|d| d.eq_ignore_ascii_case(name)).unwrap_or(name).to_string())
+    // A member of one (`parameters('common').dbPassword`) comes from it too.
+    fn param_of(sym: &crate::model::Sym) -> Option<&str> {
+        match sym.kind() {
+            SymKind::Param { name, .. } => Some(name),
+            SymKind::Member(base, _) | SymKind::Index(base, _) => param_of(base),
+            _ => None,
         }
-        _ => None,
+    }
+    let unnamed_param = |u: &Unknown| {
+        let name = u.sym.as_ref().and_then(param_of)?;
+        let declared = u.reason.strip_prefix("parameter `").and_then(|r| r.split('`').next());
+        Some(declared.filter(|d| d.eq_ignore_ascii_case(name)).unwrap_or(name).to_string())
     };
     match (source, &node.value) {
         (Some((_, name, false)), _) => not_secure(name),
