@@ -268,6 +268,25 @@ pub fn join_trace(a: Vec<TraceStep>, b: &[TraceStep]) -> Vec<TraceStep> {
     crate::model::join_traces(a, b)
 }
 
+/// The trace of a value that does not reveal the values it was computed from (a hash, a
+/// length): the same steps, none of them a secure input any more.
+pub fn conceal(trace: Vec<TraceStep>) -> Vec<TraceStep> {
+    trace
+        .into_iter()
+        .map(|mut step| {
+            match &mut step.kind {
+                TraceKind::ParamDefault { secure, .. }
+                | TraceKind::Parameter { secure, .. }
+                | TraceKind::ParamFile { secure, .. }
+                | TraceKind::ModuleInput { secure, .. } => *secure = false,
+                TraceKind::Secret => step.kind = TraceKind::Note("computed from a secret read at deployment".into()),
+                _ => {}
+            }
+            step
+        })
+        .collect()
+}
+
 /// `base.name` (`base.?name` when `safe`): ARM and Bicep read members without regard to case.
 pub fn member(base: Node, name: &str, safe: bool, origin: Origin) -> Node {
     let value = match &base.value {

@@ -174,7 +174,10 @@ pub fn as_value(index: usize, resource: &Resource, only: Option<&str>) -> Node {
             if wanted(k) && !k.eq_ignore_ascii_case("name") {
                 let v =
                     if k.eq_ignore_ascii_case("properties") { with_inline_child_ids(resource, v) } else { v.clone() };
-                members.push((k.clone(), v));
+                // What Azure returns when the deployment reads the resource (Bicep compiles
+                // `server.properties.x` to `reference()`): never a secret written to it, such as
+                // `administratorLoginPassword`, which a read does not return.
+                members.push((k.clone(), conceal_deep(v)));
             }
         }
     }
@@ -186,6 +189,25 @@ pub fn as_value(index: usize, resource: &Resource, only: Option<&str>) -> Node {
     };
     members.push((UNKNOWN_SPREAD.to_string(), Node::new(Value::unknown(reason, origin), origin)));
     Node::new(Value::Object(members), origin)
+}
+
+/// `node` with no secure input in its trace or its members' traces.
+fn conceal_deep(mut node: Node) -> Node {
+    node.trace = crate::eval::ops::conceal(std::mem::take(&mut node.trace));
+    match &mut node.value {
+        Value::Object(members) => {
+            for (_, member) in members.iter_mut() {
+                *member = conceal_deep(std::mem::replace(member, Node::new(Value::Null, member.origin)));
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                *item = conceal_deep(std::mem::replace(item, Node::new(Value::Null, item.origin)));
+            }
+        }
+        _ => {}
+    }
+    node
 }
 
 /// Inline child collections (`properties.subnets`) get the ids Azure gives them:

@@ -79,7 +79,10 @@ pub fn bound_trace(trace: &mut Vec<TraceStep>) {
     let (head, tail) = (MAX_TRACE / 2 - 1, MAX_TRACE / 2);
     let origin = trace[head].origin;
     let end = trace.len() - tail;
-    trace.splice(head..end, [TraceStep::new(origin, TraceKind::Note(ELIDED.to_string()))]);
+    // A secure input among the dropped steps stays: rules read it (`no-secret`, `secure-input`).
+    let secure = trace[head..end].iter().find(|t| t.is_secure()).cloned();
+    let kept = std::iter::once(TraceStep::new(origin, TraceKind::Note(ELIDED.to_string()))).chain(secure);
+    trace.splice(head..end, kept);
 }
 
 /// `a` followed by the steps of `b` it does not have, bounded.

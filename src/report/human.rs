@@ -5,7 +5,7 @@
 use super::{RenderOptions, SEVERITIES, Summary, clamp, plural, short_type};
 use crate::rules::{Finding, Severity, Verdict};
 use crate::scan::{ScanError, ScanReport};
-use crate::source::SourceFile;
+use crate::source::{FileId, Origin, SourceFile};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
     SourceSpan, SpanContents,
@@ -78,6 +78,15 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         Some(super::printable(&finding.message).into_owned()),
         span(file, primary),
     )];
+    // A rule that reads a secret never shows it: the literals its evidence points at are masked
+    // (where its trace leads; the value itself too when it may be the secret).
+    let mut secrets: Vec<Origin> = Vec::new();
+    if rule.reads_secret(false) {
+        secrets.extend(finding.trace.iter().map(|t| t.origin));
+    }
+    if rule.reads_secret(true) {
+        secrets.push(finding.location);
+    }
     let mut related = Vec::new();
     let line = file.line_col(finding.location.span.start).line;
     for step in &finding.trace {
@@ -93,7 +102,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(FileSource::of(step_file)),
+                source: Some(FileSource::shown(step_file, step.origin.file, &secrets)),
                 labels: vec![LabeledSpan::new_primary_with_span(None, span(step_file, step_span))],
                 related: Vec::new(),
             });
@@ -142,7 +151,7 @@ fn finding_diagnostic<'r>(report: &'r ScanReport, finding: &'r Finding) -> Snipp
         code: Some(format!("{}({})", rule.id, rule.slug)),
         severity,
         help: (!help.is_empty()).then_some(help),
-        source: shows.then(|| FileSource::of(file)),
+        source: shows.then(|| FileSource::shown(file, finding.location.file, &secrets)),
         labels: if shows { labels } else { Vec::new() },
         related,
     }
@@ -245,6 +254,37 @@ impl<'a> FileSource<'a> {
     fn of(file: &'a SourceFile) -> Self {
         FileSource { name: &file.display, text: super::printable_source(&file.text) }
     }
+
+    /// The file (`id`) with the string literals at `secrets` masked.
+    fn shown(file: &'a SourceFile, id: FileId, secrets: &[Origin]) -> Self {
+        let mut source = Self::of(file);
+        let spans: Vec<crate::span::Span> = secrets.iter().filter(|o| o.file == id).map(|o| o.span).collect();
+        if !spans.is_empty() {
+            source.text = std::borrow::Cow::Owned(mask_literals(&source.text, &spans));
+        }
+        source
+    }
+}
+
+/// `text` with the inside of each string literal that a span starts with (`'…'`, `"…"`, not an
+/// ARM expression `"[…]"`) replaced by `*`, byte for byte, so that offsets and lines stay.
+fn mask_literals(text: &str, spans: &[crate::span::Span]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        let (start, end) = (span.start as usize, (span.end as usize).min(bytes.len()));
+        let Some(literal) = text.get(start..end) else { continue };
+        let quote = match literal.as_bytes().first() {
+            Some(q @ (b'\'' | b'"')) if literal.len() >= 2 && !literal.starts_with("\"[") => *q,
+            _ => continue,
+        };
+        let inner = start + 1..end - usize::from(literal.ends_with(quote as char));
+        for b in &mut bytes[inner] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl SourceCode for FileSource<'_> {

@@ -61,6 +61,15 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether a check reads a secret: its findings never show it. With `at_value`, whether
+    /// the value a finding points at may itself be the secret (`secure-input`), not only where
+    /// its trace leads (`no-secret`: an output built around a secure input).
+    pub fn reads_secret(&self, at_value: bool) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.expect.reads_secret(at_value) || c.when.as_ref().is_some_and(|w| w.reads_secret(at_value)))
+    }
+
     /// Every resource type the rule looks at, in the order its checks name them; `outputs`
     /// for a check of the template's outputs.
     pub fn resource_types(&self) -> Vec<&str> {

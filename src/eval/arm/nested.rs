@@ -170,7 +170,8 @@ fn beside_template(unknown: &Unknown) -> Option<(InstanceId, String)> {
     }
 }
 
-/// `properties.parameters`: each `{ "value": … }`; a Key Vault `reference` is a secret.
+/// `properties.parameters`: each `{ "value": … }` (or an expression that makes one); a Key
+/// Vault `reference` is a secret.
 fn given_parameters(resource: &Resource) -> Vec<(String, Node)> {
     let Some(Value::Object(given)) =
         resource.body.get("properties").and_then(|p| p.get("parameters")).map(|n| &n.value)
@@ -182,6 +183,10 @@ fn given_parameters(resource: &Resource) -> Vec<(String, Node)> {
         .map(|(name, entry)| {
             let value = match entry.get("value") {
                 Some(v) => v.clone(),
+                // `"[if(c, createObject('value', x), …)]"`: an expression that makes the entry.
+                None if entry.get("reference").is_none() => {
+                    crate::eval::ops::member(entry.clone(), "value", false, entry.origin)
+                }
                 None => Node::new(
                     Value::unknown(
                         format!("parameter `{name}` of the nested deployment is a Key Vault reference"),

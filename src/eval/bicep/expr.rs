@@ -269,10 +269,16 @@ impl<'w> BicepEval<'w, '_> {
                 return node.traced(TraceStep::new(origin, TraceKind::Secret));
             }
             Some(_) => {
-                return Node::new(
+                let node = Node::new(
                     Value::unknown(format!("`{name}()` on a resource is known only at deployment"), origin),
                     origin,
                 );
+                // `storage.listKeys()`: keys and connection strings are secrets.
+                return if functions::reads_secret(&name.to_ascii_lowercase()) {
+                    node.traced(TraceStep::new(origin, TraceKind::Secret))
+                } else {
+                    node
+                };
             }
         }
         if super::load::is_loader(name) {

@@ -16,7 +16,7 @@ mod scope;
 mod strings;
 
 use crate::eval::ops::{self, join_trace};
-use crate::model::{InstanceId, Node, ScopeId, TraceStep, Value};
+use crate::model::{InstanceId, Node, ScopeId, TraceKind, TraceStep, Value};
 use crate::source::Origin;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -97,12 +97,13 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
     let origin = ctx.origin;
     let lower = name.to_ascii_lowercase();
     let Some(function) = lookup(&lower) else {
-        // `listKeys()`, `listSecrets()`…: what a resource returns at deployment.
-        let reason = if lower.starts_with("list") {
-            format!("`{name}()` is known only at deployment")
-        } else {
-            format!("`{name}()` is not evaluated statically")
-        };
+        // `listKeys()`, `listSecrets()`…: what a resource returns at deployment, keys and
+        // connection strings among it; `getSecret()` of a `.bicepparam` file reads Key Vault.
+        if reads_secret(&lower) {
+            let reason = format!("`{name}()` is known only at deployment");
+            return Node::new(Value::unknown(reason, origin), origin).traced(TraceStep::new(origin, TraceKind::Secret));
+        }
+        let reason = format!("`{name}()` is not evaluated statically");
         return Node::new(Value::unknown(reason, origin), origin);
     };
     let count = args.len();
@@ -119,10 +120,33 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
         }
         Body::Strict(_) | Body::Tolerant(_) | Body::Symbolic => {
             let values: Vec<Node> = (0..count).map(|i| args.value(i)).collect();
-            let trace = values.iter().fold(Vec::new(), |t, n| join_trace(t, &n.trace));
-            Node { value: apply(function, &lower, &values, ctx), origin, trace }
+            let mut trace = values.iter().fold(Vec::new(), |t, n| join_trace(t, &n.trace));
+            if conceals(&lower) {
+                trace = ops::conceal(trace);
+            }
+            let value = apply(function, &lower, &values, ctx);
+            // `createObject('name', n, 'key', listKeys(…))`: each member keeps its own trace;
+            // the object's would give every member the others' (a secret among them).
+            if matches!(lower.as_str(), "createobject" | "createarray")
+                && matches!(value, Value::Object(_) | Value::Array(_))
+            {
+                trace.clear();
+            }
+            Node { value, origin, trace }
         }
     }
+}
+
+/// Whether a function (lower case) gives a value that does not reveal its arguments: a hash
+/// (`guid`, `uniqueString`) or a length. A name made with `guid(principalId)` is no secret.
+fn conceals(lower: &str) -> bool {
+    matches!(lower, "guid" | "uniquestring" | "length" | "empty")
+}
+
+/// Whether a function (lower case) the registry lacks reads a secret at deployment: a
+/// resource's `list*()` action (`listKeys`, `listConnectionStrings`) or `getSecret()`.
+pub fn reads_secret(lower: &str) -> bool {
+    lower.starts_with("list") || lower == "getsecret"
 }
 
 fn apply(function: &Function, lower: &str, values: &[Node], ctx: &Ctx) -> Value {

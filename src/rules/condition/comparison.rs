@@ -3,7 +3,7 @@
 //! parameters are (`'3'`).
 
 use crate::model::compare::loosely_equals;
-use crate::model::{Node, StrPart, TraceKind, Tri, Unknown, Value};
+use crate::model::{Node, StrPart, SymKind, TraceKind, Tri, Unknown, Value};
 use crate::rules::date::Date;
 use crate::source::Origin;
 
@@ -245,7 +245,12 @@ fn secure_input(node: &Node) -> (Tri, String) {
     });
     let literal = match &node.value {
         Value::String(s) => !s.is_empty(),
-        Value::Partial(parts) => parts.iter().any(|p| matches!(p, StrPart::Text(t) if !t.is_empty())),
+        // `'Pw-${newGuid()}'`: text around a value made at deployment is no secret of its own
+        // (the Bicep linter's secure-parameter-default accepts any expression calling newGuid()).
+        Value::Partial(parts) => {
+            parts.iter().any(|p| matches!(p, StrPart::Text(t) if !t.is_empty()))
+                && !parts.iter().any(|p| matches!(p, StrPart::Unknown(u) if made_at_deployment(u)))
+        }
         _ => false,
     };
     let variable = trace.iter().find_map(|t| match &t.kind {
@@ -269,18 +274,76 @@ fn secure_input(node: &Node) -> (Tri, String) {
             format!("expected a `@secure()` parameter, a Key Vault reference or `getSecret()`; {expectation}"),
         );
     }
+    let not_secure =
+        |name: &str| (Tri::No, format!("expected a `@secure()` parameter; parameter `{name}` is not `@secure()`"));
+    // A parameter nobody gives a value leaves no step when it is not `@secure()`.
+    // (The symbol holds the name in lower case; the reason, as declared.)
+    // A member of one (`parameters('common').dbPassword`) comes from it too.
+    fn param_of(sym: &crate::model::Sym) -> Option<&str> {
+        match sym.kind() {
+            SymKind::Param { name, .. } => Some(name),
+            SymKind::Member(base, _) | SymKind::Index(base, _) => param_of(base),
+            _ => None,
+        }
+    }
+    let unnamed_param = |u: &Unknown| {
+        let name = u.sym.as_ref().and_then(param_of)?;
+        let declared = u.reason.strip_prefix("parameter `").and_then(|r| r.split('`').next());
+        Some(declared.filter(|d| d.eq_ignore_ascii_case(name)).unwrap_or(name).to_string())
+    };
     match (source, &node.value) {
-        (Some((_, name, false)), _) => {
-            (Tri::No, format!("expected a `@secure()` parameter; parameter `{name}` is not `@secure()`"))
+        (Some((_, name, false)), _) => not_secure(name),
+        // A default computed in the template (`uniqueString(resourceGroup().id)`) can be
+        // computed again by anyone who reads it; only `newGuid()` (no symbol) is made at
+        // deployment. A default that is another `@secure()` input carries its step.
+        (Some(("default", name, true)), Value::Unknown(u))
+            if u.sym.is_some() && !trace.iter().any(|t| t.is_secure() && !is_default_of(t, name)) =>
+        {
+            match unnamed_param(u) {
+                Some(param) => not_secure(&param),
+                None => (
+                    Tri::No,
+                    format!(
+                        "expected a `@secure()` parameter without a default; the default of `{name}` is computed from values written in the template"
+                    ),
+                ),
+            }
         }
         (Some((_, _, true)), _) => (Tri::Yes, String::new()),
-        // A value made at deployment (`newGuid()`, `listKeys()`) is not in the template.
-        (None, Value::Unknown(u)) if u.sym.is_none() && u.reason.contains("known only at deployment") => {
-            (Tri::Yes, String::new())
+        (None, Value::Unknown(u)) => match unnamed_param(u) {
+            Some(param) => not_secure(&param),
+            None if made_at_deployment(u) => (Tri::Yes, String::new()),
+            None => (Tri::Unknown(u.clone()), String::new()),
+        },
+        // `'${newGuid()}${newGuid()}'`: every part made at deployment.
+        (None, Value::Partial(parts)) => {
+            match parts.iter().find_map(|p| match p {
+                StrPart::Unknown(u) if !made_at_deployment(u) => Some(u),
+                _ => None,
+            }) {
+                Some(u) => (Tri::Unknown(u.clone()), String::new()),
+                None => (Tri::Yes, String::new()),
+            }
         }
-        (None, Value::Unknown(u)) => (Tri::Unknown(u.clone()), String::new()),
-        (None, _) => (Tri::Yes, String::new()),
+        // `''`: no secret is written.
+        (None, Value::String(_) | Value::Null) => (Tri::Yes, String::new()),
+        // A number, a boolean, an object: written in the template.
+        (None, _) => (
+            Tri::No,
+            "expected a `@secure()` parameter, a Key Vault reference or `getSecret()`; written in the template".into(),
+        ),
     }
+}
+
+/// A value no one can read in the template or compute from it: `newGuid()`. (`utcNow()` and
+/// `reference()` are known only at deployment too, but are no secret or may be any value.)
+fn made_at_deployment(u: &Unknown) -> bool {
+    u.sym.is_none() && u.reason.to_ascii_lowercase().starts_with("`newguid()`")
+}
+
+/// Whether `step` is the default of parameter `name`.
+fn is_default_of(step: &crate::model::TraceStep, name: &str) -> bool {
+    matches!(&step.kind, TraceKind::ParamDefault { name: n, .. } if n == name)
 }
 
 /// A value that carries a secret anywhere inside: a secure input, a secret read at deployment

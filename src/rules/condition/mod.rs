@@ -160,6 +160,26 @@ impl<'a> Subject<'a> {
 }
 
 impl Condition {
+    /// Whether the condition reads a secret (`secure-input`, `no-secret`; only `secure-input`
+    /// when `at_value`, the test whose value itself may be the secret): reports then never show
+    /// it, in a message or in an excerpt.
+    pub fn reads_secret(&self, at_value: bool) -> bool {
+        let secret = |test: &Test| match test {
+            Test::SecureInput => true,
+            Test::NoSecret => !at_value,
+            _ => false,
+        };
+        match self {
+            Condition::Property { test, .. } | Condition::Parameter { test, .. } => secret(test),
+            Condition::Child(ChildCondition { filter, .. }) | Condition::Related(Related { filter, .. }) => {
+                filter.as_ref().is_some_and(|f| f.reads_secret(at_value))
+            }
+            Condition::Predicate(_) | Condition::Constant { .. } | Condition::ApiVersion(_) => false,
+            Condition::Any(list) | Condition::All(list) => list.iter().any(|c| c.reads_secret(at_value)),
+            Condition::Not(inner) => inner.reads_secret(at_value),
+        }
+    }
+
     pub fn evaluate(&self, subject: &Subject<'_>) -> Outcome {
         match self {
             // A resource the template does not create has none of its own settings in it.

@@ -95,6 +95,9 @@ impl Check<'_> {
             outcomes.iter().filter(|(o, _)| o.verdict == Tri::No).map(|(_, l)| l.as_str()).collect();
         let message = if failing.is_empty() {
             format!("{} cannot be resolved: {}", self.what, u.reason)
+        } else if is_secret_test(self.test) {
+            // The values a secret may take are secrets too.
+            format!("{} fails for some of the values {} may take", self.what, options.input)
         } else {
             format!("{} fails when {} {}", self.what, options.input, failing.join(" or "))
         };
@@ -136,7 +139,7 @@ fn compare(node: &Node, what: &str, test: &Test, today: Date) -> Outcome {
         Tri::Yes => Outcome::pass(),
         Tri::No => {
             // A secret is never repeated in a finding.
-            let message = if matches!(test, Test::SecureInput | Test::NoSecret) {
+            let message = if is_secret_test(test) {
                 format!("{what}: {expectation}")
             } else {
                 format!("{what} is {} ({expectation})", node.value.describe())
@@ -150,4 +153,9 @@ fn compare(node: &Node, what: &str, test: &Test, today: Date) -> Outcome {
         }
         Tri::Unknown(u) => unknown_outcome(what, &u, node),
     }
+}
+
+/// A test on a secret: its value is never repeated in a finding.
+fn is_secret_test(test: &Test) -> bool {
+    matches!(test, Test::SecureInput | Test::NoSecret)
 }

@@ -1,0 +1,3 @@
+using './main.bicep'
+
+param administratorLoginPassword = 'Str0ng-but-written-down'

@@ -1,0 +1,6 @@
+module server 'server.bicep' = {
+  name: 'server'
+  params: {
+    administratorLoginPassword: 'Str0ng-but-written-down'
+  }
+}

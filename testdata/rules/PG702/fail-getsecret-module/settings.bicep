@@ -1,0 +1,3 @@
+param administratorLoginPassword string
+
+output connectionString string = 'Host=pg-prod.postgres.database.azure.com;Username=pgadmin;Password=${administratorLoginPassword}'

@@ -1,0 +1,4 @@
+@secure()
+param administratorLoginPassword string
+
+output password string = administratorLoginPassword
