@@ -10,7 +10,7 @@ const SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/dep
 /// A flexible server whose `publicNetworkAccess` is `access` (Bicep text), `name` its name.
 fn server(name: &str, access: &str) -> String {
     format!(
-        "resource pg 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {{\n  name: {name}\n  location: 'westeurope'\n  properties: {{\n    version: '16'\n    network: {{ publicNetworkAccess: {access} }}\n  }}\n}}\n"
+        "resource pg 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {{\n  name: {name}\n  location: 'westeurope'\n  properties: {{\n    version: '16'\n    network: {{ publicNetworkAccess: {access} }}\n  }}\n}}\n"
     )
 }
 
@@ -18,7 +18,7 @@ fn server(name: &str, access: &str) -> String {
 /// and one flexible server whose `publicNetworkAccess` is `access` (a JSON value).
 fn arm(parameters: &str, variables: &str, functions: &str, access: &str, extra: &str) -> String {
     format!(
-        "{{\"$schema\": \"{SCHEMA}\", \"contentVersion\": \"1.0.0.0\",\n\"parameters\": {{{parameters}}},\n\"variables\": {{{variables}}},\n\"functions\": [{functions}],\n\"resources\": [{{\"type\": \"Microsoft.DBforPostgreSQL/flexibleServers\", \"apiVersion\": \"2022-12-01\", \"name\": \"pg\", \"location\": \"westeurope\"{extra},\n \"properties\": {{\"version\": \"16\", \"network\": {{\"publicNetworkAccess\": {access}}}}}}}]}}\n"
+        "{{\"$schema\": \"{SCHEMA}\", \"contentVersion\": \"1.0.0.0\",\n\"parameters\": {{{parameters}}},\n\"variables\": {{{variables}}},\n\"functions\": [{functions}],\n\"resources\": [{{\"type\": \"Microsoft.DBforPostgreSQL/flexibleServers\", \"apiVersion\": \"2024-08-01\", \"name\": \"pg\", \"location\": \"westeurope\"{extra},\n \"properties\": {{\"version\": \"16\", \"network\": {{\"publicNetworkAccess\": {access}}}}}}}]}}\n"
     )
 }
 
