@@ -264,3 +264,35 @@ fn hostile_nesting_is_an_error_not_a_crash() {
         );
     }
 }
+
+/// `pgguard rules`, `pgguard explain` and the generated docs say the same as the rule files.
+#[test]
+fn rules_and_explain_print_the_rule_files() {
+    let rules = pgguard::rules::builtin().expect("rules");
+    let table = stdout(pgguard().args(["rules"]), 0);
+    let json: Value = serde_json::from_str(&stdout(pgguard().args(["rules", "--format", "json"]), 0)).expect("JSON");
+    let listed = json["rules"].as_array().expect("rules");
+    for rule in &rules {
+        assert!(table.lines().any(|l| l.starts_with(&rule.id) && l.contains(&rule.slug) && l.contains(&rule.title)));
+        let entry = listed.iter().find(|r| r["id"] == rule.id.as_str()).expect("listed");
+        assert_eq!(entry["slug"], rule.slug.as_str());
+        assert_eq!(entry["severity"], rule.severity.as_str());
+        assert_eq!(entry["azurePolicy"], serde_json::json!(rule.references.azure_policy));
+        assert_eq!(entry["cis"], serde_json::json!(rule.references.cis));
+        assert_eq!(entry["peers"], serde_json::json!(rule.references.peers));
+        let types: Vec<&str> = rule.resource_types();
+        assert_eq!(entry["resourceTypes"], serde_json::json!(types));
+        for option in &rule.options {
+            assert_eq!(entry["options"][&option.name]["help"], option.help.as_str());
+        }
+        let page = std::fs::read_to_string(format!("{}/docs/rules/{}.md", env!("CARGO_MANIFEST_DIR"), rule.id))
+            .expect("docs page");
+        assert_eq!(stdout(pgguard().args(["explain", &rule.id]), 0), page, "{}", rule.id);
+        assert_eq!(stdout(pgguard().args(["explain", &rule.slug]), 0), page, "{}", rule.slug);
+    }
+    let unknown = pgguard().args(["explain", "PG999"]).output().expect("runs");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no rule has the id or slug `PG999`"));
+    let options = &listed.iter().find(|r| r["id"] == "PG203").expect("PG203")["options"];
+    assert_eq!(options["max-public-addresses"]["default"], 256);
+}
