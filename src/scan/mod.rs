@@ -6,6 +6,7 @@ mod load;
 mod model;
 mod names;
 mod registry;
+mod relevance;
 mod suppressions;
 mod units;
 mod walk;
@@ -254,6 +255,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let linked = load::LinkedFiles::new(&order);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let arm_roots: std::sync::Mutex<Vec<ArmRoot>> = Default::default();
+    let relevance = relevance::Relevance::of(rules);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         // A template a scanned Bicep file calls as a module is judged through its callers.
         if units.is_bicep_module(&source.path) {
@@ -263,8 +265,16 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Some((Vec::new(), Vec::new()));
         }
+        let param_sets = units.param_sets(&source.path);
+        // A template the rules can say nothing about is parsed (for its syntax errors), not
+        // evaluated.
+        let mut marks = relevance.marks(&source.text);
+        marks.given_secrets(param_sets.iter().any(|p| p.file.is_some()));
+        if !relevance.matters([marks]) {
+            return Some((Vec::new(), Vec::new()));
+        }
         let mut found = ArmRoot { file, reaches: Vec::new(), findings: Vec::new(), errors: Vec::new() };
-        for params in units.param_sets(&source.path) {
+        for params in param_sets {
             let deployment = eval::evaluate_arm(file, &source.display, doc, &params, &linked);
             let text = |f| (f == file).then_some(source.text.as_str());
             let display = |f| {
@@ -300,11 +310,39 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let evaluated = |f: crate::source::FileId| {
         matches!(workspace.parsed(f), crate::workspace::Parsed::Bicep(_) | crate::workspace::Parsed::ArmModule(_))
     };
-    let runs: Vec<(crate::source::FileId, eval::ParamSet)> = roots
-        .iter()
-        .filter(|&&root| evaluated(root))
-        .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
-        .collect();
+    // Which roots the rules can say something about, from the marks of the files they reach.
+    let marks: Vec<relevance::Marks> = workspace.files.par_iter().map(|f| relevance.marks(&f.text)).collect();
+    let matters = |root: crate::source::FileId, sets: &[eval::ParamSet]| {
+        let mut closure = vec![root];
+        let mut next = 0;
+        while next < closure.len() {
+            let file = closure[next];
+            next += 1;
+            let local = eval::module_paths(&workspace, file).into_iter().filter_map(|p| workspace.find(&p));
+            let cached = workspace
+                .registry
+                .iter()
+                .filter(|((from, _), _)| *from == file)
+                .filter_map(|(_, found)| found.as_ref().ok().and_then(|p| workspace.find(p)));
+            for id in local.chain(cached).collect::<Vec<_>>() {
+                if !closure.contains(&id) {
+                    closure.push(id);
+                }
+            }
+        }
+        let mut all: Vec<relevance::Marks> = closure.iter().map(|f| marks[f.0 as usize]).collect();
+        // A parameter file may give a secret (a Key Vault reference, `getSecret()`).
+        if let Some(first) = all.first_mut() {
+            first.given_secrets(sets.iter().any(|p| p.file.is_some()));
+        }
+        relevance.matters(all)
+    };
+    let runs_of = |root: crate::source::FileId| {
+        let sets = units.param_sets(&workspace.file(root).path);
+        if matters(root, &sets) { sets.into_iter().map(|p| (root, p)).collect() } else { Vec::new() }
+    };
+    let runs: Vec<(crate::source::FileId, eval::ParamSet)> =
+        roots.iter().filter(|&&root| evaluated(root)).flat_map(|&root| runs_of(root)).collect();
     let evaluate = |runs: &[(crate::source::FileId, eval::ParamSet)]| -> Vec<_> {
         runs.par_iter()
             .filter_map(|(root, params)| {
@@ -330,11 +368,8 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     // its own: nothing else would judge it.
     let reached: std::collections::HashSet<crate::source::FileId> =
         results.iter().flat_map(|(_, files)| files.iter().copied()).collect();
-    let unreached: Vec<(crate::source::FileId, eval::ParamSet)> = scanned
-        .iter()
-        .filter(|f| !reached.contains(f) && evaluated(**f))
-        .flat_map(|&root| units.param_sets(&workspace.file(root).path).into_iter().map(move |p| (root, p)))
-        .collect();
+    let unreached: Vec<(crate::source::FileId, eval::ParamSet)> =
+        scanned.iter().filter(|f| !reached.contains(f) && evaluated(**f)).flat_map(|&root| runs_of(root)).collect();
     results.extend(evaluate(&unreached));
     let results: Vec<(Vec<Finding>, Vec<ScanError>)> = results.into_iter().map(|(found, _)| found).collect();
     for (f, e) in results {

@@ -1,0 +1,102 @@
+//! Which deployments the loaded rules can say anything about: one whose files (the root and
+//! every module it reaches) name none of the resource types the rules judge, and cannot carry
+//! a secret to an output when an output rule is loaded, is parsed for its syntax errors and
+//! not evaluated. The set comes from the rules, so a user's rule for another type widens it.
+//! Files are matched by their text, without regard to case, which errs towards evaluating.
+
+use crate::rules::{Rule, Target};
+
+pub struct Relevance {
+    /// The provider namespaces of the judged types (`microsoft.dbforpostgresql`): a type is
+    /// always written with its namespace, whether as a top-level type, a child type or
+    /// `existing`.
+    namespaces: Vec<String>,
+    /// Whether a rule judges outputs.
+    outputs: bool,
+}
+
+/// What one file's text holds that matters to the rules.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Marks {
+    subjects: bool,
+    secrets: bool,
+    outputs: bool,
+    /// An ARM deployment that links another template (`templateLink`): what it deploys is
+    /// elsewhere, so it is evaluated.
+    links: bool,
+}
+
+impl Marks {
+    /// A parameter file goes with the template: it may give a secret.
+    pub fn given_secrets(&mut self, given: bool) {
+        self.secrets |= given;
+    }
+}
+
+impl Relevance {
+    pub fn of(rules: &[Rule]) -> Relevance {
+        let mut namespaces: Vec<String> = Vec::new();
+        let mut outputs = false;
+        for check in rules.iter().flat_map(|r| &r.checks) {
+            match &check.target {
+                Target::Resources(types) => {
+                    for t in types {
+                        let namespace = t.split('/').next().unwrap_or(t).to_ascii_lowercase();
+                        if !namespaces.contains(&namespace) {
+                            namespaces.push(namespace);
+                        }
+                    }
+                }
+                Target::Outputs => outputs = true,
+            }
+        }
+        Relevance { namespaces, outputs }
+    }
+
+    pub fn marks(&self, text: &str) -> Marks {
+        let lower = text.to_ascii_lowercase();
+        Marks {
+            subjects: self.namespaces.iter().any(|n| lower.contains(n.as_str())),
+            secrets: self.outputs
+                && (lower.contains("secure")
+                    || lower.contains("getsecret")
+                    || calls_list(&lower)
+                    || lower.contains("keyvault")),
+            outputs: self.outputs && (lower.contains("\"outputs\"") || lower.contains("output ")),
+            links: lower.contains("templatelink"),
+        }
+    }
+
+    /// Whether a deployment made of files with these marks can give a finding.
+    pub fn matters(&self, marks: impl IntoIterator<Item = Marks>) -> bool {
+        let all = marks.into_iter().fold(Marks::default(), |a, m| Marks {
+            subjects: a.subjects || m.subjects,
+            secrets: a.secrets || m.secrets,
+            outputs: a.outputs || m.outputs,
+            links: a.links || m.links,
+        });
+        all.subjects || all.links || (all.secrets && all.outputs)
+    }
+}
+
+/// `listKeys(`, `listSecrets(`, `.listConnectionStrings(`: a call of a `list*` action.
+fn calls_list(lower: &str) -> bool {
+    lower.match_indices("list").any(|(at, _)| {
+        let rest = &lower[at + 4..];
+        let name_end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        rest[name_end..].starts_with('(')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calls_list;
+
+    #[test]
+    fn finds_list_actions() {
+        assert!(calls_list("[listkeys(variables('id'), '2021-01-01')]"));
+        assert!(calls_list("storage.listsecrets().value"));
+        assert!(calls_list("list()"));
+        assert!(!calls_list("the list of servers"));
+    }
+}
