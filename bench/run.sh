@@ -89,7 +89,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pgguard-bench.XXXXXX")
 if [ "$keep" = 1 ]; then echo "temporary folder kept: $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
 
 # ---- the sets: for each, the folder the tools run in, the folder they are given, the file list
-declare -A set_cwd set_dir
+declare -A set_cwd set_dir set_reps
 is_excluded() {
   local path=$1 e
   for e in "${excludes[@]}"; do [ "$path" = "$e" ] && return 0; done
@@ -122,6 +122,9 @@ define_set() { # name: its folders, its file list, and a warm page cache
   esac
   [ -d "${set_cwd[$name]}/${set_dir[$name]}" ] || die "set $name: no folder ${set_cwd[$name]}/${set_dir[$name]}"
   list_files "${set_cwd[$name]}" "${set_dir[$name]}" > "$work/$name.files"
+  # Repeat each command so that one timed run reads about 50 MB (1 to 50 times).
+  set_reps[$name]=$(cd "${set_cwd[$name]}" && xargs -0 -r -a "$work/$name.files" stat -c %s |
+    awk '{ s += $1 } END { r = int(50e6 / (s + 1) + 0.5); print (r < 1 ? 1 : (r > 50 ? 50 : r)) }')
   # Read every file once, so that no figure includes disk reads.
   (cd "${set_cwd[$name]}" && xargs -0 -r cat < "$work/$name.files" > /dev/null)
 }
@@ -136,40 +139,43 @@ fi
 exclude_args=()
 for e in "${excludes[@]}"; do exclude_args+=(--exclude "$e"); done
 
-# ---- timing: one run of a command under GNU time; the figures are appended to a file
-# Each record: wall user+sys peak_kb
-timed() { # name cwd command... ; the command's output goes to $work/NAME.out/.err
-  local name=$1 cwd=$2 rc=0
-  shift 2
-  (cd "$cwd" && /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err") || rc=$?
+# ---- timing: one timed run executes the command REPS times in a row (so that a small set
+# lasts long enough for GNU time's 10 ms resolution); its figures are divided by REPS.
+timed() { # name cwd reps command... ; its output goes to /dev/null, its errors to $work/NAME.err
+  local name=$1 cwd=$2 reps=$3 rc=0
+  shift 3
+  # shellcheck disable=SC2016
+  (cd "$cwd" && /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" \
+    sh -c 'n=$1 out=$2; shift 2; while [ "$n" -gt 0 ]; do "$@" > "$out" || exit $?; n=$((n - 1)); done' \
+    sh "$reps" /dev/null "$@" 2> "$work/$name.err") || rc=$?
   echo "$rc"
 }
-record() { # name -> appends "wall cpu kb" to $work/NAME.runs
-  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/$1.time" | tail -n 1 >> "$work/$1.runs"
+record() { # name reps -> appends "wall cpu peak_kb" of one execution to $work/NAME.runs
+  tail -n 1 "$work/$1.time" | awk -v r="$2" '{ printf "%.4f %.4f %s\n", $1 / r, ($2 + $3) / r, $4 }' >> "$work/$1.runs"
 }
 pgguard_run() { # label set threads [extra args...]
   local label=$1 name=$2 threads=$3 rc
   shift 3
-  rc=$(timed "$label" "${set_cwd[$name]}" "$bin" scan "${set_dir[$name]}" --format json --fail-on never \
+  rc=$(timed "$label" "${set_cwd[$name]}" "${set_reps[$name]}" "$bin" scan "${set_dir[$name]}" --format json --fail-on never \
     --threads "$threads" "${exclude_args[@]}" "$@")
   [ "$rc" = 0 ] || die "pgguard failed (exit $rc) on $name: $(tail -n 5 "$work/$label.err")"
-  record "$label"
+  record "$label" "${set_reps[$name]}"
 }
 read_run() { # label set parallel
   local label=$1 name=$2 parallel=$3 rc
   if [ "$parallel" = 1 ]; then
-    rc=$(timed "$label" "${set_cwd[$name]}" xargs -0 -r -a "$work/$name.files" cat)
+    rc=$(timed "$label" "${set_cwd[$name]}" "${set_reps[$name]}" xargs -0 -r -a "$work/$name.files" cat)
   else
-    rc=$(timed "$label" "${set_cwd[$name]}" xargs -0 -r -P "$cores" -n 200 -a "$work/$name.files" cat)
+    rc=$(timed "$label" "${set_cwd[$name]}" "${set_reps[$name]}" xargs -0 -r -P "$cores" -n 200 -a "$work/$name.files" cat)
   fi
   [ "$rc" = 0 ] || die "reading $name failed (exit $rc)"
-  record "$label"
+  record "$label" "${set_reps[$name]}"
 }
 checkov=$repo/target/checkov-venv/bin/checkov
 checkov_run() { # label set
   local label=$1 name=$2 rc skip=()
   for e in "${excludes[@]}"; do skip+=(--skip-path "$e"); done
-  rc=$(timed "$label" "${set_cwd[$name]}" "$checkov" -d "${set_dir[$name]}" --framework bicep,arm --quiet --compact \
+  rc=$(timed "$label" "${set_cwd[$name]}" 1 "$checkov" -d "${set_dir[$name]}" --framework bicep,arm --quiet --compact \
     --skip-download "${skip[@]}")
   # 0: no failed check, 1: failed checks; anything else, or a traceback, is a crash.
   if [ "$rc" != 0 ] && [ "$rc" != 1 ] || grep -q '^Traceback' "$work/$label.err"; then
@@ -177,7 +183,7 @@ checkov_run() { # label set
 $(grep -v 'WARNI' "$work/$label.err" | tail -n 8)
 Find the file (see docs/performance.md) and leave it out with --exclude PATH."
   fi
-  record "$label"
+  record "$label" 1
 }
 median() { # file column -> the median (lower middle for an even count)
   cut -d' ' -f"$2" "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -222,12 +228,13 @@ echo "corpus: $corpus"
 if [ "${#excludes[@]}" -gt 0 ]; then
   echo "left out of every set, for every tool: ${excludes[*]} (it crashes Checkov $checkov_version)"
 fi
-echo "figures: median of $runs run(s); CPU = user + sys; peak = largest resident set of one process, max over runs"
+echo "figures: median of $runs run(s), per execution (a timed run repeats the command 'reps' times and is divided);"
+echo "CPU = user + sys; peak = largest resident set of one process, max over runs; GNU time counts in 10 ms"
 echo "'all' threads = $cores (pgguard --threads 0; the read floor as $cores parallel cat processes)"
 echo
-fmt='%-11s %-14s %7s %7s %8s %8s %8s %9s %8s %8s\n'
+fmt='%-11s %-14s %7s %7s %7s %5s %8s %8s %9s %8s %8s\n'
 # shellcheck disable=SC2059
-printf "$fmt" set measure threads files MB wall_s cpu_s files/s MB/s peak_MB
+printf "$fmt" set measure threads files MB reps wall_s cpu_s files/s MB/s peak_MB
 for name in "${set_names[@]}"; do
   count=$(tr -cd '\0' < "$work/$name.files" | wc -c)
   bytes=$(cd "${set_cwd[$name]}" && xargs -0 -r -a "$work/$name.files" stat -c %s | awk '{ s += $1 } END { print s + 0 }')
@@ -237,8 +244,8 @@ for name in "${set_names[@]}"; do
       wall=$(median "$f" 1); cpu=$(median "$f" 2); kb=$(maximum "$f" 3)
       label=$measure; [ "$measure" = read ] && label="read floor"; [ "$measure" = parse ] && label="parse floor"
       [ "$measure" = scan ] && label="pgguard scan"
-      awk -v s="$name" -v m="$label" -v t="$threads" -v n="$count" -v b="$bytes" -v w="$wall" -v c="$cpu" -v k="$kb" -v fmt="$fmt" \
-        'BEGIN { d = (w > 0 ? w : 0.005); printf fmt, s, m, t, n, sprintf("%.1f", b / 1e6), sprintf("%.2f", w), sprintf("%.2f", c),
+      awk -v s="$name" -v m="$label" -v t="$threads" -v n="$count" -v b="$bytes" -v w="$wall" -v c="$cpu" -v k="$kb" -v r="${set_reps[$name]}" -v fmt="$fmt" \
+        'BEGIN { d = (w > 0 ? w : 0.0005); printf fmt, s, m, t, n, sprintf("%.1f", b / 1e6), r, sprintf("%.3f", w), sprintf("%.3f", c),
                  sprintf("%.0f", n / d), sprintf("%.1f", b / 1e6 / d), sprintf("%.0f", k / 1024) }'
     done
   done
@@ -259,14 +266,14 @@ if [ "$vs_checkov" = 1 ]; then
   echo
   echo "Checkov $checkov_version vs pgguard (all cores each), $checkov_runs alternating run(s), medians;"
   echo "ratio = Checkov's time / pgguard's time = pgguard's throughput as a multiple of Checkov's:"
-  printf '%-11s %7s %12s %12s %12s %12s %10s %10s\n' set files pgguard_wall checkov_wall pgguard_cpu checkov_cpu "wall x" "cpu x"
+  printf '%-11s %7s %12s %12s %12s %12s %8s %8s\n' set files pgguard_wall checkov_wall pgguard_cpu checkov_cpu "wall x" "cpu x"
   for name in "${checkov_names[@]}"; do
     count=$(tr -cd '\0' < "$work/$name.files" | wc -c)
     g=$work/$name.vs.pgguard.runs c=$work/$name.vs.checkov.runs
     awk -v s="$name" -v n="$count" -v gw="$(median "$g" 1)" -v cw="$(median "$c" 1)" -v gc="$(median "$g" 2)" \
       -v cc="$(median "$c" 2)" \
       'function ratio(a, b) { return b > 0 ? sprintf("%.0fx", a / b) : "n/a" }
-       BEGIN { printf "%-11s %7d %12.2f %12.2f %12.2f %12.2f %10s %10s\n", s, n, gw, cw, gc, cc, ratio(cw, gw), ratio(cc, gc) }'
+       BEGIN { printf "%-11s %7d %12.3f %12.2f %12.3f %12.2f %8s %8s\n", s, n, gw, cw, gc, cc, ratio(cw, gw), ratio(cc, gc) }'
   done
 fi
 echo
@@ -279,7 +286,7 @@ if [ "$vs_checkov" = 1 ]; then
   skip=""; for e in "${excludes[@]}"; do skip+=" --skip-path $e"; done
   echo "  Checkov:            $checkov -d DIR --framework bicep,arm --quiet --compact --skip-download$skip > /dev/null"
 fi
-echo "  each timed by:      /usr/bin/time -f '%e %U %S %M'   (T = 1, or 0 for one thread per core)"
+echo "  each timed by:      /usr/bin/time -f '%e %U %S %M' (T = 1, or 0 for one thread per core), reps times in a row"
 for name in "${set_names[@]}"; do echo "  $name: DIR = ${set_cwd[$name]}/${set_dir[$name]}"; done
 case $load in
   0.[0-4]*) ;;
