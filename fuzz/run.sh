@@ -35,7 +35,7 @@ options=(
   -print_final_stats=1
 )
 # The generator's inputs are choices, not text: a few kilobytes make programs big enough.
-[ "$target" = bicep_grammar ] && options+=(-max_len=8192)
+[ "$target" = bicep_grammar ] && options+=(-max_len=8192 -len_control=20)
 [ -n "${FUZZ_JOBS:-}" ] && options+=(-fork="$FUZZ_JOBS" -ignore_crashes=0 -ignore_timeouts=0 -ignore_ooms=0)
 echo "cargo fuzz run -s $sanitizer $target $corpus -- ${options[*]} $*" >&2
 status=0

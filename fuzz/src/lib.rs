@@ -40,7 +40,11 @@ pub fn scan_files(files: &[(&str, &[u8])]) {
     for (name, content) in files {
         std::fs::write(dir.join(name), content).expect("write a scratch file");
     }
+    // The built-in rules, read once: `scan` would otherwise parse their TOML on every input.
+    static RULES: OnceLock<Vec<pgguard::rules::Rule>> = OnceLock::new();
+    let rules = RULES.get_or_init(|| pgguard::rules::builtin().expect("the built-in rules load"));
     let options = pgguard::scan::ScanOptions {
+        rules: rules.clone(),
         threads: 1,
         root: Some(dir.clone()),
         // A fixed date: the same input gives the same run.
