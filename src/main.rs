@@ -164,6 +164,10 @@ struct ScanArgs {
     /// default: today. Fix it for runs that must give the same result later.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = pgguard::rules::date::Date::parse)]
     today: Option<pgguard::rules::date::Date>,
+    /// Only read and parse the files and report syntax errors: no evaluation, no rules (a
+    /// baseline for benchmarks, and a quick syntax check).
+    #[arg(long)]
+    parse_only: bool,
 }
 
 /// `PG402.min-days=14`: the rule, the option, and the value (an integer, a boolean, or else a
@@ -373,6 +377,7 @@ fn run_scan(mut args: ScanArgs) -> Result<ExitCode, ToolError> {
         params: config.params.clone(),
         config: if args.config.is_some() { None } else { Some(config.file.clone()) },
         today: args.today,
+        parse_only: args.parse_only,
     };
     let mut report = scan(&paths, options)?;
     if !report.templates.iter().any(|t| *t) {

@@ -223,6 +223,28 @@ fn broken_files_are_reported_and_the_scan_goes_on() {
 }
 
 #[test]
+fn parse_only_reports_syntax_errors_and_no_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for name in ["fail-ssl-disabled.bicep", "fail-ssl-disabled.json"] {
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/PG101").join(name), root.join(name))
+            .expect("copy");
+    }
+    std::fs::write(root.join("broken.bicep"), "param ok string = 'x'\nresource = {\n").expect("write");
+    let out = pgguard().args(["scan", "--parse-only", "--format", "json"]).arg(root).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0]["file"].as_str().is_some_and(|f| f.ends_with("broken.bicep")), "{errors:?}");
+    assert_eq!(errors[0]["line"], 2, "{errors:?}");
+    // The same files scanned in full fail PG101; parsed only, nothing is judged.
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0), "{json}");
+    std::fs::remove_file(root.join("broken.bicep")).expect("remove");
+    stdout(pgguard().args(["scan", "--parse-only", "--quiet"]).arg(root), 0);
+}
+
+#[test]
 fn module_cycles_are_reported_not_followed() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("a.bicep"), "module b 'b.bicep' = {\n  name: 'b'\n}\n").expect("write");

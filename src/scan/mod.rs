@@ -173,6 +173,9 @@ pub struct ScanOptions {
     pub config: Option<Option<PathBuf>>,
     /// The scan's date for date-dependent rules (`--today`); the system's date when `None`.
     pub today: Option<crate::rules::date::Date>,
+    /// Read and parse every file and report its syntax errors, nothing more: no modules
+    /// followed, no evaluation, no rules (`--parse-only`, the benchmark's parse floor).
+    pub parse_only: bool,
 }
 
 /// The tool's own failures (exit code 2), as opposed to problems in the templates.
@@ -230,6 +233,9 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let walked: Vec<PathBuf> = paths.iter().filter(|p| Some(*p) != stdin).cloned().collect();
     let (mut inputs, mut errors) = walk::collect(&walked, &options.exclude);
     inputs.extend(stdin.cloned());
+    if options.parse_only {
+        return Ok(parse_only(paths, &inputs, errors, &options));
+    }
     let mut workspace = Workspace::default();
     let mut findings = Vec::new();
     let mut directives = Vec::new();
@@ -402,13 +408,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         });
         list.dedup();
     }
-    let root = match &options.root {
-        Some(root) => crate::workspace::canonical(root),
-        None => paths
-            .first()
-            .and_then(|p| crate::config::repository_root(p))
-            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
-    };
+    let root = report_root(paths, &options);
     let templates = workspace.parsed.iter().map(|p| !matches!(p, crate::workspace::Parsed::None)).collect();
     // A registry module in the home folder's Bicep cache is `~/.bicep/…` on every machine.
     let paths = workspace
@@ -450,6 +450,49 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         .map(|((finding, (reason, directive)), fingerprint)| Suppressed { finding, fingerprint, reason, directive })
         .collect();
     Ok(report)
+}
+
+/// `--parse-only`: every file read and parsed (in parallel), its syntax errors reported, its
+/// tree dropped; no findings.
+fn parse_only(paths: &[PathBuf], inputs: &[PathBuf], mut errors: Vec<ScanError>, options: &ScanOptions) -> ScanReport {
+    let mut workspace = Workspace::default();
+    let (mut findings, mut directives) = (Vec::new(), Vec::new());
+    let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
+    let drop_tree = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| Some((Vec::new(), Vec::new()));
+    load::load_files(&mut workspace, inputs, &mut sink, &drop_tree, options.stdin.as_ref());
+    errors.sort_by(|a, b| {
+        (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
+    });
+    errors.dedup();
+    let root = report_root(paths, options);
+    let templates = workspace.parsed.iter().map(|p| !matches!(p, crate::workspace::Parsed::None)).collect();
+    let shown = workspace.files.iter().map(|f| relative_to(&root, &f.path)).collect();
+    ScanReport {
+        files: workspace.files,
+        paths: shown,
+        root,
+        judged: vec![0; options.rules.len()],
+        rules: options.rules.clone(),
+        findings: Vec::new(),
+        fingerprints: Vec::new(),
+        suppressed: Vec::new(),
+        errors,
+        warnings: Vec::new(),
+        templates,
+        baseline: None,
+        skipped_compiled: 0,
+    }
+}
+
+/// `--root`, or the repository root of the first path, or the current folder.
+fn report_root(paths: &[PathBuf], options: &ScanOptions) -> PathBuf {
+    match &options.root {
+        Some(root) => crate::workspace::canonical(root),
+        None => paths
+            .first()
+            .and_then(|p| crate::config::repository_root(p))
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
+    }
 }
 
 /// `path` relative to `root` with `/` separators; absolute when it is not under `root`.
