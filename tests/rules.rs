@@ -252,7 +252,7 @@ fn every_rule_word_is_documented_and_used() {
 }
 
 /// `api-version` holds for the listed API versions (without regard to case), fails for others,
-/// and is unknown when an ARM template writes the version as an expression; an empty list is
+/// and is unknown when an ARM template writes the version as an expression it cannot compute; an empty list is
 /// an error.
 #[test]
 fn api_version_condition_picks_versions_and_is_unknown_for_expressions() {
@@ -279,6 +279,7 @@ example-pass = ""
             r#"{{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
+  "parameters": {{ "api": {{ "type": "string" }} }},
   "variables": {{ "v": "2022-03-08-preview" }},
   "resources": [
     {{
@@ -305,7 +306,9 @@ example-pass = ""
     };
     assert_eq!(verdicts("2022-03-08-preview"), (vec![Verdict::Fail], 1));
     assert_eq!(verdicts("2024-08-01"), (vec![], 0), "the check does not apply to other versions");
-    assert_eq!(verdicts("[variables('v')]"), (vec![Verdict::Unknown], 1));
+    // An expression is computed; one that cannot be (a parameter without a value) is unknown.
+    assert_eq!(verdicts("[variables('v')]"), (vec![Verdict::Fail], 1));
+    assert_eq!(verdicts("[parameters('api')]"), (vec![Verdict::Unknown], 1));
 
     let err = rules::parse("mine.toml", &rule_text.replace(r#"["2022-03-08-PREVIEW"]"#, "[]"))
         .expect_err("an empty list is an error");

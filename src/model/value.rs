@@ -140,10 +140,11 @@ impl Value {
     /// Whether the value is a non-empty string (or id): a partial string with any text is.
     pub fn is_non_empty_string(&self) -> Tri {
         match self {
-            Value::String(s) => Tri::from(!s.is_empty()),
+            // Spaces only say nothing: no setting, no name, no list element.
+            Value::String(s) => Tri::from(!s.trim().is_empty()),
             Value::ResourceId(_) => Tri::Yes,
             Value::Partial(parts) => {
-                if parts.iter().any(|p| matches!(p, StrPart::Text(t) if !t.is_empty())) {
+                if parts.iter().any(|p| matches!(p, StrPart::Text(t) if !t.trim().is_empty())) {
                     Tri::Yes
                 } else {
                     self.first_unknown().cloned().map_or(Tri::No, Tri::Unknown)

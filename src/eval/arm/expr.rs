@@ -12,6 +12,20 @@ use crate::syntax::arm::expr::{self as arm_expr, ArmExpr, StringForm};
 use crate::syntax::arm::{Json, JsonKind};
 
 impl<'a> ArmEval<'a, '_> {
+    /// A resource's `apiVersion`: an expression (`[variables('api')]`) is computed; one that
+    /// cannot be keeps its text, which rules read as a version not known.
+    pub(super) fn api_version(&mut self, resource: &Json) -> Option<String> {
+        let json = resource.get("apiVersion")?;
+        let JsonKind::String(text) = &json.kind else { return None };
+        match arm_expr::classify(text) {
+            StringForm::Literal(version) => Some(version.into_owned()),
+            StringForm::Expression(_) => match self.json(json).value {
+                Value::String(version) => Some(version),
+                _ => Some(text.clone()),
+            },
+        }
+    }
+
     /// Evaluates a JSON value, computing expressions in strings.
     pub(super) fn json(&mut self, json: &Json) -> Node {
         let origin = self.origin(json);

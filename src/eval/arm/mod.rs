@@ -220,7 +220,7 @@ impl<'a, 'b> ArmEval<'a, 'b> {
                     let decl = Declaration {
                         elsewhere,
                         resource_type: resource_type.clone(),
-                        api_version: json.get("apiVersion").and_then(Json::as_str).map(str::to_string),
+                        api_version: self.api_version(json),
                         symbol: symbol.map(str::to_string),
                         name: name.clone(),
                         name_is_full: true,

@@ -281,6 +281,10 @@ impl<'w> BicepEval<'w, '_> {
                 };
             }
         }
+        // `any(x)` only silences the type checker: its value is `x`.
+        if name == "any" && args.len() == 1 && !matches!(args[0].kind, ExprKind::Spread(_)) {
+            return self.expr(&args[0], locals).at(origin);
+        }
         if super::load::is_loader(name) {
             return match self.arguments(name, args, locals, origin) {
                 Ok(values) => self.load(name, &values, origin),

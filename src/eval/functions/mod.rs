@@ -114,9 +114,10 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
     match &function.body {
         Body::Runtime => Node::new(Value::unknown(format!("`{name}()` is known only at deployment"), origin), origin),
         Body::Lazy(body) => {
-            let mut tracing = Tracing { args, trace: Vec::new() };
+            let mut tracing = Tracing { args, trace: Vec::new(), nested_secure: Vec::new() };
             let value = body(&mut tracing, ctx);
-            Node { value, origin, trace: tracing.trace }
+            let trace = scalar_trace(tracing.trace, &value, tracing.nested_secure, &lower);
+            Node { value, origin, trace }
         }
         Body::Strict(_) | Body::Tolerant(_) | Body::Symbolic => {
             let values: Vec<Node> = (0..count).map(|i| args.value(i)).collect();
@@ -132,7 +133,52 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
             {
                 trace.clear();
             }
+            let mut nested = Vec::new();
+            values.iter().for_each(|n| nested_secure_steps(&n.value, &mut nested));
+            let trace = scalar_trace(trace, &value, nested, &lower);
             Node { value, origin, trace }
+        }
+    }
+}
+
+/// The trace of a function's scalar result: `first([pw])`, `string({ p: pw })` and
+/// `join([pw], ',')` reveal what the elements of their arguments hold, so a secure input among
+/// those elements marks the result too. An array or object result keeps its elements' own
+/// traces instead (a member read from it carries only its own).
+fn scalar_trace(mut trace: Vec<TraceStep>, value: &Value, nested: Vec<TraceStep>, lower: &str) -> Vec<TraceStep> {
+    if matches!(value, Value::Array(_) | Value::Object(_)) || conceals(lower) {
+        return trace;
+    }
+    for step in nested {
+        if !trace.contains(&step) {
+            trace.push(step);
+        }
+    }
+    crate::model::bound_trace(&mut trace);
+    trace
+}
+
+/// The secure steps of the elements and members nested in `value` (a few: one is enough to
+/// mark a value secure, and a trace is bounded).
+fn nested_secure_steps(value: &Value, out: &mut Vec<TraceStep>) {
+    const ENOUGH: usize = 2;
+    let mut stack: Vec<&Value> = vec![value];
+    while let Some(value) = stack.pop() {
+        if out.len() >= ENOUGH {
+            return;
+        }
+        let nodes: Box<dyn Iterator<Item = &Node>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(members) => Box::new(members.iter().map(|(_, n)| n)),
+            _ => continue,
+        };
+        for node in nodes {
+            if let Some(step) = node.trace.iter().find(|t| t.is_secure()) {
+                if !out.contains(step) {
+                    out.push(step.clone());
+                }
+            }
+            stack.push(&node.value);
         }
     }
 }
@@ -192,6 +238,8 @@ fn arity(function: &Function) -> String {
 struct Tracing<'a> {
     args: &'a mut dyn Args,
     trace: Vec<TraceStep>,
+    /// The secure inputs nested in the arguments' elements and members.
+    nested_secure: Vec<TraceStep>,
 }
 
 impl Args for Tracing<'_> {
@@ -202,6 +250,7 @@ impl Args for Tracing<'_> {
     fn value(&mut self, i: usize) -> Node {
         let node = self.args.value(i);
         self.trace = join_trace(std::mem::take(&mut self.trace), &node.trace);
+        nested_secure_steps(&node.value, &mut self.nested_secure);
         node
     }
 

@@ -20,7 +20,8 @@ pub enum Test {
     VersionAtLeast(Version),
     VersionBelow(Version),
     /// A comma-separated list (`shared_preload_libraries`) that has this element.
-    ListContains(String),
+    /// The list has one of these elements.
+    ListContains(Vec<String>),
     /// A major version whose end-of-life date has not passed on the day of the scan.
     SupportedUntil(EolTable),
     /// A secret that comes only from secure inputs (`@secure()` parameters without a literal
@@ -101,8 +102,13 @@ pub fn judge(node: &Node, test: &Test, today: Date) -> (Tri, String) {
             version(value, origin).map_or_else(|u| u, |x| Tri::from(x < *v)),
             format!("expected a version below {}", v.show()),
         ),
-        Test::ListContains(item) => {
-            (list_contains(value, item, origin), format!("expected the list to include '{item}'"))
+        Test::ListContains(items) => {
+            let quoted: Vec<String> = items.iter().map(|i| format!("'{i}'")).collect();
+            let expectation = match quoted.as_slice() {
+                [one] => format!("expected the list to include {one}"),
+                many => format!("expected the list to include one of {}", many.join(", ")),
+            };
+            (list_contains(value, items, origin), expectation)
         }
         Test::SupportedUntil(table) => supported(value, table, today, origin),
         Test::SecureInput => secure_input(node),
@@ -175,9 +181,10 @@ fn any_equal_nodes(items: &[Node], item: &Value) -> Tri {
 }
 
 /// `'pg_stat_statements, pgaudit'` has `pgaudit`; case and spaces don't matter. A partly known
-/// list has the item when a known element is it, and is unknown otherwise.
-fn list_contains(value: &Value, item: &str, origin: Origin) -> Tri {
-    let has = |text: &str| text.split(',').any(|e| e.trim().eq_ignore_ascii_case(item));
+/// list has an item when a known element is one, and is unknown otherwise.
+fn list_contains(value: &Value, items: &[String], origin: Origin) -> Tri {
+    let is_item = |e: &str| items.iter().any(|item| e.trim().eq_ignore_ascii_case(item));
+    let has = |text: &str| text.split(',').any(is_item);
     match value {
         Value::String(s) => Tri::from(has(s)),
         Value::Partial(parts) => {
@@ -190,7 +197,7 @@ fn list_contains(value: &Value, item: &str, origin: Origin) -> Tri {
                 })
                 .collect();
             let whole = text.split(',').filter(|e| !e.contains('\u{0}'));
-            if whole.clone().any(|e| e.trim().eq_ignore_ascii_case(item)) && !text.starts_with('\u{0}') {
+            if whole.clone().any(is_item) && !text.starts_with('\u{0}') {
                 Tri::Yes
             } else {
                 not_comparable(value, "a list", origin)

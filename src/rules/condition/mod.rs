@@ -128,7 +128,7 @@ impl Outcome {
         Outcome { verdict: Tri::Yes, evidence: None, applicable: false, independent: false }
     }
 
-    fn same_verdict(&self, other: &Outcome) -> bool {
+    pub(super) fn same_verdict(&self, other: &Outcome) -> bool {
         self.applicable == other.applicable
             && matches!(
                 (&self.verdict, &other.verdict),
@@ -233,7 +233,7 @@ impl Condition {
 }
 
 /// Whether the subject resource is declared with one of `versions`. A version written as an
-/// ARM expression (`[variables('apiVersion')]`) is not known.
+/// ARM expression the scan cannot compute (`[parameters('api')]` without a value) is not known.
 fn api_version(subject: &Subject<'_>, versions: &[String]) -> Outcome {
     let Some(resource) = subject.resource() else { return Outcome::not_applicable() };
     let version = match resource.api_version.as_deref().map(str::trim) {

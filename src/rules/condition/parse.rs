@@ -65,7 +65,8 @@ struct RawComparison {
     at_most: Option<Number>,
     version_at_least: Option<String>,
     version_below: Option<String>,
-    list_contains: Option<String>,
+    /// One element, or several of which the list must have one.
+    list_contains: Option<toml::Value>,
     supported_until: Option<toml::Table>,
     secure_input: Option<bool>,
     no_secret: Option<bool>,
@@ -246,7 +247,7 @@ fn comparison(raw: RawComparison, options: &Options) -> Result<Condition, String
         raw.at_most.map(|n| n.resolve(options).map(Test::AtMost)),
         raw.version_at_least.map(|v| Version::parse(&v).map(Test::VersionAtLeast)),
         raw.version_below.map(|v| Version::parse(&v).map(Test::VersionBelow)),
-        raw.list_contains.map(|item| Ok(Test::ListContains(item))),
+        raw.list_contains.map(|items| list_items(items).map(Test::ListContains)),
         raw.supported_until.map(|t| EolTable::parse(t).map(Test::SupportedUntil)),
         flag(raw.secure_input, "secure-input", Test::SecureInput),
         flag(raw.no_secret, "no-secret", Test::NoSecret),
@@ -305,4 +306,23 @@ fn to_value(value: toml::Value) -> Result<Value, String> {
         toml::Value::Boolean(b) => Ok(Value::Bool(b)),
         other => Err(format!("comparisons take strings, integers or booleans, not `{other}`")),
     }
+}
+
+/// `list-contains = "pgaudit"` or `list-contains = ["ddl", "role"]` (any one of them).
+fn list_items(value: toml::Value) -> Result<Vec<String>, String> {
+    let items = match value {
+        toml::Value::String(item) => vec![item],
+        toml::Value::Array(items) => items
+            .into_iter()
+            .map(|i| match i {
+                toml::Value::String(item) => Ok(item),
+                other => Err(format!("`list-contains` takes strings, not {other}")),
+            })
+            .collect::<Result<_, _>>()?,
+        other => Err(format!("`list-contains` takes a string or an array of strings, not {other}"))?,
+    };
+    if items.is_empty() || items.iter().any(|i| i.trim().is_empty() || i.contains(',')) {
+        return Err("`list-contains` takes list elements: non-empty, without commas".into());
+    }
+    Ok(items)
 }

@@ -19,13 +19,34 @@ pub(super) fn property(
     read_only_in: &[String],
 ) -> Outcome {
     let what = display_path(path);
-    let api_version = subject.resource().and_then(|r| r.api_version.as_deref());
+    let api_version = subject.resource().and_then(|r| r.api_version.as_deref()).map(str::trim);
     if let Some(version) = api_version.filter(|v| read_only_in.iter().any(|r| r.eq_ignore_ascii_case(v))) {
         let how = format!("is read-only in API version {version}, so the template does not set it");
         return missing_outcome(missing, test, subject.today, &what, subject.declaration, &how);
     }
-    let check = Check { what, test, missing, at: subject.declaration, today: subject.today };
-    check.property(subject.node, path, true)
+    let unresolved = api_version.is_none_or(|v| v.is_empty() || v.starts_with('['));
+    let check = Check { what: what.clone(), test, missing, at: subject.declaration, today: subject.today };
+    let set = check.property(subject.node, path, true);
+    if !unresolved || read_only_in.is_empty() || !subject.resource().is_some_and(|r| !r.existing) {
+        return set;
+    }
+    // An API version the scan cannot resolve may be one where Azure ignores the property:
+    // the verdict holds only if it is the same either way.
+    let how = format!("is read-only in API versions {}", read_only_in.join(", "));
+    let ignored = missing_outcome(missing, test, subject.today, &what, subject.declaration, &how);
+    if set.same_verdict(&ignored) {
+        return set;
+    }
+    let version = api_version.filter(|v| !v.is_empty()).map_or("not given".to_string(), |v| format!("`{v}`"));
+    let reason = format!(
+        "the resource's API version ({version}) is not known, and {what} {how}, where the template does not set it"
+    );
+    Outcome {
+        verdict: Tri::Unknown(Unknown::opaque(reason.clone(), subject.declaration)),
+        evidence: Some(Evidence { message: reason, location: subject.declaration, trace: Vec::new(), written: true }),
+        applicable: true,
+        independent: false,
+    }
 }
 
 /// A comparison of the value at a property, with what a missing value means.
