@@ -173,10 +173,10 @@ fn nested_secure_steps(value: &Value, out: &mut Vec<TraceStep>) {
             _ => continue,
         };
         for node in nodes {
-            if let Some(step) = node.trace.iter().find(|t| t.is_secure()) {
-                if !out.contains(step) {
-                    out.push(step.clone());
-                }
+            if let Some(step) = node.trace.iter().find(|t| t.is_secure())
+                && !out.contains(step)
+            {
+                out.push(step.clone());
             }
             stack.push(&node.value);
         }

@@ -27,7 +27,7 @@ pub(super) fn property(
     let unresolved = api_version.is_none_or(|v| v.is_empty() || v.starts_with('['));
     let check = Check { what: what.clone(), test, missing, at: subject.declaration, today: subject.today };
     let set = check.property(subject.node, path, true);
-    if !unresolved || read_only_in.is_empty() || !subject.resource().is_some_and(|r| !r.existing) {
+    if !unresolved || read_only_in.is_empty() || subject.resource().is_none_or(|r| r.existing) {
         return set;
     }
     // An API version the scan cannot resolve may be one where Azure ignores the property:
