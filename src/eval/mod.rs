@@ -94,6 +94,11 @@ pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<std::path::PathB
     bicep::module_paths(workspace, file)
 }
 
+/// Whether a Bicep file names a module or import file it cannot use (an error to report).
+pub fn has_broken_reference(workspace: &Workspace, file: FileId) -> bool {
+    bicep::has_broken_reference(workspace, file)
+}
+
 /// The local modules a Bicep file deploys (what makes another file judged through it).
 pub fn module_calls(workspace: &Workspace, file: FileId) -> Vec<std::path::PathBuf> {
     bicep::module_calls(workspace, file)

@@ -320,6 +320,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let marks: Vec<relevance::Marks> = workspace.files.par_iter().map(|f| relevance.marks(&f.text)).collect();
     let matters = |root: crate::source::FileId, sets: &[eval::ParamSet]| {
         let mut closure = vec![root];
+        let mut calls: Vec<Vec<crate::source::FileId>> = Vec::new();
         let mut next = 0;
         while next < closure.len() {
             let file = closure[next];
@@ -330,11 +331,19 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
                 .iter()
                 .filter(|((from, _), _)| *from == file)
                 .filter_map(|(_, found)| found.as_ref().ok().and_then(|p| workspace.find(p)));
-            for id in local.chain(cached).collect::<Vec<_>>() {
+            let called: Vec<_> = local.chain(cached).collect();
+            for &id in &called {
                 if !closure.contains(&id) {
                     closure.push(id);
                 }
             }
+            calls.push(called);
+        }
+        // A module cycle or a module the scan cannot read is an error to report whatever the
+        // rules judge: the evaluator reports it at its line.
+        if relevance::has_cycle(&closure, &calls) || closure.iter().any(|&f| eval::has_broken_reference(&workspace, f))
+        {
+            return true;
         }
         let mut all: Vec<relevance::Marks> = closure.iter().map(|f| marks[f.0 as usize]).collect();
         // A parameter file may give a secret (a Key Vault reference, `getSecret()`).

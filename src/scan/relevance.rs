@@ -5,6 +5,7 @@
 //! Files are matched by their text, without regard to case, which errs towards evaluating.
 
 use crate::rules::{Rule, Target};
+use crate::source::FileId;
 
 pub struct Relevance {
     /// The provider namespaces of the judged types (`microsoft.dbforpostgresql`): a type is
@@ -79,6 +80,37 @@ impl Relevance {
     }
 }
 
+/// Whether the module calls of a closure (`calls[i]`: the files `closure[i]` calls) go round
+/// in a cycle.
+pub fn has_cycle(closure: &[FileId], calls: &[Vec<FileId>]) -> bool {
+    // Depth-first, iterative: 0 unseen, 1 on the current path, 2 done.
+    let index = |f: &FileId| closure.iter().position(|c| c == f);
+    let mut state = vec![0u8; closure.len()];
+    for start in 0..closure.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        state[start] = 1;
+        while let Some((node, edge)) = stack.pop() {
+            let Some(next) = calls.get(node).and_then(|c| c.get(edge)) else {
+                state[node] = 2;
+                continue;
+            };
+            stack.push((node, edge + 1));
+            match index(next).map(|i| (i, state[i])) {
+                Some((_, 1)) => return true,
+                Some((i, 0)) => {
+                    state[i] = 1;
+                    stack.push((i, 0));
+                }
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
 /// `listKeys(`, `listSecrets(`, `.listConnectionStrings(`: a call of a `list*` action.
 fn calls_list(lower: &str) -> bool {
     lower.match_indices("list").any(|(at, _)| {
@@ -90,7 +122,16 @@ fn calls_list(lower: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::calls_list;
+    use super::{calls_list, has_cycle};
+    use crate::source::FileId;
+
+    #[test]
+    fn finds_module_cycles() {
+        let (a, b, c) = (FileId(0), FileId(1), FileId(2));
+        assert!(has_cycle(&[a, b], &[vec![b], vec![a]]));
+        assert!(has_cycle(&[a], &[vec![a]]));
+        assert!(!has_cycle(&[a, b, c], &[vec![b, c], vec![c], vec![]]), "a diamond is no cycle");
+    }
 
     #[test]
     fn finds_list_actions() {

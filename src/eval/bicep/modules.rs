@@ -46,6 +46,23 @@ fn referenced(workspace: &Workspace, file: FileId, imports: bool) -> Vec<PathBuf
         .collect()
 }
 
+/// Whether a Bicep file names a local module or import file that is not usable: a path Bicep
+/// refuses (absolute, with `\\`), or a file the scan could not read. The evaluator reports
+/// each at its line, so such a file is evaluated whatever the rules judge.
+pub fn has_broken_reference(workspace: &Workspace, file: FileId) -> bool {
+    let (Parsed::Bicep(parsed) | Parsed::BicepParams(parsed)) = workspace.parsed(file) else { return false };
+    let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
+    let broken = |p: &str| {
+        path_error(p).is_some()
+            || workspace.find(&dir.join(p)).is_none_or(|id| matches!(workspace.parsed(id), Parsed::None))
+    };
+    parsed.program.statements.iter().any(|s| match &s.kind {
+        StatementKind::Module { path, .. } => local_module(path).is_some_and(broken),
+        StatementKind::Import { .. } => super::imports::import_path(s).is_some_and(broken),
+        _ => false,
+    })
+}
+
 /// The registry modules (`br:`, `br/<alias>:`, `ts:`, `ts/<alias>:`) a Bicep file calls, as
 /// written; the scan finds them in the local Bicep module cache.
 pub fn registry_calls(workspace: &Workspace, file: FileId) -> Vec<String> {

@@ -141,16 +141,31 @@ pub fn call(name: &str, args: &mut dyn Args, ctx: &Ctx) -> Node {
     }
 }
 
-/// The trace of a function's scalar result: `first([pw])`, `string({ p: pw })` and
-/// `join([pw], ',')` reveal what the elements of their arguments hold, so a secure input among
-/// those elements marks the result too. An array or object result keeps its elements' own
-/// traces instead (a member read from it carries only its own).
-fn scalar_trace(mut trace: Vec<TraceStep>, value: &Value, nested: Vec<TraceStep>, lower: &str) -> Vec<TraceStep> {
-    if matches!(value, Value::Array(_) | Value::Object(_)) || conceals(lower) {
+/// The trace of a function's text result. `string({ p: pw })`, `join([pw], ',')` and
+/// `reduce([pw], …)` reveal what the elements of their arguments hold, so a secure input among
+/// those elements marks the result too; a selector (`first([pw])`, `tryGet(o, 'name')`) reveals
+/// only the element it picks, so only the secure inputs of elements equal to its result do.
+/// An array or object result keeps its elements' own traces (a member read from it carries
+/// only its own); a number or a boolean computed from a list says next to nothing of it.
+fn scalar_trace(
+    mut trace: Vec<TraceStep>,
+    value: &Value,
+    nested: Vec<(Value, TraceStep)>,
+    lower: &str,
+) -> Vec<TraceStep> {
+    // An unknown result is text only from a function that makes text (`union` of arrays gives
+    // an array, whose elements keep their own traces).
+    let text = match value {
+        Value::String(_) | Value::Partial(_) => true,
+        Value::Unknown(_) => makes_text(lower) || selector(lower),
+        _ => false,
+    };
+    if !text || conceals(lower) {
         return trace;
     }
-    for step in nested {
-        if !trace.contains(&step) {
+    let selects = selector(lower);
+    for (element, step) in nested {
+        if (!selects || element == *value) && !trace.contains(&step) {
             trace.push(step);
         }
     }
@@ -158,10 +173,20 @@ fn scalar_trace(mut trace: Vec<TraceStep>, value: &Value, nested: Vec<TraceStep>
     trace
 }
 
-/// The secure steps of the elements and members nested in `value` (a few: one is enough to
-/// mark a value secure, and a trace is bounded).
-fn nested_secure_steps(value: &Value, out: &mut Vec<TraceStep>) {
-    const ENOUGH: usize = 2;
+/// Functions (lower case) that give one element of their arguments.
+fn selector(lower: &str) -> bool {
+    matches!(lower, "first" | "last" | "tryget" | "tryindexfromend" | "coalesce" | "if")
+}
+
+/// Functions (lower case) whose result is text written from all of their arguments.
+fn makes_text(lower: &str) -> bool {
+    matches!(lower, "string" | "join" | "format" | "base64" | "reduce" | "min" | "max" | "uri")
+}
+
+/// The secure elements and members nested in `value`, each with the step that makes it secure.
+/// Bounded: a few are enough, and a trace is bounded too.
+fn nested_secure_steps(value: &Value, out: &mut Vec<(Value, TraceStep)>) {
+    const ENOUGH: usize = 8;
     let mut stack: Vec<&Value> = vec![value];
     while let Some(value) = stack.pop() {
         if out.len() >= ENOUGH {
@@ -173,10 +198,8 @@ fn nested_secure_steps(value: &Value, out: &mut Vec<TraceStep>) {
             _ => continue,
         };
         for node in nodes {
-            if let Some(step) = node.trace.iter().find(|t| t.is_secure())
-                && !out.contains(step)
-            {
-                out.push(step.clone());
+            if let Some(step) = node.trace.iter().find(|t| t.is_secure()) {
+                out.push((node.value.clone(), step.clone()));
             }
             stack.push(&node.value);
         }
@@ -239,7 +262,7 @@ struct Tracing<'a> {
     args: &'a mut dyn Args,
     trace: Vec<TraceStep>,
     /// The secure inputs nested in the arguments' elements and members.
-    nested_secure: Vec<TraceStep>,
+    nested_secure: Vec<(Value, TraceStep)>,
 }
 
 impl Args for Tracing<'_> {
