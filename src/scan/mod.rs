@@ -595,13 +595,18 @@ fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
         let key = (finding.rule, finding.location, finding.verdict);
         match merged.get_mut(&key) {
             Some(existing) => {
-                existing.contexts.extend(finding.contexts.iter().cloned());
-                // Keep the same representative whatever order the threads finished in.
-                let contexts = std::mem::take(&mut existing.contexts);
+                // Keep the same representative whatever order the threads finished in; the
+                // contexts gathered so far stay where they are (moving them for each of
+                // thousands of loop elements was quadratic).
+                let mut finding = finding;
                 if representative_key(&finding) < representative_key(existing) {
+                    let gathered = std::mem::take(&mut existing.contexts);
+                    let added = std::mem::replace(&mut finding.contexts, gathered);
                     *existing = finding;
+                    existing.contexts.extend(added);
+                } else {
+                    existing.contexts.append(&mut finding.contexts);
                 }
-                existing.contexts.extend(contexts);
             }
             None => {
                 merged.insert(key, finding);

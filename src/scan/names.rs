@@ -2,23 +2,29 @@
 //! from the source text of each unknown part, instead of `{…}/{…}`. The rules give the name as
 //! text; here the deployment and the files are still at hand.
 
-use crate::model::{Deployment, StrPart, Value};
+use crate::model::{Deployment, Resource, StrPart, Value};
 use crate::rules::Finding;
 use crate::source::FileId;
+use std::collections::HashMap;
 
 /// Unknown parts whose source text is longer than this stay `{…}`.
 const MAX_PART: usize = 40;
 
 pub fn readable<'t>(findings: &mut [Finding], deployment: &Deployment, text: impl Fn(FileId) -> Option<&'t str>) {
+    // The resources by type and instance context: a finding looks among few, not all (a
+    // deployment of thousands of looped resources has as many findings).
+    let mut by_instance: HashMap<(&str, &str), Vec<&Resource>> = HashMap::new();
+    for r in &deployment.resources {
+        by_instance.entry((r.resource_type.as_str(), r.context.as_str())).or_default().push(r);
+    }
     for finding in findings.iter_mut().filter(|f| f.resource_name.contains("{…}")) {
-        let context = finding.contexts.first();
-        let resource = deployment.resources.iter().find(|r| {
-            r.resource_type == finding.resource_type
-                && Some(&r.context) == context
-                && (r.declaration == finding.location
-                    || (r.body.origin.file == finding.location.file
-                        && r.body.origin.span.start <= finding.location.span.start
-                        && finding.location.span.end <= r.body.origin.span.end))
+        let Some(context) = finding.contexts.first() else { continue };
+        let Some(candidates) = by_instance.get(&(finding.resource_type.as_str(), context.as_str())) else { continue };
+        let resource = candidates.iter().find(|r| {
+            r.declaration == finding.location
+                || (r.body.origin.file == finding.location.file
+                    && r.body.origin.span.start <= finding.location.span.start
+                    && finding.location.span.end <= r.body.origin.span.end)
         });
         let Some(resource) = resource else { continue };
         let parts = match &resource.name.value {
