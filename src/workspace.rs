@@ -16,6 +16,11 @@ pub type RegistryModule = Result<PathBuf, String>;
 #[derive(Debug)]
 pub enum Parsed {
     Bicep(ParsedBicep),
+    /// A Bicep template whose tree was dropped once parsed, because its text names nothing the
+    /// loaded rules judge: what the scan reads before evaluation is kept. Should a deployment
+    /// the rules judge reach it (as a module, or an import), the scan parses it again
+    /// (`Workspace::restore`): syntax trees are most of a scan's memory.
+    BicepOutline(Outline),
     BicepParams(ParsedBicep),
     /// An ARM parameter file.
     Arm(ArmDocument),
@@ -27,6 +32,16 @@ pub enum Parsed {
     ArmModule(Arc<ArmDocument>),
     /// The file could not be read or parsed (its error is reported), or is not a template.
     None,
+}
+
+/// What the scan reads of a Bicep template before evaluation.
+#[derive(Debug, Default, Clone)]
+pub struct Outline {
+    /// The paths of its `module` statements, as written (literal paths only).
+    pub modules: Vec<String>,
+    /// The paths of its `import … from` statements of Bicep files, as written.
+    pub imports: Vec<String>,
+    pub has_errors: bool,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +69,20 @@ impl Workspace {
 
     pub fn parsed(&self, id: FileId) -> &Parsed {
         &self.parsed[id.0 as usize]
+    }
+
+    /// Parses again the outlined Bicep templates among `files`, for evaluation.
+    pub fn restore(&mut self, files: &[FileId]) {
+        use rayon::prelude::*;
+        let outlined: Vec<FileId> =
+            files.iter().copied().filter(|f| matches!(self.parsed(*f), Parsed::BicepOutline(_))).collect();
+        let trees: Vec<ParsedBicep> = outlined
+            .par_iter()
+            .map(|f| crate::syntax::bicep::parse(&self.file(*f).text, crate::syntax::bicep::Mode::Template))
+            .collect();
+        for (file, tree) in outlined.into_iter().zip(trees) {
+            self.parsed[file.0 as usize] = Parsed::Bicep(tree);
+        }
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {

@@ -107,3 +107,31 @@ example-pass = ""
     let report = pgguard::scan::scan(&[dir.path().to_path_buf()], options).expect("scan");
     assert_eq!(verdicts(&report, "ACME1"), vec![Verdict::Fail], "{:#?}", all(&report));
 }
+
+/// A template that names nothing the rules judge keeps only an outline after parsing (its tree
+/// is most of the memory it costs); a deployment the rules judge that reaches it, as a module
+/// or through an import, gets the tree back: its values still decide verdicts.
+#[test]
+fn modules_and_imports_without_judged_types_still_give_their_values() {
+    let main = "import { settings } from 'shared.bicep'
+module naming 'naming.bicep' = {
+  name: 'naming'
+}
+resource pg 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: naming.outputs.name
+  location: 'westeurope'
+  properties: {
+    network: { publicNetworkAccess: naming.outputs.access }
+    backup: { geoRedundantBackup: settings.geo }
+  }
+}
+";
+    let naming = "output name string = 'pg-prod'\noutput access string = 'Enabled'\n";
+    let shared = "@export()\nvar settings = { geo: 'Disabled' }\n";
+    let files = [("main.bicep", main), ("naming.bicep", naming), ("shared.bicep", shared)];
+    let (_dir, report) = scan_files(&files);
+    assert_eq!(verdicts(&report, "PG201"), vec![Verdict::Fail], "{:#?}", all(&report));
+    assert_eq!(verdicts(&report, "PG401"), vec![Verdict::Fail], "{:#?}", all(&report));
+    let finding = report.findings.iter().find(|f| report.rules[f.rule].id == "PG201").expect("PG201");
+    assert_eq!(finding.resource_name, "pg-prod", "{finding:#?}");
+}

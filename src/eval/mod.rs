@@ -94,6 +94,11 @@ pub fn module_paths(workspace: &Workspace, file: FileId) -> Vec<std::path::PathB
     bicep::module_paths(workspace, file)
 }
 
+/// What the scan reads of a Bicep template before evaluation (its tree may be dropped).
+pub fn outline(parsed: &crate::syntax::bicep::ParsedBicep) -> crate::workspace::Outline {
+    bicep::outline(parsed)
+}
+
 /// Whether a Bicep file names a module or import file it cannot use (an error to report).
 pub fn has_broken_reference(workspace: &Workspace, file: FileId) -> bool {
     bicep::has_broken_reference(workspace, file)

@@ -42,6 +42,15 @@ type Stdin = (PathBuf, String);
 pub type JudgeArm<'a> =
     dyn Fn(FileId, &SourceFile, &arm::ArmDocument) -> Option<(Vec<Finding>, Vec<ScanError>)> + Sync + 'a;
 
+/// Whether a Bicep template with this text is kept as an outline, its tree dropped
+/// (`Parsed::BicepOutline`).
+pub type OutlineBicep<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
+/// Keeps every tree.
+pub fn keep_trees(_: &str) -> bool {
+    false
+}
+
 /// Loads the modules that the loaded Bicep files call and that are not loaded yet, wave after
 /// wave, so evaluation finds every module in the workspace: local files, and registry modules
 /// found in the local Bicep module cache (`registry`). ARM templates loaded here are modules,
@@ -71,7 +80,7 @@ pub fn load_modules(workspace: &mut Workspace, sink: &mut Sink<'_>, registry: &m
         if wanted.is_empty() {
             return;
         }
-        for file in load_files(workspace, &wanted, sink, &keep, None) {
+        for file in load_files(workspace, &wanted, sink, &keep, &keep_trees, None) {
             let source = &mut workspace.files[file.0 as usize];
             if cached.contains(&source.path)
                 && let Some(display) = registry.display(&source.path)
@@ -88,6 +97,7 @@ pub fn load_files(
     paths: &[PathBuf],
     sink: &mut Sink<'_>,
     judge: &JudgeArm<'_>,
+    outline: &OutlineBicep<'_>,
     stdin: Option<&Stdin>,
 ) -> Vec<FileId> {
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -97,7 +107,7 @@ pub fn load_files(
         .enumerate()
         .map(|(i, p)| {
             let given = stdin.filter(|(name, _)| name == p).map(|(_, text)| text.as_str());
-            load(p, FileId((base + i) as u32), &cwd, judge, given)
+            load(p, FileId((base + i) as u32), &cwd, judge, outline, given)
         })
         .collect();
     loaded
@@ -112,7 +122,14 @@ pub fn load_files(
 }
 
 /// Reads and parses one file as file `id` (`given`: its text came on standard input).
-fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option<&str>) -> Loaded {
+fn load(
+    path: &Path,
+    id: FileId,
+    cwd: &Path,
+    judge: &JudgeArm<'_>,
+    outline: &OutlineBicep<'_>,
+    given: Option<&str>,
+) -> Loaded {
     let display = display_path(path, cwd);
     // A file that is not read keeps its place in the file table, without text.
     let empty = |errors: Vec<ScanError>| Loaded {
@@ -176,7 +193,11 @@ fn load(path: &Path, id: FileId, cwd: &Path, judge: &JudgeArm<'_>, given: Option
             let parsed = bicep::parse(&text, mode);
             errors.extend(parsed.errors.iter().map(|e| syntax_error(&display, id, e.span, &e.message)));
             directives = suppress::bicep(id, &text, &parsed);
-            if language == Language::Bicep { Parsed::Bicep(parsed) } else { Parsed::BicepParams(parsed) }
+            match language {
+                Language::Bicep if outline(&text) => Parsed::BicepOutline(crate::eval::outline(&parsed)),
+                Language::Bicep => Parsed::Bicep(parsed),
+                _ => Parsed::BicepParams(parsed),
+            }
         }
         Language::Json => match arm::parse(&text) {
             Ok(doc) if doc.kind == arm::ArmKind::Other => return empty(errors),

@@ -253,15 +253,22 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         templates.into_iter().partition(|p| p.extension().is_some_and(|e| e == "bicep"));
     let no_judge = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| Some((Vec::new(), Vec::new()));
     let stdin = options.stdin.as_ref();
-    let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, stdin);
-    let bicep_files = load::load_files(&mut workspace, &bicep, &mut sink, &no_judge, stdin);
+    let relevance = relevance::Relevance::of(rules);
+    let keep = load::keep_trees;
+    let param_files = load::load_files(&mut workspace, &param_paths, &mut sink, &no_judge, &keep, stdin);
+    // A template whose text names nothing the rules judge keeps only its outline: should a
+    // deployment the rules judge reach it, it is parsed again before evaluation.
+    let outline = |text: &str| !relevance.matters([relevance.marks(text)]);
+    let bicep_files = load::load_files(&mut workspace, &bicep, &mut sink, &no_judge, &outline, stdin);
+    // Parameter files are evaluated now: the templates they import from need their trees.
+    let imported = imports_of(&workspace, &param_files);
+    workspace.restore(&imported);
     let units = Units::new(&workspace, &param_files, &bicep_files, &options.units);
     // The files in the order they are numbered: parameter files, Bicep, then the rest.
     let order: Vec<PathBuf> = param_paths.iter().chain(&bicep).chain(&arm).cloned().collect();
     let linked = load::LinkedFiles::new(&order);
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let arm_roots: std::sync::Mutex<Vec<ArmRoot>> = Default::default();
-    let relevance = relevance::Relevance::of(rules);
     let judge_arm = |file, source: &SourceFile, doc: &crate::syntax::arm::ArmDocument| {
         // A template a scanned Bicep file calls as a module is judged through its callers.
         if units.is_bicep_module(&source.path) {
@@ -299,7 +306,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         Some((Vec::new(), Vec::new()))
     };
     let mut scanned = bicep_files;
-    scanned.extend(load::load_files(&mut workspace, &arm, &mut sink, &judge_arm, stdin));
+    scanned.extend(load::load_files(&mut workspace, &arm, &mut sink, &judge_arm, &keep, stdin));
     let (found, failed) = linked_roots_out(arm_roots.into_inner().unwrap_or_default(), options.units.all_roots);
     sink.findings.extend(found);
     sink.errors.extend(failed);
@@ -311,53 +318,80 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     }));
 
     let roots = units.roots(&workspace, &scanned);
-    // Bicep roots, and ARM templates kept as modules that are roots too (nobody reaches them,
-    // they have parameter files of their own, or `--all-roots`).
-    let evaluated = |f: crate::source::FileId| {
-        matches!(workspace.parsed(f), crate::workspace::Parsed::Bicep(_) | crate::workspace::Parsed::ArmModule(_))
-    };
-    // Which roots the rules can say something about, from the marks of the files they reach.
-    let marks: Vec<relevance::Marks> = workspace.files.par_iter().map(|f| relevance.marks(&f.text)).collect();
-    let matters = |root: crate::source::FileId, sets: &[eval::ParamSet]| {
-        let mut closure = vec![root];
-        let mut calls: Vec<Vec<crate::source::FileId>> = Vec::new();
-        let mut next = 0;
-        while next < closure.len() {
-            let file = closure[next];
-            next += 1;
-            let local = eval::module_paths(&workspace, file).into_iter().filter_map(|p| workspace.find(&p));
-            let cached = workspace
-                .registry
-                .iter()
-                .filter(|((from, _), _)| *from == file)
-                .filter_map(|(_, found)| found.as_ref().ok().and_then(|p| workspace.find(p)));
-            let called: Vec<_> = local.chain(cached).collect();
-            for &id in &called {
-                if !closure.contains(&id) {
-                    closure.push(id);
+    let (runs, others, needed) = {
+        // Bicep roots, and ARM templates kept as modules that are roots too (nobody reaches them,
+        // they have parameter files of their own, or `--all-roots`).
+        let evaluated = |f: crate::source::FileId| {
+            matches!(
+                workspace.parsed(f),
+                crate::workspace::Parsed::Bicep(_)
+                    | crate::workspace::Parsed::BicepOutline(_)
+                    | crate::workspace::Parsed::ArmModule(_)
+            )
+        };
+        // Which roots the rules can say something about, from the marks of the files they reach.
+        let marks: Vec<relevance::Marks> = workspace.files.par_iter().map(|f| relevance.marks(&f.text)).collect();
+        // The files a root reaches through modules and imports, and the calls of each.
+        let reach = |root: crate::source::FileId| {
+            let mut closure = vec![root];
+            let mut calls: Vec<Vec<crate::source::FileId>> = Vec::new();
+            let mut next = 0;
+            while next < closure.len() {
+                let file = closure[next];
+                next += 1;
+                let local = eval::module_paths(&workspace, file).into_iter().filter_map(|p| workspace.find(&p));
+                let cached = workspace
+                    .registry
+                    .iter()
+                    .filter(|((from, _), _)| *from == file)
+                    .filter_map(|(_, found)| found.as_ref().ok().and_then(|p| workspace.find(p)));
+                let called: Vec<_> = local.chain(cached).collect();
+                for &id in &called {
+                    if !closure.contains(&id) {
+                        closure.push(id);
+                    }
                 }
+                calls.push(called);
             }
-            calls.push(called);
-        }
-        // A module cycle or a module the scan cannot read is an error to report whatever the
-        // rules judge: the evaluator reports it at its line.
-        if relevance::has_cycle(&closure, &calls) || closure.iter().any(|&f| eval::has_broken_reference(&workspace, f))
-        {
-            return true;
-        }
-        let mut all: Vec<relevance::Marks> = closure.iter().map(|f| marks[f.0 as usize]).collect();
-        // A parameter file may give a secret (a Key Vault reference, `getSecret()`).
-        if let Some(first) = all.first_mut() {
-            first.given_secrets(sets.iter().any(|p| p.file.is_some()));
-        }
-        relevance.matters(all)
+            (closure, calls)
+        };
+        let matters = |root: crate::source::FileId, sets: &[eval::ParamSet]| {
+            let (closure, calls) = reach(root);
+            // A module cycle or a module the scan cannot read is an error to report whatever the
+            // rules judge: the evaluator reports it at its line.
+            if relevance::has_cycle(&closure, &calls)
+                || closure.iter().any(|&f| eval::has_broken_reference(&workspace, f))
+            {
+                return true;
+            }
+            let mut all: Vec<relevance::Marks> = closure.iter().map(|f| marks[f.0 as usize]).collect();
+            // A parameter file may give a secret (a Key Vault reference, `getSecret()`).
+            if let Some(first) = all.first_mut() {
+                first.given_secrets(sets.iter().any(|p| p.file.is_some()));
+            }
+            relevance.matters(all)
+        };
+        let runs_of = |root: crate::source::FileId| {
+            let sets = units.param_sets(&workspace.file(root).path);
+            if matters(root, &sets) { sets.into_iter().map(|p| (root, p)).collect() } else { Vec::new() }
+        };
+        let runs: Vec<(crate::source::FileId, eval::ParamSet)> =
+            roots.iter().filter(|&&root| evaluated(root)).flat_map(|&root| runs_of(root)).collect();
+        // Every other scanned file's runs, for a module no evaluation reaches (judged on its own).
+        let others: Vec<(crate::source::FileId, Vec<(crate::source::FileId, eval::ParamSet)>)> = scanned
+            .iter()
+            .filter(|f| !roots.contains(f) && evaluated(**f))
+            .map(|&f| (f, runs_of(f)))
+            .filter(|(_, runs)| !runs.is_empty())
+            .collect();
+        // The outlined templates these deployments may reach get their trees back.
+        let mut needed: Vec<crate::source::FileId> =
+            runs.iter().chain(others.iter().flat_map(|(_, r)| r)).flat_map(|(root, _)| reach(*root).0).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        (runs, others, needed)
     };
-    let runs_of = |root: crate::source::FileId| {
-        let sets = units.param_sets(&workspace.file(root).path);
-        if matters(root, &sets) { sets.into_iter().map(|p| (root, p)).collect() } else { Vec::new() }
-    };
-    let runs: Vec<(crate::source::FileId, eval::ParamSet)> =
-        roots.iter().filter(|&&root| evaluated(root)).flat_map(|&root| runs_of(root)).collect();
+    workspace.restore(&needed);
     let evaluate = |runs: &[(crate::source::FileId, eval::ParamSet)]| -> Vec<_> {
         runs.par_iter()
             .filter_map(|(root, params)| {
@@ -384,7 +418,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
     let reached: std::collections::HashSet<crate::source::FileId> =
         results.iter().flat_map(|(_, files)| files.iter().copied()).collect();
     let unreached: Vec<(crate::source::FileId, eval::ParamSet)> =
-        scanned.iter().filter(|f| !reached.contains(f) && evaluated(**f)).flat_map(|&root| runs_of(root)).collect();
+        others.into_iter().filter(|(f, _)| !reached.contains(f)).flat_map(|(_, runs)| runs).collect();
     results.extend(evaluate(&unreached));
     let results: Vec<(Vec<Finding>, Vec<ScanError>)> = results.into_iter().map(|(found, _)| found).collect();
     for (f, e) in results {
@@ -468,7 +502,8 @@ fn parse_only(paths: &[PathBuf], inputs: &[PathBuf], mut errors: Vec<ScanError>,
     let (mut findings, mut directives) = (Vec::new(), Vec::new());
     let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
     let drop_tree = |_, _: &SourceFile, _: &crate::syntax::arm::ArmDocument| Some((Vec::new(), Vec::new()));
-    load::load_files(&mut workspace, inputs, &mut sink, &drop_tree, options.stdin.as_ref());
+    // Nothing is evaluated: no tree is kept.
+    load::load_files(&mut workspace, inputs, &mut sink, &drop_tree, &|_| true, options.stdin.as_ref());
     errors.sort_by(|a, b| {
         (&a.path, a.origin.map(|o| o.span), &a.message).cmp(&(&b.path, b.origin.map(|o| o.span), &b.message))
     });
@@ -581,6 +616,23 @@ fn linked_roots_out(mut roots: Vec<ArmRoot>, all_roots: bool) -> (Vec<Finding>, 
         }
     }
     (findings, errors)
+}
+
+/// The files `files` import from, and those import from, and so on.
+fn imports_of(workspace: &Workspace, files: &[crate::source::FileId]) -> Vec<crate::source::FileId> {
+    let mut reached: Vec<crate::source::FileId> = files.to_vec();
+    let mut next = 0;
+    while next < reached.len() {
+        for path in eval::module_paths(workspace, reached[next]) {
+            if let Some(id) = workspace.find(&path)
+                && !reached.contains(&id)
+            {
+                reached.push(id);
+            }
+        }
+        next += 1;
+    }
+    reached.split_off(files.len())
 }
 
 /// What decides which of several identical findings is kept: everything but the contexts.

@@ -72,11 +72,11 @@ fn evaluate_in_pool(paths: &[PathBuf]) -> Result<Evaluated, ToolError> {
     let mut findings = Vec::new();
     let mut directives = Vec::new();
     let mut sink = load::Sink { errors: &mut errors, findings: &mut findings, directives: &mut directives };
-    let mut roots = load::load_files(&mut workspace, &bicep, &mut sink, &evaluate_arm, None);
+    let mut roots = load::load_files(&mut workspace, &bicep, &mut sink, &evaluate_arm, &load::keep_trees, None);
     if let Ok(mut called) = called.lock() {
         called.extend(roots.iter().flat_map(|&f| eval::module_calls(&workspace, f)).map(|p| canonical(&p)));
     }
-    roots.extend(load::load_files(&mut workspace, &other, &mut sink, &evaluate_arm, None));
+    roots.extend(load::load_files(&mut workspace, &other, &mut sink, &evaluate_arm, &load::keep_trees, None));
     load::load_modules(&mut workspace, &mut sink, &mut super::registry::Registry::from_env());
     let mut deployments: Vec<Deployment> = Vec::new();
     for (deployment, source) in arm.into_inner().unwrap_or_default() {

@@ -63,7 +63,11 @@ impl Units {
             // A Bicep file with syntax errors is judged only in part: its twin is judged too.
             bicep: bicep
                 .iter()
-                .filter(|&&f| matches!(workspace.parsed(f), Parsed::Bicep(p) if p.errors.is_empty()))
+                .filter(|&&f| match workspace.parsed(f) {
+                    Parsed::Bicep(p) => p.errors.is_empty(),
+                    Parsed::BicepOutline(o) => !o.has_errors,
+                    _ => false,
+                })
                 .map(|&f| workspace.file(f))
                 .filter(|f| !eval::calls_registry(&f.text))
                 .map(|f| canonical(&f.path))

@@ -20,7 +20,7 @@ use crate::workspace::{Parsed, Workspace};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-pub use modules::{calls_registry, has_broken_reference, module_calls, module_paths, registry_calls};
+pub use modules::{calls_registry, has_broken_reference, module_calls, module_paths, outline, registry_calls};
 
 /// Evaluates a Bicep root template (with the modules it calls) into `build`.
 pub fn evaluate_root(workspace: &Workspace, file: FileId, build: &mut Build, context: String, inputs: Option<Inputs>) {

@@ -10,8 +10,9 @@ use crate::eval::build::{Frame, Inputs};
 use crate::model::{Node, Tri, Value};
 use crate::source::FileId;
 use crate::span::Span;
-use crate::syntax::bicep::ast::{Expr, ExprKind, StatementKind, StringLit};
-use crate::workspace::{Parsed, Workspace};
+use crate::syntax::bicep::ParsedBicep;
+use crate::syntax::bicep::ast::{Expr, ExprKind, StatementKind};
+use crate::workspace::{Outline, Parsed, Workspace};
 use std::path::PathBuf;
 
 /// Local module and import paths a Bicep file refers to, resolved against its folder; the
@@ -27,56 +28,59 @@ pub fn module_calls(workspace: &Workspace, file: FileId) -> Vec<PathBuf> {
 }
 
 fn referenced(workspace: &Workspace, file: FileId, imports: bool) -> Vec<PathBuf> {
-    // A parameter file calls no module, but may import variables and functions.
-    let (Parsed::Bicep(parsed) | Parsed::BicepParams(parsed)) = workspace.parsed(file) else { return Vec::new() };
+    let Some(outline) = outline_of(workspace, file) else { return Vec::new() };
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
-    parsed
-        .program
-        .statements
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StatementKind::Module { path, .. } => {
-                local_module(path).filter(|p| path_error(p).is_none()).map(|p| dir.join(p))
+    let modules = outline.modules.iter().filter_map(|p| local_module(p));
+    let imported = outline.imports.iter().map(String::as_str).filter(|_| imports);
+    modules.chain(imported).filter(|p| path_error(p).is_none()).map(|p| dir.join(p)).collect()
+}
+
+/// What the scan reads of a Bicep template before evaluation: its module and import paths.
+pub fn outline(parsed: &ParsedBicep) -> Outline {
+    let mut outline = Outline { has_errors: !parsed.errors.is_empty(), ..Outline::default() };
+    for statement in &parsed.program.statements {
+        match &statement.kind {
+            StatementKind::Module { path, .. } => outline.modules.extend(path.as_literal().map(str::to_string)),
+            StatementKind::Import { .. } => {
+                outline.imports.extend(super::imports::import_path(statement).map(str::to_string));
             }
-            StatementKind::Import { .. } if imports => {
-                super::imports::import_path(s).filter(|p| path_error(p).is_none()).map(|p| dir.join(p))
-            }
-            _ => None,
-        })
-        .collect()
+            _ => {}
+        }
+    }
+    outline
+}
+
+/// A Bicep file's outline, from its tree or as kept (a parameter file may import too).
+fn outline_of(workspace: &Workspace, file: FileId) -> Option<std::borrow::Cow<'_, Outline>> {
+    match workspace.parsed(file) {
+        Parsed::Bicep(parsed) | Parsed::BicepParams(parsed) => Some(std::borrow::Cow::Owned(outline(parsed))),
+        Parsed::BicepOutline(outline) => Some(std::borrow::Cow::Borrowed(outline)),
+        _ => None,
+    }
 }
 
 /// Whether a Bicep file names a local module or import file that is not usable: a path Bicep
 /// refuses (absolute, with `\\`), or a file the scan could not read. The evaluator reports
 /// each at its line, so such a file is evaluated whatever the rules judge.
 pub fn has_broken_reference(workspace: &Workspace, file: FileId) -> bool {
-    let (Parsed::Bicep(parsed) | Parsed::BicepParams(parsed)) = workspace.parsed(file) else { return false };
+    let Some(outline) = outline_of(workspace, file) else { return false };
     let dir = workspace.file(file).path.parent().map(PathBuf::from).unwrap_or_default();
     let broken = |p: &str| {
         path_error(p).is_some()
             || workspace.find(&dir.join(p)).is_none_or(|id| matches!(workspace.parsed(id), Parsed::None))
     };
-    parsed.program.statements.iter().any(|s| match &s.kind {
-        StatementKind::Module { path, .. } => local_module(path).is_some_and(broken),
-        StatementKind::Import { .. } => super::imports::import_path(s).is_some_and(broken),
-        _ => false,
-    })
+    outline.modules.iter().filter_map(|p| local_module(p)).any(broken) || outline.imports.iter().any(|p| broken(p))
 }
 
 /// The registry modules (`br:`, `br/<alias>:`, `ts:`, `ts/<alias>:`) a Bicep file calls, as
 /// written; the scan finds them in the local Bicep module cache.
 pub fn registry_calls(workspace: &Workspace, file: FileId) -> Vec<String> {
-    let Parsed::Bicep(parsed) = workspace.parsed(file) else { return Vec::new() };
-    let mut calls: Vec<String> = parsed
-        .program
-        .statements
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StatementKind::Module { path, .. } => path.as_literal().filter(|_| local_module(path).is_none()),
-            _ => None,
-        })
-        .map(str::to_string)
-        .collect();
+    if matches!(workspace.parsed(file), Parsed::BicepParams(_)) {
+        return Vec::new();
+    }
+    let Some(outline) = outline_of(workspace, file) else { return Vec::new() };
+    let mut calls: Vec<String> =
+        outline.modules.iter().filter(|p| local_module(p).is_none()).map(String::clone).collect();
     calls.sort();
     calls.dedup();
     calls
@@ -135,8 +139,7 @@ pub(super) fn path_error(path: &str) -> Option<&'static str> {
 }
 
 /// A module path that names a local file (not a registry `br:`/`ts:` reference).
-fn local_module(path: &StringLit) -> Option<&str> {
-    let p = path.as_literal()?;
+fn local_module(p: &str) -> Option<&str> {
     let registry = ["br:", "br/", "ts:", "ts/"].iter().any(|prefix| p.starts_with(prefix));
     (!registry).then_some(p)
 }
@@ -214,7 +217,7 @@ impl<'w> BicepEval<'w, '_> {
             Some(element) => format!("module {element}"),
             None => format!("module {}", symbol.name),
         };
-        let outputs = match local_module(path) {
+        let outputs = match path.as_literal().and_then(local_module) {
             Some(relative) if let Some(refused) = path_error(relative) => {
                 // Bicep refuses the template: the module is not followed, and the problem is
                 // where the path is written.
