@@ -9,7 +9,8 @@ module closure afresh (module paths re-resolved and canonicalised with a getcwd 
 `Vec::contains` for membership, `has_cycle` finding indices with `position`), so the scan is
 about cubic in N although nothing is evaluated. Measured on the release build of 1258391
 (2 cores, --threads 1): N=1000 1.5 s, N=2000 7.9 s (parsing 2,000 two-line files takes
-well under 0.1 s).
+well under 0.1 s). After 5930ec7 (calls and broken references read once per file, hash
+lookups): N=1000 0.32 s, N=2000 0.69 s.
 """
 import os
 import sys
