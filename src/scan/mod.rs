@@ -331,23 +331,36 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
         };
         // Which roots the rules can say something about, from the marks of the files they reach.
         let marks: Vec<relevance::Marks> = workspace.files.par_iter().map(|f| relevance.marks(&f.text)).collect();
+        // Each file's module calls (local and from the Bicep cache), and whether it names a file
+        // it cannot use: found once, not again for each root whose closure holds the file (a
+        // chain of modules nobody evaluates tries every module as a root).
+        let mut cached: HashMap<crate::source::FileId, Vec<crate::source::FileId>> = HashMap::new();
+        for ((from, _), found) in &workspace.registry {
+            if let Some(id) = found.as_ref().ok().and_then(|p| workspace.find(p)) {
+                cached.entry(*from).or_default().push(id);
+            }
+        }
+        let graph: Vec<(Vec<crate::source::FileId>, bool)> = (0..workspace.files.len() as u32)
+            .into_par_iter()
+            .map(|i| {
+                let file = crate::source::FileId(i);
+                let local = eval::module_paths(&workspace, file).into_iter().filter_map(|p| workspace.find(&p));
+                let called = local.chain(cached.get(&file).into_iter().flatten().copied()).collect();
+                (called, eval::has_broken_reference(&workspace, file))
+            })
+            .collect();
         // The files a root reaches through modules and imports, and the calls of each.
         let reach = |root: crate::source::FileId| {
             let mut closure = vec![root];
+            let mut seen: std::collections::HashSet<crate::source::FileId> = closure.iter().copied().collect();
             let mut calls: Vec<Vec<crate::source::FileId>> = Vec::new();
             let mut next = 0;
             while next < closure.len() {
                 let file = closure[next];
                 next += 1;
-                let local = eval::module_paths(&workspace, file).into_iter().filter_map(|p| workspace.find(&p));
-                let cached = workspace
-                    .registry
-                    .iter()
-                    .filter(|((from, _), _)| *from == file)
-                    .filter_map(|(_, found)| found.as_ref().ok().and_then(|p| workspace.find(p)));
-                let called: Vec<_> = local.chain(cached).collect();
+                let called = graph[file.0 as usize].0.clone();
                 for &id in &called {
-                    if !closure.contains(&id) {
+                    if seen.insert(id) {
                         closure.push(id);
                     }
                 }
@@ -359,9 +372,7 @@ fn scan_in_pool(paths: &[PathBuf], options: ScanOptions) -> Result<ScanReport, T
             let (closure, calls) = reach(root);
             // A module cycle or a module the scan cannot read is an error to report whatever the
             // rules judge: the evaluator reports it at its line.
-            if relevance::has_cycle(&closure, &calls)
-                || closure.iter().any(|&f| eval::has_broken_reference(&workspace, f))
-            {
+            if relevance::has_cycle(&closure, &calls) || closure.iter().any(|&f| graph[f.0 as usize].1) {
                 return true;
             }
             let mut all: Vec<relevance::Marks> = closure.iter().map(|f| marks[f.0 as usize]).collect();

@@ -56,6 +56,11 @@ impl Relevance {
 
     pub fn marks(&self, text: &str) -> Marks {
         let lower = text.to_ascii_lowercase();
+        // An escape (JSON `\u0050`, Bicep `\u{50}`) can spell any of the words below in a way
+        // the text does not show, and the parsers decode it: such a file is evaluated.
+        if lower.contains("\\u") {
+            return Marks { subjects: true, secrets: self.outputs, outputs: self.outputs, links: true };
+        }
         Marks {
             subjects: self.namespaces.iter().any(|n| lower.contains(n.as_str())),
             secrets: self.outputs
@@ -63,7 +68,9 @@ impl Relevance {
                     || lower.contains("getsecret")
                     || calls_list(&lower)
                     || lower.contains("keyvault")),
-            outputs: self.outputs && (lower.contains("\"outputs\"") || lower.contains("output ")),
+            // `output` followed by a space, a tab or a comment in Bicep; an ARM `outputs` key in
+            // double or single quotes or none.
+            outputs: self.outputs && lower.contains("output"),
             links: lower.contains("templatelink"),
         }
     }
@@ -84,7 +91,9 @@ impl Relevance {
 /// in a cycle.
 pub fn has_cycle(closure: &[FileId], calls: &[Vec<FileId>]) -> bool {
     // Depth-first, iterative: 0 unseen, 1 on the current path, 2 done.
-    let index = |f: &FileId| closure.iter().position(|c| c == f);
+    let positions: std::collections::HashMap<FileId, usize> =
+        closure.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let index = |f: &FileId| positions.get(f).copied();
     let mut state = vec![0u8; closure.len()];
     for start in 0..closure.len() {
         if state[start] != 0 {
