@@ -57,6 +57,18 @@ pub struct SourceFile {
 const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; columns count Unicode code points (SARIF `unicodeCodePoints`).
+/// Where lines start: at 0 and after each line break, a line feed, a carriage return alone
+/// (as Bicep and SARIF count lines) or the two together.
+pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let breaks = bytes.iter().enumerate().filter_map(move |(i, b)| match b {
+        b'\n' => Some(i + 1),
+        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    });
+    std::iter::once(0).chain(breaks)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
     pub line: u32,
@@ -65,7 +77,7 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect();
+        let line_starts = line_starts(&text).map(|i| i as u32).collect();
         let mut checkpoints = vec![(0, 0)];
         let mut chars = 0u32;
         let mut from = 0usize;

@@ -186,7 +186,7 @@ fn comment_directive(
     // After code on its own line it is about that line; on a line of its own, about the next
     // line that holds code.
     let end_line = lines.line_of(span.end);
-    let after = text[span.end as usize..].split('\n').next().unwrap_or("");
+    let after = text[span.end as usize..].split(['\n', '\r']).next().unwrap_or("");
     let target = if !text[lines.start(line)..span.start as usize].trim().is_empty() {
         line
     } else if !after.trim().is_empty() {
@@ -211,7 +211,7 @@ struct Lines {
 
 impl Lines {
     fn new(text: &str) -> Lines {
-        Lines { starts: std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect() }
+        Lines { starts: crate::source::line_starts(text).collect() }
     }
 
     fn line_of(&self, offset: u32) -> usize {
@@ -268,10 +268,10 @@ fn interpolation_end(bytes: &[u8], mut i: usize) -> usize {
                     return i + 1;
                 }
             }
-            b'\n' => return i,
+            b'\n' | b'\r' => return i,
             b'\'' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'\'' && bytes[i] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'\'' && !matches!(bytes[i], b'\n' | b'\r') {
                     if bytes[i] == b'\\' {
                         i += 1;
                     } else if bytes[i..].starts_with(b"${") {
@@ -294,11 +294,11 @@ fn bracket_end(text: &str, start: usize, line_end: usize, quote: u8) -> usize {
     let mut i = start;
     while i < bytes.len() {
         match bytes[i] {
-            b'\n' if i >= line_end && depth <= 0 => return i,
+            b'\n' | b'\r' if i >= line_end && depth <= 0 => return i,
             b'{' | b'[' | b'(' => depth += 1,
             b'}' | b']' | b')' => depth -= 1,
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
                     i += 1;
                 }
                 continue;
@@ -324,7 +324,7 @@ fn bracket_end(text: &str, start: usize, line_end: usize, quote: u8) -> usize {
                         // An interpolation: its strings and braces are its own.
                         i = interpolation_end(bytes, i + 2);
                         continue;
-                    } else if !triple && (bytes[i] == quote || bytes[i] == b'\n') {
+                    } else if !triple && (bytes[i] == quote || matches!(bytes[i], b'\n' | b'\r')) {
                         break;
                     }
                     i += 1;
