@@ -94,8 +94,13 @@ impl Workspace {
 /// `.` and `..` resolved lexically. No file system call: module lookups are frequent, and
 /// `canonicalize` cost a `readlink` per path component.
 pub fn canonical(path: &Path) -> PathBuf {
-    let absolute =
-        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    // The working directory, read once: pgguard never changes it, and module lookups are many.
+    static CWD: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        CWD.get_or_init(|| std::env::current_dir().unwrap_or_default()).join(path)
+    };
     let mut out = PathBuf::new();
     for component in absolute.components() {
         match component {
