@@ -107,7 +107,7 @@ impl<'w> BicepEval<'w, '_> {
                 } else {
                     let mut out = Vec::new();
                     for element in elements {
-                        let locals = super::resources::bind(locals, item.as_ref(), index.as_ref(), &element);
+                        let locals = super::resources::bind(locals, item.as_deref(), index.as_deref(), &element);
                         match &body.kind {
                             // `[for x in xs: if (cond) {…}]` keeps the elements whose condition holds.
                             ExprKind::If { condition, body } => {

@@ -165,7 +165,7 @@ impl<'w> BicepEval<'w, '_> {
                 let origin = self.origin(statement.span);
                 let mut values = Vec::new();
                 for element in elements {
-                    let locals = super::resources::bind(&Vec::new(), item.as_ref(), index.as_ref(), &element);
+                    let locals = super::resources::bind(&Vec::new(), item.as_deref(), index.as_deref(), &element);
                     let deployed = (element.deployed.clone(), None);
                     let value = self.module_instance(statement, inner, &locals, Some(element.label), deployed);
                     values.push(value.unwrap_or_else(|| Node::new(Value::Null, origin)));

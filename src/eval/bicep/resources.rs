@@ -55,7 +55,7 @@ impl<'w> BicepEval<'w, '_> {
         let known = !elements.iter().any(|e| e.stands_for_all);
         let mut instances = Vec::new();
         for element in elements {
-            let locals = bind(locals, item.as_ref(), index.as_ref(), &element);
+            let locals = bind(locals, item.as_deref(), index.as_deref(), &element);
             let deployed = (parent_deployed.0.clone().and(element.deployed), parent_deployed.1.clone());
             instances.push(self.instance(statement, inner, parent, &locals, deployed, Some(element.label)));
         }
@@ -268,7 +268,7 @@ impl<'w> BicepEval<'w, '_> {
                 _ => None,
             });
             if let (Some(element), Some(name)) = (element, name) {
-                let locals = bind(&Vec::new(), item.as_ref(), position.as_ref(), element);
+                let locals = bind(&Vec::new(), item.as_deref(), position.as_deref(), element);
                 return ParentRef::Named(self.expr(name, &locals).value);
             }
         }

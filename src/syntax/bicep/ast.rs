@@ -167,8 +167,9 @@ pub enum ExprKind {
     },
     /// `[for item in iterable: body]`, `[for (item, index) in …: body]`.
     For {
-        item: Option<Ident>,
-        index: Option<Ident>,
+        // Boxed: a loop is rare, and its two names would make every expression node larger.
+        item: Option<Box<Ident>>,
+        index: Option<Box<Ident>>,
         iterable: Box<Expr>,
         body: Box<Expr>,
     },
@@ -284,7 +285,7 @@ pub enum StringPart {
         text: String,
         span: Span,
     },
-    Interpolation(Expr),
+    Interpolation(Box<Expr>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -373,7 +373,7 @@ impl Parser<'_> {
     fn holes(&mut self, parts: &mut Vec<StringPart>) -> PResult<()> {
         loop {
             let expr = self.expr()?;
-            parts.push(StringPart::Interpolation(expr));
+            parts.push(StringPart::Interpolation(Box::new(expr)));
             let token = self.cur();
             match token.kind {
                 TokenKind::Str(Piece::Middle) => {
@@ -469,7 +469,12 @@ impl Parser<'_> {
         self.skip_nl();
         self.expect(TokenKind::RBracket, "']' to close the loop")?;
         Ok(Expr {
-            kind: ExprKind::For { item: Some(item), index, iterable: Box::new(iterable), body: Box::new(body) },
+            kind: ExprKind::For {
+                item: Some(Box::new(item)),
+                index: index.map(Box::new),
+                iterable: Box::new(iterable),
+                body: Box::new(body),
+            },
             span: Span::new(start, self.last_end),
         })
     }
