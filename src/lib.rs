@@ -2,6 +2,9 @@
 //! templates. The pipeline, one module per stage: parse (`syntax`) → `model` → evaluate (`eval`)
 //! → `rules` → `report`; `scan` runs it over files.
 
+// Templates are hostile input: no code of ours reads them through `unsafe`.
+#![forbid(unsafe_code)]
+
 pub mod config;
 pub mod eval;
 pub mod model;

@@ -1,6 +1,8 @@
 //! The `pgguard` command: parse arguments, merge them with the configuration file, call the
 //! library, write the report and map the result to an exit code (see `EXIT_CODES`).
 
+#![forbid(unsafe_code)]
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
