@@ -51,12 +51,20 @@ pub struct SourceFile {
     /// Code points before every `CHECKPOINT`-th byte (rounded down to a character boundary):
     /// a column on a long line (a minified template) is found without counting the line.
     checkpoints: Vec<(u32, u32)>,
+    /// Whether the text holds control characters that an excerpt must not print (found once,
+    /// when a reporter first asks: each excerpt of the file asks again).
+    controls: std::sync::OnceLock<bool>,
 }
 
 /// Bytes between two entries of `SourceFile::checkpoints`.
 const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; columns count Unicode code points (SARIF `unicodeCodePoints`).
+/// A control character an excerpt does not print as it is (line breaks and tabs it does).
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
 /// Where lines start: at 0 and after each line break, a line feed, a carriage return alone
 /// (as Bicep and SARIF count lines) or the two together.
 pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -90,7 +98,7 @@ impl SourceFile {
             checkpoints.push((to as u32, chars));
             from = to;
         }
-        SourceFile { path, display, text, line_starts, checkpoints }
+        SourceFile { path, display, text, line_starts, checkpoints, controls: std::sync::OnceLock::new() }
     }
 
     /// Code points before byte `offset` (a character boundary).
@@ -114,6 +122,16 @@ impl SourceFile {
         }
         let column = self.chars_before(end.max(start)) - self.chars_before(start) + 1;
         LineCol { line: line as u32 + 1, column }
+    }
+
+    /// Where a 0-based line starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).map_or(self.text.len(), |&s| s as usize)
+    }
+
+    /// Whether the text holds control characters other than line breaks and tabs.
+    pub fn has_controls(&self) -> bool {
+        *self.controls.get_or_init(|| self.text.chars().any(is_hidden_control))
     }
 
     /// The text of a 1-based line, without its line break (empty past the end).

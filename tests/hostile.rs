@@ -466,3 +466,20 @@ fn file_names_are_shown_as_they_are() {
     let sarif = pgguard::report::render(&report, pgguard::report::Format::Sarif, &Default::default());
     assert!(sarif.contains("back%5Cslash.bicep"), "the SARIF URI encodes the backslash");
 }
+
+/// A file that is not Bicep past its first lines gives one syntax error per line; each error
+/// shown with its excerpt made the human report take a minute for a 16,000-line file (found
+/// by the `bicep` fuzz target). A file reports its first 100 errors and how many more it has.
+#[test]
+fn syntax_errors_are_capped_per_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let garbage: String = std::iter::repeat_n("  {}\n", 5000).collect();
+    let text = format!("{PG}var broken = [\n  {{}}\n)\n{garbage}");
+    std::fs::write(dir.path().join("main.bicep"), text).expect("write");
+    let report = scan_dir(dir.path(), 1);
+    assert_eq!(report.errors.len(), 101, "{:#?}", &report.errors[..3]);
+    let last = &report.errors[100].message;
+    assert!(last.contains("more syntax errors from here on are not shown"), "{last}");
+    // The server before the broken part is still judged.
+    assert!(report.findings.iter().any(|f| report.rules[f.rule].id == "PG201"), "{:#?}", report.findings);
+}

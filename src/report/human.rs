@@ -247,12 +247,14 @@ pub(super) fn summary_line(summary: &Summary, report: &ScanReport) -> String {
 /// One file's text under its display name, borrowed: findings are many, files are large.
 struct FileSource<'a> {
     name: &'a str,
+    /// For its line index.
+    file: &'a SourceFile,
     text: std::borrow::Cow<'a, str>,
 }
 
 impl<'a> FileSource<'a> {
     fn of(file: &'a SourceFile) -> Self {
-        FileSource { name: &file.display, text: super::printable_source(&file.text) }
+        FileSource { name: &file.display, file, text: super::printable_source(file) }
     }
 
     /// The file (`id`) with the string literals at `secrets` masked.
@@ -294,20 +296,24 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        // miette reads from the start of the text for each excerpt: from the first line it
+        // shows instead (a file with many findings or errors would be read once for each).
+        let span_line = self.file.line_col(span.offset() as u32).line as usize - 1;
+        let first_line = span_line.saturating_sub(context_lines_before);
+        let window = self.file.line_start(first_line).min(span.offset());
+        let text = self.text.get(window..).ok_or(MietteError::OutOfBounds)?;
+        let shifted = SourceSpan::new((span.offset() - window).into(), span.len());
+        let inner = text.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset() + window;
         // miette counts the header's column in bytes; count code points, as JSON and SARIF do.
-        let start = inner.span().offset();
-        let column = self.text.get(..start).map_or(inner.column(), |before| {
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            before[line_start..].chars().count()
-        });
+        let column = self.file.line_col(start as u32).column as usize - 1;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new(start.into(), inner.span().len()),
+            inner.line() + first_line,
             column,
-            inner.line_count(),
+            inner.line_count() + first_line,
         )))
     }
 }

@@ -235,11 +235,12 @@ pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// A template's text to show in excerpts: control characters other than line breaks and tabs
 /// replaced by characters of the same length in UTF-8, so that spans still fit.
-pub(crate) fn printable_source(text: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
-    if !text.chars().any(bad) {
+pub(crate) fn printable_source(file: &crate::source::SourceFile) -> std::borrow::Cow<'_, str> {
+    let text = &file.text;
+    if !file.has_controls() {
         return std::borrow::Cow::Borrowed(text);
     }
+    let bad = crate::source::is_hidden_control;
     std::borrow::Cow::Owned(
         text.chars()
             .map(|c| match c {

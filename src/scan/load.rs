@@ -16,6 +16,11 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are reported, not read: no real template comes close.
 pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 
+/// A file reports at most this many syntax errors, then how many more it has: past the first
+/// few, errors follow from the first, and a file that is not Bicep at all would give one per
+/// line (each shown with its excerpt).
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
 /// What loading gives for one file: the file (always, so ids stay in order), its syntax
 /// errors, its inline suppressions, and for a self-contained ARM template the findings of its
 /// rules.
@@ -191,7 +196,13 @@ fn load(
         Language::Bicep | Language::BicepParams => {
             let mode = if language == Language::Bicep { bicep::Mode::Template } else { bicep::Mode::Params };
             let parsed = bicep::parse(&text, mode);
-            errors.extend(parsed.errors.iter().map(|e| syntax_error(&display, id, e.span, &e.message)));
+            let shown = parsed.errors.iter().take(MAX_SYNTAX_ERRORS);
+            errors.extend(shown.map(|e| syntax_error(&display, id, e.span, &e.message)));
+            if let Some(next) = parsed.errors.get(MAX_SYNTAX_ERRORS) {
+                let more = parsed.errors.len() - MAX_SYNTAX_ERRORS;
+                let message = format!("{more} more syntax errors from here on are not shown");
+                errors.push(syntax_error(&display, id, next.span, &message));
+            }
             directives = suppress::bicep(id, &text, &parsed);
             match language {
                 Language::Bicep if outline(&text) => Parsed::BicepOutline(crate::eval::outline(&parsed)),
